@@ -10,12 +10,7 @@ use std::time::Instant;
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) {
     if path.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
+        let mut entries: Vec<_> = std::fs::read_dir(path).into_iter().flatten().flatten().map(|e| e.path()).collect();
         entries.sort();
         for entry in entries {
             collect(&entry, out);
@@ -34,11 +29,7 @@ fn main() {
     }
     let texts: Vec<(PathBuf, String)> = files
         .into_iter()
-        .filter_map(|p| {
-            std::fs::read(&p)
-                .ok()
-                .map(|b| (p, String::from_utf8_lossy(&b).into_owned()))
-        })
+        .filter_map(|p| std::fs::read(&p).ok().map(|b| (p, String::from_utf8_lossy(&b).into_owned())))
         .collect();
     let bytes: usize = texts.iter().map(|(_, t)| t.len()).sum();
     let started = Instant::now();
@@ -52,14 +43,7 @@ fn main() {
                 let index = kql_syntax::LineIndex::new(text);
                 let d = &parsed.diagnostics[0];
                 let pos = index.line_col(text, d.span.start);
-                println!(
-                    "{}:{}:{}: {} {}",
-                    path.display(),
-                    pos.line,
-                    pos.column,
-                    d.code,
-                    d.message
-                );
+                println!("{}:{}:{}: {} {}", path.display(), pos.line, pos.column, d.code, d.message);
             }
         }
     }

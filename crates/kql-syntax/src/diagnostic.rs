@@ -40,13 +40,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error with `code` and `message` at `span`.
     pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Self {
-        Diagnostic {
-            code,
-            severity: Severity::Error,
-            message: message.into(),
-            span,
-            help: None,
-        }
+        Diagnostic { code, severity: Severity::Error, message: message.into(), span, help: None }
     }
 
     /// Adds a hint.

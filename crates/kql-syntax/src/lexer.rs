@@ -68,11 +68,7 @@ pub struct Lexer<'a> {
 impl<'a> Lexer<'a> {
     /// A lexer at the start of `source`.
     pub fn new(source: &'a str) -> Self {
-        Lexer {
-            src: source,
-            bytes: source.as_bytes(),
-            pos: 0,
-        }
+        Lexer { src: source, bytes: source.as_bytes(), pos: 0 }
     }
 
     fn peek(&self, ahead: usize) -> u8 {
@@ -80,10 +76,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn token(&self, kind: TokenKind, start: usize) -> Token {
-        Token {
-            kind,
-            span: Span::new(start as u32, self.pos as u32),
-        }
+        Token { kind, span: Span::new(start as u32, self.pos as u32) }
     }
 
     /// The next token, or [`TokenKind::Eof`] at the end (repeatedly).
@@ -174,9 +167,7 @@ impl<'a> Lexer<'a> {
 
     fn at_conflict_marker(&self) -> bool {
         let rest = &self.src[self.pos..];
-        ["<<<<<<<", "=======", ">>>>>>>", "|||||||"]
-            .iter()
-            .any(|m| rest.starts_with(m))
+        ["<<<<<<<", "=======", ">>>>>>>", "|||||||"].iter().any(|m| rest.starts_with(m))
     }
 
     fn obfuscated_string_follows(&self) -> bool {
@@ -407,19 +398,11 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str) -> Vec<TokenKind> {
-        tokenize(src)
-            .into_iter()
-            .map(|t| t.kind)
-            .filter(|k| *k != TokenKind::Eof)
-            .collect()
+        tokenize(src).into_iter().map(|t| t.kind).filter(|k| *k != TokenKind::Eof).collect()
     }
 
     fn texts(src: &str) -> Vec<&str> {
-        tokenize(src)
-            .into_iter()
-            .filter(|t| t.kind != TokenKind::Eof)
-            .map(|t| &src[t.span.range()])
-            .collect()
+        tokenize(src).into_iter().filter(|t| t.kind != TokenKind::Eof).map(|t| &src[t.span.range()]).collect()
     }
 
     #[test]
@@ -445,10 +428,7 @@ line``` ~~~y~~~"#;
     #[test]
     fn operators_that_depend_on_adjacency() {
         use TokenKind::*;
-        assert_eq!(
-            texts("a !has b !in~ c =~ d !~ e"),
-            ["a", "!has", "b", "!in", "~", "c", "=~", "d", "!~", "e"]
-        );
+        assert_eq!(texts("a !has b !in~ c =~ d !~ e"), ["a", "!has", "b", "!in", "~", "c", "=~", "d", "!~", "e"]);
         assert_eq!(kinds("hash h'x'"), [Ident, String]);
         assert_eq!(kinds("$left.Id"), [Ident, Dot, Ident]);
         assert_eq!(kinds("['a b'] [0]"), [QuotedIdent, LBracket, Int, RBracket]);

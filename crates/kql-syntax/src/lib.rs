@@ -52,3 +52,16 @@ impl Parsed {
 pub fn parse(source: &str) -> Parsed {
     parser::parse_script(source)
 }
+
+#[cfg(test)]
+mod size_tests {
+    use crate::ast::{Expr, Operator};
+
+    /// The tree's memory is proportional to the input only if nodes stay small: a pipeline of
+    /// 200,000 `| where` operators must not cost gigabytes. Box rare, large variants instead.
+    #[test]
+    fn nodes_stay_small() {
+        assert!(size_of::<Expr>() <= 80, "Expr grew to {} bytes", size_of::<Expr>());
+        assert!(size_of::<Operator>() <= 216, "Operator grew to {} bytes", size_of::<Operator>());
+    }
+}

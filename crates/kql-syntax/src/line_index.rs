@@ -45,10 +45,7 @@ impl LineIndex {
         let prefix = &text.as_bytes()[start..offset as usize];
         // Count characters by counting bytes that do not continue a UTF-8 sequence.
         let column = prefix.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32 + 1;
-        LineCol {
-            line: line as u32 + 1,
-            column,
-        }
+        LineCol { line: line as u32 + 1, column }
     }
 
     /// The text of 1-based `line`, without its line terminator.

@@ -56,10 +56,7 @@ pub enum DynamicValue {
 ///
 /// Returns an error message for an invalid escape sequence.
 pub fn decode_string(raw: &str) -> Result<String, String> {
-    let raw = raw
-        .strip_prefix(['h', 'H'])
-        .filter(|r| r.starts_with(['\'', '"', '@']))
-        .unwrap_or(raw);
+    let raw = raw.strip_prefix(['h', 'H']).filter(|r| r.starts_with(['\'', '"', '@'])).unwrap_or(raw);
     for fence in ["```", "~~~"] {
         if let Some(body) = raw.strip_prefix(fence) {
             return Ok(body.strip_suffix(fence).unwrap_or(body).to_string());

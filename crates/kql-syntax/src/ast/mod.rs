@@ -203,7 +203,15 @@ pub enum ExprKind {
         /// The operand.
         operand: Box<Expr>,
     },
-    /// `left op right` for every binary operator, string operators included.
+    /// `a and b and ...` or `a or b or ...`, flattened: hunting rules chain hundreds of `or`s,
+    /// and a flat list keeps the tree shallow.
+    Logical {
+        /// `and` or `or`.
+        op: LogicalOp,
+        /// Two or more operands, in source order.
+        operands: Vec<Expr>,
+    },
+    /// `left op right` for every other binary operator, string operators included.
     Binary {
         /// The operator.
         op: BinaryOp,
@@ -295,6 +303,15 @@ pub struct Arg {
     pub value: Expr,
 }
 
+/// The logical connectives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LogicalOp {
+    /// `and`
+    And,
+    /// `or`
+    Or,
+}
+
 /// Unary operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnaryOp {
@@ -308,8 +325,6 @@ pub enum UnaryOp {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]
 pub enum BinaryOp {
-    Or,
-    And,
     Eq,
     NotEq,
     Lt,
@@ -372,8 +387,6 @@ impl BinaryOp {
     /// The operator as written in KQL.
     pub fn as_str(self) -> String {
         let s = match self {
-            BinaryOp::Or => "or",
-            BinaryOp::And => "and",
             BinaryOp::Eq => "==",
             BinaryOp::NotEq => "!=",
             BinaryOp::Lt => "<",
@@ -405,11 +418,7 @@ impl StringOp {
             StringOpKind::StartsWith => "startswith",
             StringOpKind::EndsWith => "endswith",
         };
-        format!(
-            "{}{base}{}",
-            if self.negated { "!" } else { "" },
-            if self.case_sensitive { "_cs" } else { "" }
-        )
+        format!("{}{base}{}", if self.negated { "!" } else { "" }, if self.case_sensitive { "_cs" } else { "" })
     }
 
     /// Parses a string operator word such as `!hasprefix_cs` (also the legacy `notcontains`,
@@ -447,11 +456,7 @@ impl StringOp {
         {
             return None;
         }
-        Some(StringOp {
-            kind,
-            negated,
-            case_sensitive,
-        })
+        Some(StringOp { kind, negated, case_sensitive })
     }
 }
 

@@ -226,24 +226,7 @@ pub enum OperatorKind {
         options: Vec<OptionArg>,
     },
     /// `make-series`.
-    MakeSeries {
-        /// `kind=`, `hint.*`.
-        options: Vec<OptionArg>,
-        /// The aggregates (each may carry `default = value` as a trailing named expression).
-        aggregates: Vec<NamedExpr>,
-        /// Default values, aligned with `aggregates`.
-        defaults: Vec<Option<Expr>>,
-        /// The axis column after `on`.
-        axis: Expr,
-        /// `from`, `to`, `step` (or the arguments of `in range(...)`).
-        from: Option<Expr>,
-        /// End of the range.
-        to: Option<Expr>,
-        /// Step.
-        step: Option<Expr>,
-        /// Group keys.
-        by: Vec<NamedExpr>,
-    },
+    MakeSeries(Box<MakeSeries>),
     /// `render chart [with (...)]`.
     Render {
         /// The visualisation.
@@ -299,30 +282,14 @@ pub enum OperatorKind {
         predicate: Expr,
     },
     /// `find [in (tables)] where predicate [project ...]`.
-    Find {
-        /// `withsource=`.
-        options: Vec<OptionArg>,
-        /// Tables after `in`.
-        tables: Vec<Expr>,
-        /// The predicate.
-        predicate: Expr,
-        /// Columns after `project` (empty for the default).
-        project: Vec<Expr>,
-    },
+    Find(Box<FindArgs>),
     /// `top-nested`.
     TopNested {
         /// The levels, outermost first.
         clauses: Vec<TopNestedClause>,
     },
     /// `top-hitters N of col [by col]`.
-    TopHitters {
-        /// How many values.
-        count: Expr,
-        /// Of what.
-        of: Expr,
-        /// Weighted by.
-        by: Option<Expr>,
-    },
+    TopHitters(Box<TopHittersArgs>),
     /// `getschema`.
     GetSchema,
     /// `print [Name =] expr, ...`.
@@ -331,16 +298,7 @@ pub enum OperatorKind {
         columns: Vec<NamedExpr>,
     },
     /// `range Col from a to b step c`.
-    Range {
-        /// Output column.
-        column: Ident,
-        /// Start.
-        from: Expr,
-        /// End, inclusive.
-        to: Expr,
-        /// Step.
-        step: Expr,
-    },
+    Range(Box<RangeArgs>),
     /// `datatable (schema) [values]`.
     DataTable {
         /// Columns.
@@ -388,4 +346,62 @@ pub enum OperatorKind {
     },
     /// An operator that failed to parse.
     Error,
+}
+
+/// The arguments of `make-series`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MakeSeries {
+    /// `kind=`, `hint.*`.
+    pub options: Vec<OptionArg>,
+    /// The aggregates (each may carry `default = value` as a trailing named expression).
+    pub aggregates: Vec<NamedExpr>,
+    /// Default values, aligned with `aggregates`.
+    pub defaults: Vec<Option<Expr>>,
+    /// The axis column after `on`.
+    pub axis: Expr,
+    /// `from`, `to`, `step` (or the arguments of `in range(...)`).
+    pub from: Option<Expr>,
+    /// End of the range.
+    pub to: Option<Expr>,
+    /// Step.
+    pub step: Option<Expr>,
+    /// Group keys.
+    pub by: Vec<NamedExpr>,
+}
+
+/// The arguments of `range`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RangeArgs {
+    /// Output column.
+    pub column: Ident,
+    /// Start.
+    pub from: Expr,
+    /// End, inclusive.
+    pub to: Expr,
+    /// Step.
+    pub step: Expr,
+}
+
+/// The arguments of `top-hitters`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopHittersArgs {
+    /// How many values.
+    pub count: Expr,
+    /// Of what.
+    pub of: Expr,
+    /// Weighted by.
+    pub by: Option<Expr>,
+}
+
+/// The arguments of `find`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FindArgs {
+    /// `withsource=`.
+    pub options: Vec<OptionArg>,
+    /// Tables after `in`.
+    pub tables: Vec<Expr>,
+    /// The predicate.
+    pub predicate: Expr,
+    /// Columns after `project` (empty for the default).
+    pub project: Vec<Expr>,
 }

@@ -3,8 +3,8 @@
 use super::Parser;
 use crate::Span;
 use crate::ast::{
-    Arg, BinaryOp, DynamicValue, Expr, ExprKind, Ident, ListOp, Literal, LiteralKind, Operator, StringOp, StringOpKind,
-    UnaryOp, decode_string,
+    Arg, BinaryOp, DynamicValue, Expr, ExprKind, Ident, ListOp, Literal, LiteralKind, LogicalOp, Operator, StringOp,
+    StringOpKind, UnaryOp, decode_string,
 };
 use crate::diagnostic::codes;
 use crate::token::{Token, TokenKind};
@@ -21,22 +21,14 @@ const PREC_MUL: u8 = 5;
 const RESERVED_IN_EXPR: &[&str] = &["and", "or", "by", "in", "between", "matches", "has_any", "has_all"];
 
 /// Tabular operators that can start a query with no input.
-pub(super) const SOURCE_OPERATORS: &[&str] = &[
-    "union",
-    "print",
-    "range",
-    "datatable",
-    "externaldata",
-    "external_data",
-    "find",
-    "search",
-    "evaluate",
-];
+pub(super) const SOURCE_OPERATORS: &[&str] =
+    &["union", "print", "range", "datatable", "externaldata", "external_data", "find", "search", "evaluate"];
 
 /// Type names that form typed literals: `long(null)`, `real(nan)`.
 const TYPED_LITERAL_WORDS: &[&str] = &["bool", "boolean", "int", "long", "real", "double", "decimal", "string"];
 
 enum BinaryKind {
+    Logical(LogicalOp),
     Plain(BinaryOp),
     List(ListOp),
     Between { negated: bool },
@@ -63,13 +55,7 @@ impl<'a> Parser<'a> {
             return source;
         }
         let operators = self.pipe_operators();
-        Expr::new(
-            ExprKind::Pipe {
-                source: Box::new(source),
-                operators,
-            },
-            self.span_from(start),
-        )
+        Expr::new(ExprKind::Pipe { source: Box::new(source), operators }, self.span_from(start))
     }
 
     /// A sub-pipeline that may start with an operator and no source, as inside
@@ -82,13 +68,7 @@ impl<'a> Parser<'a> {
             self.check_after_operator();
             operators.extend(self.pipe_operators());
             let source = Expr::new(ExprKind::Implicit, Span::empty(start));
-            return Expr::new(
-                ExprKind::Pipe {
-                    source: Box::new(source),
-                    operators,
-                },
-                self.span_from(start),
-            );
+            return Expr::new(ExprKind::Pipe { source: Box::new(source), operators }, self.span_from(start));
         }
         self.pipeline()
     }
@@ -153,17 +133,20 @@ impl<'a> Parser<'a> {
 
     /// A scalar-syntax expression (which may still be a table name or a tabular call).
     pub(super) fn scalar(&mut self) -> Expr {
-        self.nested(Expr::new(ExprKind::Error, Span::empty(self.prev_end())), |p| {
-            p.binary(PREC_OR)
-        })
+        self.nested(Expr::new(ExprKind::Error, Span::empty(self.prev_end())), |p| p.binary(PREC_OR))
     }
 
     fn binary(&mut self, min_prec: u8) -> Expr {
         let start = self.peek().span.start;
         let mut left = self.unary();
-        // Left-associative chains loop here instead of recursing: long `or` chains are common.
+        let chain_start = self.chain;
+        // Left-associative chains loop here instead of recursing. Each link deepens the tree, so
+        // it counts against the depth limit (`and`/`or` chains are flat and count once).
         while let Some((kind, prec, len)) = self.peek_binary() {
             if prec < min_prec {
+                break;
+            }
+            if !self.deepen() {
                 break;
             }
             let op_token = self.peek();
@@ -171,34 +154,37 @@ impl<'a> Parser<'a> {
                 self.bump();
             }
             left = match kind {
+                BinaryKind::Logical(op) => {
+                    let right = self.operand(prec + 1);
+                    match left.kind {
+                        ExprKind::Logical { op: left_op, ref mut operands } if left_op == op => {
+                            self.chain -= 1;
+                            operands.push(right);
+                            left.span = self.span_from(start);
+                            left
+                        }
+                        _ => Expr::new(ExprKind::Logical { op, operands: vec![left, right] }, self.span_from(start)),
+                    }
+                }
                 BinaryKind::Plain(op) => {
-                    let right = self.nested(Expr::new(ExprKind::Error, Span::empty(self.prev_end())), |p| {
-                        p.binary(prec + 1)
-                    });
-                    Expr::new(
-                        ExprKind::Binary {
-                            op,
-                            left: Box::new(left),
-                            right: Box::new(right),
-                        },
-                        self.span_from(start),
-                    )
+                    let right = self.operand(prec + 1);
+                    let kind = ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) };
+                    Expr::new(kind, self.span_from(start))
                 }
                 BinaryKind::List(op) => {
                     let list = self.list_operand(op_token);
-                    Expr::new(
-                        ExprKind::In {
-                            op,
-                            expr: Box::new(left),
-                            list,
-                        },
-                        self.span_from(start),
-                    )
+                    Expr::new(ExprKind::In { op, expr: Box::new(left), list }, self.span_from(start))
                 }
                 BinaryKind::Between { negated } => self.between_operand(start, left, negated),
             };
         }
+        self.chain = chain_start;
         left
+    }
+
+    /// The right operand of a binary operator: everything that binds tighter than `prec - 1`.
+    fn operand(&mut self, prec: u8) -> Expr {
+        self.nested(Expr::new(ExprKind::Error, Span::empty(self.prev_end())), |p| p.binary(prec))
     }
 
     /// The binary operator at the cursor: its kind, precedence and length in tokens.
@@ -221,19 +207,15 @@ impl<'a> Parser<'a> {
             T::Slash => plain(BinaryOp::Div, PREC_MUL),
             T::Percent => plain(BinaryOp::Mod, PREC_MUL),
             T::Colon if self.search_mode => {
-                let has = StringOp {
-                    kind: StringOpKind::Has,
-                    negated: false,
-                    case_sensitive: false,
-                };
+                let has = StringOp { kind: StringOpKind::Has, negated: false, case_sensitive: false };
                 plain(BinaryOp::Str(has), PREC_COMPARE)
             }
             T::Ident => {
                 let word = self.text(token);
                 let tilde = self.nth_kind(1) == T::Tilde && self.adjacent(1);
                 match word {
-                    "or" => plain(BinaryOp::Or, PREC_OR),
-                    "and" => plain(BinaryOp::And, PREC_AND),
+                    "or" => Some((BinaryKind::Logical(LogicalOp::Or), PREC_OR, 1)),
+                    "and" => Some((BinaryKind::Logical(LogicalOp::And), PREC_AND, 1)),
                     "in" if tilde => Some((BinaryKind::List(ListOp::InCi), PREC_COMPARE, 2)),
                     "in" => Some((BinaryKind::List(ListOp::In), PREC_COMPARE, 1)),
                     "has_any" => Some((BinaryKind::List(ListOp::HasAny), PREC_COMPARE, 1)),
@@ -309,12 +291,7 @@ impl<'a> Parser<'a> {
             self.eat(TokenKind::RParen);
         }
         Expr::new(
-            ExprKind::Between {
-                negated,
-                expr: Box::new(left),
-                low: Box::new(low),
-                high: Box::new(high),
-            },
+            ExprKind::Between { negated, expr: Box::new(left), low: Box::new(low), high: Box::new(high) },
             self.span_from(start),
         )
     }
@@ -332,19 +309,17 @@ impl<'a> Parser<'a> {
         };
         self.bump();
         let operand = self.nested(Expr::new(ExprKind::Error, Span::empty(self.prev_end())), |p| p.unary());
-        Expr::new(
-            ExprKind::Unary {
-                op,
-                operand: Box::new(operand),
-            },
-            self.span_from(start),
-        )
+        Expr::new(ExprKind::Unary { op, operand: Box::new(operand) }, self.span_from(start))
     }
 
     fn postfix(&mut self) -> Expr {
         let start = self.peek().span.start;
         let mut expr = self.primary();
+        let chain_start = self.chain;
         loop {
+            if matches!(self.kind(), TokenKind::Dot | TokenKind::QuotedIdent | TokenKind::LBracket) && !self.deepen() {
+                break;
+            }
             match self.kind() {
                 TokenKind::Dot if self.nth_kind(1) == TokenKind::LBracket => {
                     // `x.[0]` is accepted as `x[0]`.
@@ -356,33 +331,17 @@ impl<'a> Parser<'a> {
                     if self.at(TokenKind::LParen) {
                         // `cluster('c').database('d')`: a call on a member.
                         let args = self.call_args();
-                        let kind = ExprKind::MethodCall {
-                            receiver: Box::new(expr),
-                            name,
-                            args,
-                        };
+                        let kind = ExprKind::MethodCall { receiver: Box::new(expr), name, args };
                         expr = Expr::new(kind, self.span_from(start));
                     } else {
-                        expr = Expr::new(
-                            ExprKind::Member {
-                                base: Box::new(expr),
-                                name,
-                            },
-                            self.span_from(start),
-                        );
+                        expr = Expr::new(ExprKind::Member { base: Box::new(expr), name }, self.span_from(start));
                     }
                 }
                 TokenKind::QuotedIdent => {
                     // `x['name']`
                     let token = self.bump();
                     let name = self.ident_from(token);
-                    expr = Expr::new(
-                        ExprKind::Member {
-                            base: Box::new(expr),
-                            name,
-                        },
-                        self.span_from(start),
-                    );
+                    expr = Expr::new(ExprKind::Member { base: Box::new(expr), name }, self.span_from(start));
                 }
                 TokenKind::LBracket => {
                     let open = self.bump();
@@ -392,16 +351,14 @@ impl<'a> Parser<'a> {
                         self.eat(TokenKind::RBracket);
                     }
                     expr = Expr::new(
-                        ExprKind::Index {
-                            base: Box::new(expr),
-                            index: Box::new(index),
-                        },
+                        ExprKind::Index { base: Box::new(expr), index: Box::new(index) },
                         self.span_from(start),
                     );
                 }
                 _ => break,
             }
         }
+        self.chain = chain_start;
         expr
     }
 
@@ -431,11 +388,7 @@ impl<'a> Parser<'a> {
                     None => text.parse::<i64>().ok(),
                 };
                 if value.is_none() && text.parse::<f64>().is_err() {
-                    self.error(
-                        codes::INVALID_LITERAL,
-                        format!("`{text}` is not a valid number"),
-                        token.span,
-                    );
+                    self.error(codes::INVALID_LITERAL, format!("`{text}` is not a valid number"), token.span);
                 }
                 literal(LiteralKind::Long(value), token.span)
             }
@@ -499,11 +452,7 @@ impl<'a> Parser<'a> {
             inner.to_string()
         };
         if value.is_empty() {
-            self.error(
-                codes::INVALID_LITERAL,
-                format!("`{word}()` needs a value, e.g. `{word}(null)`"),
-                token.span,
-            );
+            self.error(codes::INVALID_LITERAL, format!("`{word}()` needs a value, e.g. `{word}(null)`"), token.span);
         }
         let kind = match word {
             "datetime" | "date" => LiteralKind::DateTime(value),
@@ -576,10 +525,9 @@ impl<'a> Parser<'a> {
         let value = self.nth(n);
         let is_literal = match value.kind {
             TokenKind::Int | TokenKind::Real | TokenKind::String => true,
-            TokenKind::Ident => matches!(
-                self.text(value).to_ascii_lowercase().as_str(),
-                "null" | "nan" | "inf" | "true" | "false"
-            ),
+            TokenKind::Ident => {
+                matches!(self.text(value).to_ascii_lowercase().as_str(), "null" | "nan" | "inf" | "true" | "false")
+            }
             _ => false,
         };
         if !is_literal || self.nth_kind(n + 1) != TokenKind::RParen {
@@ -590,19 +538,10 @@ impl<'a> Parser<'a> {
         }
         let value_start = self.peek().span.start;
         self.bump();
-        let value_text = self.src[value_start as usize..self.peek().span.start as usize]
-            .trim()
-            .to_string();
-        let sign = if n == 3 {
-            self.text(self.tokens[self.pos - 2])
-        } else {
-            ""
-        };
+        let value_text = self.src[value_start as usize..self.peek().span.start as usize].trim().to_string();
+        let sign = if n == 3 { self.text(self.tokens[self.pos - 2]) } else { "" };
         self.bump(); // )
-        let kind = LiteralKind::Typed {
-            ty: self.text(word).to_string(),
-            value: format!("{sign}{value_text}"),
-        };
+        let kind = LiteralKind::Typed { ty: self.text(word).to_string(), value: format!("{sign}{value_text}") };
         Some(literal(kind, self.span_from(word.span.start)))
     }
 
@@ -729,16 +668,13 @@ impl<'a> Parser<'a> {
                 let expr = self.unary();
                 match expr.kind {
                     ExprKind::Literal(lit) => DynamicValue::Scalar(Box::new(lit.kind)),
-                    ExprKind::Unary {
-                        op: UnaryOp::Neg,
-                        operand,
-                    } => match operand.kind {
-                        ExprKind::Literal(Literal {
-                            kind: LiteralKind::Long(Some(v)),
-                        }) => DynamicValue::Scalar(Box::new(LiteralKind::Long(Some(-v)))),
-                        ExprKind::Literal(Literal {
-                            kind: LiteralKind::Real(v),
-                        }) => DynamicValue::Scalar(Box::new(LiteralKind::Real(-v))),
+                    ExprKind::Unary { op: UnaryOp::Neg, operand } => match operand.kind {
+                        ExprKind::Literal(Literal { kind: LiteralKind::Long(Some(v)) }) => {
+                            DynamicValue::Scalar(Box::new(LiteralKind::Long(Some(-v))))
+                        }
+                        ExprKind::Literal(Literal { kind: LiteralKind::Real(v) }) => {
+                            DynamicValue::Scalar(Box::new(LiteralKind::Real(-v)))
+                        }
                         ExprKind::Literal(Literal { kind }) => DynamicValue::Scalar(Box::new(kind)),
                         _ => self.not_a_dynamic_constant(expr.span),
                     },

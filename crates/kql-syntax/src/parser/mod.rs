@@ -15,20 +15,19 @@ use crate::diagnostic::codes;
 use crate::token::{Token, TokenKind};
 use crate::{Diagnostic, Parsed, Span, lexer};
 
-/// Deeper nesting than this is reported instead of risking the stack.
+/// Deeper nesting (brackets, unary operators, sub-queries) than this is reported instead of
+/// risking the parser's stack.
 const MAX_DEPTH: u32 = 200;
+
+/// The deepest tree the parser builds, counting chains like `a + b + c` or `x.a.b.c` link by
+/// link. Code that walks the tree recursively (dropping it included) relies on this bound.
+const MAX_TREE_DEPTH: u32 = 2000;
 
 pub(crate) fn parse_script(source: &str) -> Parsed {
     if source.len() > u32::MAX as usize {
         let diagnostic = Diagnostic::error(codes::INVALID_CHARACTER, "input is larger than 4 GiB", Span::empty(0));
-        let script = Script {
-            statements: Vec::new(),
-            span: Span::empty(0),
-        };
-        return Parsed {
-            script,
-            diagnostics: vec![diagnostic],
-        };
+        let script = Script { statements: Vec::new(), span: Span::empty(0) };
+        return Parsed { script, diagnostics: vec![diagnostic] };
     }
     let mut parser = Parser::new(source);
     let script = parser.script();
@@ -43,6 +42,8 @@ pub(crate) struct Parser<'a> {
     pos: usize,
     diagnostics: Vec<Diagnostic>,
     depth: u32,
+    /// Links of binary and postfix chains currently open, each one level of tree depth.
+    chain: u32,
     /// Inside `search`/`find` predicates, `Col:"text"` is allowed.
     search_mode: bool,
 }
@@ -55,6 +56,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             diagnostics: Vec::new(),
             depth: 0,
+            chain: 0,
             search_mode: false,
         }
     }
@@ -119,11 +121,7 @@ impl<'a> Parser<'a> {
 
     /// End offset of the last consumed token.
     fn prev_end(&self) -> u32 {
-        if self.pos == 0 {
-            0
-        } else {
-            self.tokens[self.pos - 1].span.end
-        }
+        if self.pos == 0 { 0 } else { self.tokens[self.pos - 1].span.end }
     }
 
     fn span_from(&self, start: u32) -> Span {
@@ -140,11 +138,7 @@ impl<'a> Parser<'a> {
             TokenKind::ConflictMarker => "a merge-conflict marker".to_string(),
             _ => {
                 let text = self.text(token);
-                if text.chars().count() <= 40 {
-                    format!("`{text}`")
-                } else {
-                    token.kind.describe().to_string()
-                }
+                if text.chars().count() <= 40 { format!("`{text}`") } else { token.kind.describe().to_string() }
             }
         }
     }
@@ -161,8 +155,7 @@ impl<'a> Parser<'a> {
         if self.diagnostics.iter().any(|d| d.span.start == span.start) {
             return;
         }
-        self.diagnostics
-            .push(Diagnostic::error(code, message, span).with_help(help));
+        self.diagnostics.push(Diagnostic::error(code, message, span).with_help(help));
     }
 
     /// Reports "expected X but found Y" at the current token, with the right code for the token.
@@ -170,26 +163,17 @@ impl<'a> Parser<'a> {
         let token = self.peek();
         let found = self.describe(token);
         let (code, message) = match token.kind {
-            TokenKind::Eof => (
-                codes::UNEXPECTED_END,
-                format!("expected {what} but the query ends here"),
-            ),
-            TokenKind::UnterminatedString => (
-                codes::UNTERMINATED_STRING,
-                "string literal has no closing quote".to_string(),
-            ),
-            TokenKind::UnterminatedBlock => (
-                codes::UNTERMINATED_BLOCK,
-                "comment or multi-line string has no end".to_string(),
-            ),
-            TokenKind::ConflictMarker => (
-                codes::MERGE_CONFLICT,
-                "merge-conflict marker in the query; resolve the conflict first".to_string(),
-            ),
-            TokenKind::BadNumber => (
-                codes::INVALID_LITERAL,
-                format!("{found} is not a valid number or timespan"),
-            ),
+            TokenKind::Eof => (codes::UNEXPECTED_END, format!("expected {what} but the query ends here")),
+            TokenKind::UnterminatedString => {
+                (codes::UNTERMINATED_STRING, "string literal has no closing quote".to_string())
+            }
+            TokenKind::UnterminatedBlock => {
+                (codes::UNTERMINATED_BLOCK, "comment or multi-line string has no end".to_string())
+            }
+            TokenKind::ConflictMarker => {
+                (codes::MERGE_CONFLICT, "merge-conflict marker in the query; resolve the conflict first".to_string())
+            }
+            TokenKind::BadNumber => (codes::INVALID_LITERAL, format!("{found} is not a valid number or timespan")),
             TokenKind::Unknown => (codes::INVALID_CHARACTER, format!("unexpected character {found}")),
             _ => (codes::UNEXPECTED_TOKEN, format!("expected {what} but found {found}")),
         };
@@ -206,10 +190,7 @@ impl<'a> Parser<'a> {
         }
         let gap = &self.src[prev_end as usize..token.span.start as usize];
         if self.pos > 0 && gap.contains('\n') && !what.is_empty() && message.starts_with("expected") {
-            (
-                Span::empty(prev_end),
-                format!("expected {what} at the end of this line, but the next token is {found}"),
-            )
+            (Span::empty(prev_end), format!("expected {what} at the end of this line, but the next token is {found}"))
         } else {
             (token.span, message)
         }
@@ -233,11 +214,7 @@ impl<'a> Parser<'a> {
         let found = self.describe(token);
         let what = format!("{} to close the {}", close.describe(), open.kind.describe());
         let (span, message) = self.at_boundary(token, format!("expected {what} but found {found}"), &what, &found);
-        let code = if token.kind == TokenKind::Eof {
-            codes::UNBALANCED_BRACKET
-        } else {
-            codes::UNEXPECTED_TOKEN
-        };
+        let code = if token.kind == TokenKind::Eof { codes::UNBALANCED_BRACKET } else { codes::UNEXPECTED_TOKEN };
         let help = format!("the {} was opened here: byte {}", open.kind.describe(), open.span.start);
         if !self.diagnostics.iter().any(|d| d.span.start == span.start) {
             let mut diagnostic = Diagnostic::error(code, message, span).with_help(help);
@@ -288,11 +265,7 @@ impl<'a> Parser<'a> {
     fn nested<T>(&mut self, fallback: T, f: impl FnOnce(&mut Self) -> T) -> T {
         if self.depth >= MAX_DEPTH {
             let span = self.peek().span;
-            self.error(
-                codes::TOO_DEEP,
-                format!("expression nested more than {MAX_DEPTH} levels deep"),
-                span,
-            );
+            self.error(codes::TOO_DEEP, format!("expression nested more than {MAX_DEPTH} levels deep"), span);
             // Skip everything: the rest of this input cannot be parsed safely.
             self.pos = self.tokens.len() - 1;
             return fallback;
@@ -301,6 +274,19 @@ impl<'a> Parser<'a> {
         let result = f(self);
         self.depth -= 1;
         result
+    }
+
+    /// Counts one more level of tree depth for a chain link; reports and stops the parse when
+    /// the tree would get too deep.
+    fn deepen(&mut self) -> bool {
+        if self.depth * 4 + self.chain >= MAX_TREE_DEPTH {
+            let span = self.peek().span;
+            self.error(codes::TOO_DEEP, format!("expression nested more than {MAX_TREE_DEPTH} levels deep"), span);
+            self.pos = self.tokens.len() - 1;
+            return false;
+        }
+        self.chain += 1;
+        true
     }
 
     fn error_expr(&self, start: u32) -> Expr {
@@ -316,17 +302,9 @@ impl<'a> Parser<'a> {
                 // `['name']`: strip `[` `]` and decode the string between them.
                 let inner = text[1..text.len() - 1].trim();
                 let name = crate::ast::decode_string(inner).unwrap_or_else(|_| inner.to_string());
-                Ident {
-                    name,
-                    span: token.span,
-                    quoted: true,
-                }
+                Ident { name, span: token.span, quoted: true }
             }
-            _ => Ident {
-                name: text.to_string(),
-                span: token.span,
-                quoted: false,
-            },
+            _ => Ident { name: text.to_string(), span: token.span, quoted: false },
         }
     }
 
@@ -350,11 +328,7 @@ impl<'a> Parser<'a> {
         let mut statements = Vec::new();
         loop {
             if let Some(semicolon) = self.eat(TokenKind::Semicolon) {
-                self.error(
-                    codes::UNEXPECTED_TOKEN,
-                    "empty statement: `;` with nothing before it",
-                    semicolon.span,
-                );
+                self.error(codes::UNEXPECTED_TOKEN, "empty statement: `;` with nothing before it", semicolon.span);
                 continue;
             }
             if self.at(TokenKind::Eof) {
@@ -370,10 +344,7 @@ impl<'a> Parser<'a> {
                 self.bump();
             }
         }
-        Script {
-            statements,
-            span: Span::new(0, self.src.len() as u32),
-        }
+        Script { statements, span: Span::new(0, self.src.len() as u32) }
     }
 
     /// Reports what follows a complete statement where `;` or the end was expected, then skips
@@ -382,11 +353,7 @@ impl<'a> Parser<'a> {
         let token = self.peek();
         if matches!(token.kind, TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace) {
             let found = self.describe(token);
-            self.error(
-                codes::UNBALANCED_BRACKET,
-                format!("{found} has no matching opening bracket"),
-                token.span,
-            );
+            self.error(codes::UNBALANCED_BRACKET, format!("{found} has no matching opening bracket"), token.span);
         } else if self.is_bad_token(token) {
             self.expected("");
         } else {
@@ -436,10 +403,7 @@ impl<'a> Parser<'a> {
             let expr = self.pipeline();
             StatementKind::Query(expr)
         };
-        Statement {
-            kind,
-            span: self.span_from(start),
-        }
+        Statement { kind, span: self.span_from(start) }
     }
 
     fn let_statement(&mut self) -> StatementKind {
@@ -453,10 +417,10 @@ impl<'a> Parser<'a> {
             return StatementKind::Error;
         }
         let value = if self.at_lambda() {
-            LetValue::Function(self.function_def())
+            LetValue::Function(self.nested_function_def())
         } else if self.at_word("view") && self.nth_kind(1) == TokenKind::LParen {
             self.bump();
-            LetValue::View(self.function_def())
+            LetValue::View(self.nested_function_def())
         } else {
             LetValue::Expr(self.pipeline())
         };
@@ -474,6 +438,11 @@ impl<'a> Parser<'a> {
             TokenKind::Ident | TokenKind::QuotedIdent => self.nth_kind(2) == TokenKind::Colon,
             _ => false,
         }
+    }
+
+    fn nested_function_def(&mut self) -> FunctionDef {
+        let empty = FunctionDef { params: Vec::new(), body: Vec::new(), span: Span::empty(self.prev_end()) };
+        self.nested(empty, |p| p.function_def())
     }
 
     /// `(params) { statements }`.
@@ -503,11 +472,7 @@ impl<'a> Parser<'a> {
         } else {
             self.recover();
         }
-        FunctionDef {
-            params,
-            body,
-            span: self.span_from(start),
-        }
+        FunctionDef { params, body, span: self.span_from(start) }
     }
 
     /// `(name: type [= default], ...)`.
@@ -521,24 +486,12 @@ impl<'a> Parser<'a> {
             let Some(name) = self.name("a parameter name") else {
                 break;
             };
-            if self
-                .expect(TokenKind::Colon, "`:` and a type after the parameter name")
-                .is_none()
-            {
+            if self.expect(TokenKind::Colon, "`:` and a type after the parameter name").is_none() {
                 break;
             }
             let Some(ty) = self.param_type() else { break };
-            let default = if self.eat(TokenKind::Eq).is_some() {
-                Some(self.expr())
-            } else {
-                None
-            };
-            params.push(Param {
-                name,
-                ty,
-                default,
-                span: self.span_from(start),
-            });
+            let default = if self.eat(TokenKind::Eq).is_some() { Some(self.expr()) } else { None };
+            params.push(Param { name, ty, default, span: self.span_from(start) });
             if self.eat(TokenKind::Comma).is_none() {
                 break;
             }
@@ -566,10 +519,7 @@ impl<'a> Parser<'a> {
                 }
             }
             self.expect_close(open, TokenKind::RParen);
-            return Some(ParamType::Tabular {
-                columns,
-                open: open_schema,
-            });
+            return Some(ParamType::Tabular { columns, open: open_schema });
         }
         self.type_name().map(ParamType::Scalar)
     }
@@ -590,11 +540,7 @@ impl<'a> Parser<'a> {
         let name = self.name("a column name")?;
         self.expect(TokenKind::Colon, "`:` and a type after the column name")?;
         let ty = self.type_name()?;
-        Some(crate::ast::ColumnDecl {
-            name,
-            ty,
-            span: self.span_from(start),
-        })
+        Some(crate::ast::ColumnDecl { name, ty, span: self.span_from(start) })
     }
 
     fn set_statement(&mut self) -> StatementKind {
@@ -613,11 +559,7 @@ impl<'a> Parser<'a> {
             name.name.push_str(self.text(part));
             name.span = self.span_from(start);
         }
-        let value = if self.eat(TokenKind::Eq).is_some() {
-            Some(self.expr())
-        } else {
-            None
-        };
+        let value = if self.eat(TokenKind::Eq).is_some() { Some(self.expr()) } else { None };
         StatementKind::Set { name, value }
     }
 

@@ -3,8 +3,8 @@
 use super::Parser;
 use crate::Span;
 use crate::ast::{
-    ColumnDecl, ExpandColumn, Expr, ExprKind, Ident, NamedExpr, Operator, OperatorKind, OptionArg, ParsePart, SortKey,
-    TopNestedClause,
+    ColumnDecl, ExpandColumn, Expr, ExprKind, FindArgs, Ident, MakeSeries, NamedExpr, Operator, OperatorKind,
+    OptionArg, ParsePart, RangeArgs, SortKey, TopHittersArgs, TopNestedClause,
 };
 use crate::diagnostic::codes;
 use crate::token::TokenKind;
@@ -120,58 +120,28 @@ impl<'a> Parser<'a> {
         let start = self.peek().span.start;
         if !self.at(TokenKind::Ident) {
             self.expected("a tabular operator such as `where`, `project` or `summarize`");
-            let name = Ident {
-                name: String::new(),
-                span: Span::empty(start),
-                quoted: false,
-            };
+            let name = Ident { name: String::new(), span: Span::empty(start), quoted: false };
             self.recover();
-            return Operator {
-                name,
-                kind: OperatorKind::Error,
-                span: self.span_from(start),
-            };
+            return Operator { name, kind: OperatorKind::Error, span: self.span_from(start) };
         }
         let (word, len) = self.peek_operator_name();
         for _ in 0..len {
             self.bump();
         }
-        let name = Ident {
-            name: word.clone(),
-            span: self.span_from(start),
-            quoted: false,
-        };
+        let name = Ident { name: word.clone(), span: self.span_from(start), quoted: false };
         let kind = self.nested(OperatorKind::Error, |p| p.operator_body(&word, name.span));
-        Operator {
-            name,
-            kind,
-            span: self.span_from(start),
-        }
+        Operator { name, kind, span: self.span_from(start) }
     }
 
     fn operator_body(&mut self, word: &str, name_span: Span) -> OperatorKind {
         match word {
-            "where" | "filter" => OperatorKind::Where {
-                predicate: self.required_expr(),
-            },
-            "project" => OperatorKind::Project {
-                columns: self.named_expr_list(),
-            },
-            "extend" => OperatorKind::Extend {
-                columns: self.named_expr_list(),
-            },
-            "project-away" => OperatorKind::ProjectAway {
-                columns: self.name_pattern_list(),
-            },
-            "project-keep" => OperatorKind::ProjectKeep {
-                columns: self.name_pattern_list(),
-            },
-            "project-rename" => OperatorKind::ProjectRename {
-                renames: self.named_expr_list(),
-            },
-            "project-reorder" => OperatorKind::ProjectReorder {
-                columns: self.reorder_list(),
-            },
+            "where" | "filter" => OperatorKind::Where { predicate: self.required_expr() },
+            "project" => OperatorKind::Project { columns: self.named_expr_list() },
+            "extend" => OperatorKind::Extend { columns: self.named_expr_list() },
+            "project-away" => OperatorKind::ProjectAway { columns: self.name_pattern_list() },
+            "project-keep" => OperatorKind::ProjectKeep { columns: self.name_pattern_list() },
+            "project-rename" => OperatorKind::ProjectRename { renames: self.named_expr_list() },
+            "project-reorder" => OperatorKind::ProjectReorder { columns: self.reorder_list() },
             "summarize" => self.summarize(),
             "join" => self.join(false),
             "lookup" => self.join(true),
@@ -180,16 +150,11 @@ impl<'a> Parser<'a> {
             "top" => self.top(),
             "take" | "limit" => {
                 self.options(&[]);
-                OperatorKind::Take {
-                    count: self.required_expr(),
-                }
+                OperatorKind::Take { count: self.required_expr() }
             }
             "distinct" => {
                 let options = self.options(&[]);
-                OperatorKind::Distinct {
-                    options,
-                    columns: self.named_expr_list(),
-                }
+                OperatorKind::Distinct { options, columns: self.named_expr_list() }
             }
             "count" => OperatorKind::Count,
             "getschema" => OperatorKind::GetSchema,
@@ -208,16 +173,10 @@ impl<'a> Parser<'a> {
                 let options = self.options(&[]);
                 let call = self.scalar();
                 // `evaluate pivot(X) : (Col: type, ...)` declares the plugin's output schema.
-                let schema = if self.eat(TokenKind::Colon).is_some() {
-                    self.column_decl_list()
-                } else {
-                    Vec::new()
-                };
+                let schema = if self.eat(TokenKind::Colon).is_some() { self.column_decl_list() } else { Vec::new() };
                 OperatorKind::Evaluate { options, call, schema }
             }
-            "invoke" => OperatorKind::Invoke {
-                call: self.required_expr(),
-            },
+            "invoke" => OperatorKind::Invoke { call: self.required_expr() },
             "as" => {
                 let options = self.options(&["hint.materialized"]);
                 match self.name("a name after `as`") {
@@ -225,19 +184,12 @@ impl<'a> Parser<'a> {
                     None => self.fail(),
                 }
             }
-            "serialize" => OperatorKind::Serialize {
-                columns: self.optional_named_expr_list(),
-            },
-            "sample" => OperatorKind::Sample {
-                count: self.required_expr(),
-            },
+            "serialize" => OperatorKind::Serialize { columns: self.optional_named_expr_list() },
+            "sample" => OperatorKind::Sample { count: self.required_expr() },
             "sample-distinct" => {
                 let count = self.required_expr();
                 self.keyword("of");
-                OperatorKind::SampleDistinct {
-                    count,
-                    column: self.required_expr(),
-                }
+                OperatorKind::SampleDistinct { count, column: self.required_expr() }
             }
             "search" => self.search(),
             "find" => self.find(),
@@ -246,16 +198,10 @@ impl<'a> Parser<'a> {
                 let count = self.required_expr();
                 self.keyword("of");
                 let of = self.required_expr();
-                let by = if self.eat_word("by").is_some() {
-                    Some(self.required_expr())
-                } else {
-                    None
-                };
-                OperatorKind::TopHitters { count, of, by }
+                let by = if self.eat_word("by").is_some() { Some(self.required_expr()) } else { None };
+                OperatorKind::TopHitters(Box::new(TopHittersArgs { count, of, by }))
             }
-            "print" => OperatorKind::Print {
-                columns: self.optional_named_expr_list(),
-            },
+            "print" => OperatorKind::Print { columns: self.optional_named_expr_list() },
             "range" => self.range(),
             "datatable" => self.datatable(),
             "externaldata" | "external_data" => self.externaldata(),
@@ -265,20 +211,15 @@ impl<'a> Parser<'a> {
             w if UNSTRUCTURED.contains(&w) => {
                 let start = self.peek().span.start;
                 self.skip_operator_args();
-                OperatorKind::Unstructured {
-                    args: self.span_from(start),
-                }
+                OperatorKind::Unstructured { args: self.span_from(start) }
             }
             _ => {
                 let suggestion = closest_operator(word);
                 let message = format!("unknown tabular operator `{word}`");
                 match suggestion {
-                    Some(s) => self.error_help(
-                        codes::UNKNOWN_OPERATOR,
-                        message,
-                        name_span,
-                        format!("did you mean `{s}`?"),
-                    ),
+                    Some(s) => {
+                        self.error_help(codes::UNKNOWN_OPERATOR, message, name_span, format!("did you mean `{s}`?"))
+                    }
                     None => self.error_help(
                         codes::UNKNOWN_OPERATOR,
                         message,
@@ -358,11 +299,7 @@ impl<'a> Parser<'a> {
             for _ in 0..len {
                 self.bump();
             }
-            let ident = Ident {
-                name,
-                span: self.span_from(start),
-                quoted: false,
-            };
+            let ident = Ident { name, span: self.span_from(start), quoted: false };
             self.bump(); // =
             let value = self.option_value();
             options.push(OptionArg { name: ident, value });
@@ -402,10 +339,7 @@ impl<'a> Parser<'a> {
 
     /// Like [`Self::named_expr_list`] but may be empty (`serialize`, `print`).
     fn optional_named_expr_list(&mut self) -> Vec<NamedExpr> {
-        if matches!(
-            self.kind(),
-            TokenKind::Pipe | TokenKind::Semicolon | TokenKind::Eof | TokenKind::RParen
-        ) {
+        if matches!(self.kind(), TokenKind::Pipe | TokenKind::Semicolon | TokenKind::Eof | TokenKind::RParen) {
             return Vec::new();
         }
         self.named_expr_list()
@@ -419,11 +353,7 @@ impl<'a> Parser<'a> {
             let name = self.ident_from(token);
             self.bump(); // =
             let expr = self.expr();
-            return NamedExpr {
-                names: vec![name],
-                expr,
-                span: self.span_from(start),
-            };
+            return NamedExpr { names: vec![name], expr, span: self.span_from(start) };
         }
         if self.at(TokenKind::LParen) && self.at_name_tuple_assignment() {
             let open = self.bump();
@@ -439,18 +369,10 @@ impl<'a> Parser<'a> {
             self.expect_close(open, TokenKind::RParen);
             self.bump(); // =
             let expr = self.expr();
-            return NamedExpr {
-                names,
-                expr,
-                span: self.span_from(start),
-            };
+            return NamedExpr { names, expr, span: self.span_from(start) };
         }
         let expr = self.expr();
-        NamedExpr {
-            names: Vec::new(),
-            expr,
-            span: self.span_from(start),
-        }
+        NamedExpr { names: Vec::new(), expr, span: self.span_from(start) }
     }
 
     /// Whether `(` starts `(A, B, ...) =`.
@@ -515,11 +437,7 @@ impl<'a> Parser<'a> {
         loop {
             let expr = self.name_pattern();
             let order = self.sort_order(true);
-            keys.push(SortKey {
-                expr,
-                order,
-                nulls_first: None,
-            });
+            keys.push(SortKey { expr, order, nulls_first: None });
             if self.eat(TokenKind::Comma).is_none() {
                 return keys;
             }
@@ -537,11 +455,7 @@ impl<'a> Parser<'a> {
             self.bump();
             let token = self.bump();
             let name = format!("granny-{}", self.text(token));
-            return Some(Ident {
-                name,
-                span: self.span_from(start),
-                quoted: false,
-            });
+            return Some(Ident { name, span: self.span_from(start), quoted: false });
         }
         None
     }
@@ -564,11 +478,7 @@ impl<'a> Parser<'a> {
             } else {
                 None
             };
-            keys.push(SortKey {
-                expr,
-                order,
-                nulls_first,
-            });
+            keys.push(SortKey { expr, order, nulls_first });
             if self.eat(TokenKind::Comma).is_none() {
                 return keys;
             }
@@ -579,61 +489,34 @@ impl<'a> Parser<'a> {
 
     fn summarize(&mut self) -> OperatorKind {
         let options = self.options(&[]);
-        let aggregates = if self.at_word("by") {
-            Vec::new()
-        } else {
-            self.named_expr_list()
-        };
-        let by = if self.eat_word("by").is_some() {
-            self.named_expr_list()
-        } else {
-            Vec::new()
-        };
+        let aggregates = if self.at_word("by") { Vec::new() } else { self.named_expr_list() };
+        let by = if self.eat_word("by").is_some() { self.named_expr_list() } else { Vec::new() };
         if aggregates.is_empty() && by.is_empty() {
             self.expected("aggregates or `by`");
         }
-        OperatorKind::Summarize {
-            options,
-            aggregates,
-            by,
-        }
+        OperatorKind::Summarize { options, aggregates, by }
     }
 
     /// `join`/`lookup`: options, the right side, `on` conditions.
     fn join(&mut self, lookup: bool) -> OperatorKind {
         let options = self.options(&["kind", "withsource"]);
-        let right = if self.at(TokenKind::LParen) {
-            self.scalar()
-        } else {
-            self.name_pattern()
-        };
+        let right = if self.at(TokenKind::LParen) { self.scalar() } else { self.name_pattern() };
         let mut on = Vec::new();
         if self.eat_word("on").is_some() {
             on = self.expr_list();
         } else if lookup
-            || !matches!(
-                self.kind(),
-                TokenKind::Pipe | TokenKind::Semicolon | TokenKind::Eof | TokenKind::RParen
-            )
+            || !matches!(self.kind(), TokenKind::Pipe | TokenKind::Semicolon | TokenKind::Eof | TokenKind::RParen)
         {
             self.expected("`on` and the join keys");
         }
-        if lookup {
-            OperatorKind::Lookup { options, right, on }
-        } else {
-            OperatorKind::Join { options, right, on }
-        }
+        if lookup { OperatorKind::Lookup { options, right, on } } else { OperatorKind::Join { options, right, on } }
     }
 
     fn union(&mut self) -> OperatorKind {
         let options = self.options(&["kind", "withsource", "isfuzzy"]);
         let mut tables = Vec::new();
         loop {
-            let table = if self.at(TokenKind::LParen) {
-                self.scalar()
-            } else {
-                self.name_pattern()
-            };
+            let table = if self.at(TokenKind::LParen) { self.scalar() } else { self.name_pattern() };
             tables.push(table);
             if self.eat(TokenKind::Comma).is_none() {
                 break;
@@ -647,10 +530,7 @@ impl<'a> Parser<'a> {
         if !self.keyword("by") {
             return self.fail();
         }
-        OperatorKind::Sort {
-            options,
-            keys: self.sort_keys(),
-        }
+        OperatorKind::Sort { options, keys: self.sort_keys() }
     }
 
     fn top(&mut self) -> OperatorKind {
@@ -658,10 +538,7 @@ impl<'a> Parser<'a> {
         if !self.keyword("by") {
             return self.fail();
         }
-        OperatorKind::Top {
-            count,
-            keys: self.sort_keys(),
-        }
+        OperatorKind::Top { count, keys: self.sort_keys() }
     }
 
     /// `[Name =] expr [to typeof(type)], ... [limit N]` for `mv-expand` and `mv-apply`.
@@ -692,26 +569,14 @@ impl<'a> Parser<'a> {
     fn mv_expand(&mut self) -> OperatorKind {
         let options = self.options(&["bagexpansion", "with_itemindex", "kind"]);
         let columns = self.expand_columns();
-        let limit = if self.eat_word("limit").is_some() {
-            Some(self.scalar())
-        } else {
-            None
-        };
-        OperatorKind::MvExpand {
-            options,
-            columns,
-            limit,
-        }
+        let limit = if self.eat_word("limit").is_some() { Some(self.scalar()) } else { None };
+        OperatorKind::MvExpand { options, columns, limit }
     }
 
     fn mv_apply(&mut self) -> OperatorKind {
         let options = self.options(&["with_itemindex", "id"]);
         let columns = self.expand_columns();
-        let limit = if self.eat_word("limit").is_some() {
-            Some(self.scalar())
-        } else {
-            None
-        };
+        let limit = if self.eat_word("limit").is_some() { Some(self.scalar()) } else { None };
         if !self.keyword("on") {
             return self.fail();
         }
@@ -723,12 +588,7 @@ impl<'a> Parser<'a> {
             self.recover();
             self.eat(TokenKind::RParen);
         }
-        OperatorKind::MvApply {
-            options,
-            columns,
-            limit,
-            on: Box::new(on),
-        }
+        OperatorKind::MvApply { options, columns, limit, on: Box::new(on) }
     }
 
     /// `parse [kind=..] [flags=..] expr with [*] "text" Col[:type] ...`.
@@ -748,11 +608,7 @@ impl<'a> Parser<'a> {
                     // followed by `:` as a column, a bare name as a column too (the binder knows).
                     let token = self.bump();
                     let name = self.ident_from(token);
-                    let ty = if self.eat(TokenKind::Colon).is_some() {
-                        self.type_name()
-                    } else {
-                        None
-                    };
+                    let ty = if self.eat(TokenKind::Colon).is_some() { self.type_name() } else { None };
                     pattern.push(ParsePart::Column { name, ty });
                 }
                 _ => break,
@@ -762,12 +618,7 @@ impl<'a> Parser<'a> {
         if pattern.is_empty() {
             self.expected("a pattern after `with`");
         }
-        OperatorKind::Parse {
-            filter,
-            options,
-            source,
-            pattern,
-        }
+        OperatorKind::Parse { filter, options, source, pattern }
     }
 
     fn parse_kv(&mut self) -> OperatorKind {
@@ -776,16 +627,8 @@ impl<'a> Parser<'a> {
             return self.fail();
         }
         let columns = self.column_decl_list();
-        let options = if self.eat_word("with").is_some() {
-            self.paren_options()
-        } else {
-            Vec::new()
-        };
-        OperatorKind::ParseKv {
-            source,
-            columns,
-            options,
-        }
+        let options = if self.eat_word("with").is_some() { self.paren_options() } else { Vec::new() };
+        OperatorKind::ParseKv { source, columns, options }
     }
 
     /// `(Col: type, ...)`.
@@ -877,21 +720,8 @@ impl<'a> Parser<'a> {
                 step = Some(self.scalar());
             }
         }
-        let by = if self.eat_word("by").is_some() {
-            self.named_expr_list()
-        } else {
-            Vec::new()
-        };
-        OperatorKind::MakeSeries {
-            options,
-            aggregates,
-            defaults,
-            axis,
-            from,
-            to,
-            step,
-            by,
-        }
+        let by = if self.eat_word("by").is_some() { self.named_expr_list() } else { Vec::new() };
+        OperatorKind::MakeSeries(Box::new(MakeSeries { options, aggregates, defaults, axis, from, to, step, by }))
     }
 
     fn render(&mut self) -> OperatorKind {
@@ -907,10 +737,7 @@ impl<'a> Parser<'a> {
                 let token = self.bump();
                 let name = self.ident_from(token);
                 self.bump();
-                properties.push(OptionArg {
-                    name,
-                    value: self.scalar(),
-                });
+                properties.push(OptionArg { name, value: self.scalar() });
             }
         }
         OperatorKind::Render { chart, properties }
@@ -925,11 +752,7 @@ impl<'a> Parser<'a> {
         let open = self.bump();
         let mut tables = Vec::new();
         loop {
-            tables.push(if self.at(TokenKind::LParen) {
-                self.scalar()
-            } else {
-                self.name_pattern()
-            });
+            tables.push(if self.at(TokenKind::LParen) { self.scalar() } else { self.name_pattern() });
             if self.eat(TokenKind::Comma).is_none() {
                 break;
             }
@@ -953,11 +776,7 @@ impl<'a> Parser<'a> {
         let options = self.options(&["kind"]);
         let tables = self.in_tables();
         let predicate = self.search_predicate();
-        OperatorKind::Search {
-            options,
-            tables,
-            predicate,
-        }
+        OperatorKind::Search { options, tables, predicate }
     }
 
     fn find(&mut self) -> OperatorKind {
@@ -975,21 +794,13 @@ impl<'a> Parser<'a> {
             for _ in 0..len {
                 self.bump();
             }
-            if !matches!(
-                self.kind(),
-                TokenKind::Pipe | TokenKind::Semicolon | TokenKind::Eof | TokenKind::RParen
-            ) {
+            if !matches!(self.kind(), TokenKind::Pipe | TokenKind::Semicolon | TokenKind::Eof | TokenKind::RParen) {
                 project = self.name_pattern_list();
             }
         } else if self.eat_word("project").is_some() {
             project = self.name_pattern_list();
         }
-        OperatorKind::Find {
-            options,
-            tables,
-            predicate,
-            project,
-        }
+        OperatorKind::Find(Box::new(FindArgs { options, tables, predicate, project }))
     }
 
     fn top_nested(&mut self) -> OperatorKind {
@@ -1018,11 +829,7 @@ impl<'a> Parser<'a> {
                 count,
                 of,
                 others,
-                by: SortKey {
-                    expr: by_expr.expr,
-                    order,
-                    nulls_first: None,
-                },
+                by: SortKey { expr: by_expr.expr, order, nulls_first: None },
                 by_name,
             });
             if self.eat(TokenKind::Comma).is_none() {
@@ -1057,7 +864,7 @@ impl<'a> Parser<'a> {
             return self.fail();
         }
         let step = self.scalar();
-        OperatorKind::Range { column, from, to, step }
+        OperatorKind::Range(Box::new(RangeArgs { column, from, to, step }))
     }
 
     fn datatable(&mut self) -> OperatorKind {
@@ -1098,11 +905,7 @@ impl<'a> Parser<'a> {
         self.options(&["kind"]);
         let schema = self.column_decl_list();
         let uris = self.bracket_values();
-        let options = if self.eat_word("with").is_some() {
-            self.paren_options()
-        } else {
-            Vec::new()
-        };
+        let options = if self.eat_word("with").is_some() { self.paren_options() } else { Vec::new() };
         OperatorKind::ExternalData { schema, uris, options }
     }
 
@@ -1125,11 +928,7 @@ impl<'a> Parser<'a> {
                 self.recover();
                 self.eat(TokenKind::RParen);
             }
-            branches.push(NamedExpr {
-                names,
-                expr,
-                span: self.span_from(start),
-            });
+            branches.push(NamedExpr { names, expr, span: self.span_from(start) });
         }
         if branches.is_empty() {
             self.expected("`(` and a sub-query");
@@ -1178,11 +977,7 @@ impl<'a> Parser<'a> {
             self.recover();
             self.eat(close);
         }
-        OperatorKind::Partition {
-            options,
-            by,
-            body: Box::new(body),
-        }
+        OperatorKind::Partition { options, by, body: Box::new(body) }
     }
 
     /// A column name for `partition by`, without treating the following `(` as a call.
@@ -1220,11 +1015,7 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(row[j + 1])
-            };
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(row[j + 1]) };
             prev = cur;
         }
     }
