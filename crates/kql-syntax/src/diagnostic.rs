@@ -35,12 +35,34 @@ pub struct Diagnostic {
     pub span: Span,
     /// An optional hint on how to fix it.
     pub help: Option<String>,
+    /// Other places that explain the problem, e.g. where an unclosed bracket was opened.
+    pub labels: Vec<Label>,
+}
+
+/// A secondary place in the source with a short note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What it is, e.g. "the `(` opened here".
+    pub message: String,
 }
 
 impl Diagnostic {
     /// An error with `code` and `message` at `span`.
     pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Self {
-        Diagnostic { code, severity: Severity::Error, message: message.into(), span, help: None }
+        Diagnostic { code, severity: Severity::Error, message: message.into(), span, help: None, labels: Vec::new() }
+    }
+
+    /// A warning with `code` and `message` at `span`.
+    pub fn warning(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message, span) }
+    }
+
+    /// Adds a secondary label.
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label { span, message: message.into() });
+        self
     }
 
     /// Adds a hint.

@@ -24,7 +24,7 @@ mod parser;
 mod span;
 mod token;
 
-pub use diagnostic::{Diagnostic, Severity, codes};
+pub use diagnostic::{Diagnostic, Label, Severity, codes};
 pub use lexer::{Lexer, tokenize};
 pub use line_index::{LineCol, LineIndex};
 pub use span::Span;

@@ -215,11 +215,9 @@ impl<'a> Parser<'a> {
         let what = format!("{} to close the {}", close.describe(), open.kind.describe());
         let (span, message) = self.at_boundary(token, format!("expected {what} but found {found}"), &what, &found);
         let code = if token.kind == TokenKind::Eof { codes::UNBALANCED_BRACKET } else { codes::UNEXPECTED_TOKEN };
-        let help = format!("the {} was opened here: byte {}", open.kind.describe(), open.span.start);
         if !self.diagnostics.iter().any(|d| d.span.start == span.start) {
-            let mut diagnostic = Diagnostic::error(code, message, span).with_help(help);
-            diagnostic.span = span;
-            self.diagnostics.push(diagnostic);
+            let note = format!("this {} is not closed", open.kind.describe());
+            self.diagnostics.push(Diagnostic::error(code, message, span).with_label(open.span, note));
         }
         false
     }

@@ -1,0 +1,132 @@
+//! Command-line arguments, as clap parses them. Raw values only, no I/O: each command converts
+//! its arguments into its own options type once, so nothing below the binary sees clap.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::commands::check::CheckOptions;
+use crate::output::Format;
+
+/// Run KQL threat-hunting rules offline.
+#[derive(Debug, Parser)]
+#[command(name = "quarry", version, propagate_version = true)]
+pub struct Args {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check KQL queries and rules for errors without running them.
+    ///
+    /// Reads .kql/.csl/.kusto files, Sentinel rule YAML (id, name, query) and seed documents
+    /// (.txt with a `KQL Query` line). Folders are searched recursively. Files named directly
+    /// are read whatever their extension. Every diagnostic points at the line and column of
+    /// the file itself, also for queries inside YAML.
+    ///
+    /// Exit status: 0 when no query has an error, 1 when one has or a file could not be
+    /// loaded, 2 on a usage error.
+    Check(CheckArgs),
+}
+
+/// Arguments of `quarry check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Only check syntax. Semantic checks (unknown tables and columns, types) are not
+    /// implemented yet, so for now every check is syntax only, with or without this flag.
+    #[arg(long)]
+    pub syntax_only: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human, value_name = "FORMAT")]
+    pub format: FormatArg,
+
+    /// Files and folders to check.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// The spellings of `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Source excerpts with carets, like rustc.
+    Human,
+    /// JSON Lines.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions workflow commands.
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(arg: FormatArg) -> Self {
+        match arg {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
+
+impl From<CheckArgs> for CheckOptions {
+    fn from(args: CheckArgs) -> Self {
+        CheckOptions { paths: args.paths, syntax_only: args.syntax_only, format: args.format.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    fn check(argv: &[&str]) -> Result<CheckArgs, clap::Error> {
+        let args = Args::try_parse_from(argv)?;
+        let Command::Check(check) = args.command;
+        Ok(check)
+    }
+
+    #[test]
+    fn definitions_are_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn check_defaults() {
+        let args = check(&["quarry", "check", "rules"]).unwrap();
+        assert!(!args.syntax_only);
+        assert_eq!(args.format, FormatArg::Human);
+        assert_eq!(args.paths, [PathBuf::from("rules")]);
+    }
+
+    #[test]
+    fn syntax_only_flag() {
+        assert!(check(&["quarry", "check", "--syntax-only", "a.kql"]).unwrap().syntax_only);
+    }
+
+    #[test]
+    fn format_flag_takes_the_four_spellings() {
+        for (name, format) in [
+            ("human", FormatArg::Human),
+            ("json", FormatArg::Json),
+            ("sarif", FormatArg::Sarif),
+            ("github", FormatArg::Github),
+        ] {
+            assert_eq!(check(&["quarry", "check", "--format", name, "x"]).unwrap().format, format);
+        }
+        assert!(check(&["quarry", "check", "--format", "xml", "x"]).is_err());
+    }
+
+    #[test]
+    fn paths_are_required() {
+        let err = check(&["quarry", "check"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        let args = check(&["quarry", "check", "a", "b/"]).unwrap();
+        assert_eq!(args.paths, [PathBuf::from("a"), PathBuf::from("b/")]);
+    }
+}

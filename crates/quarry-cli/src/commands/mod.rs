@@ -1,0 +1,3 @@
+//! One module per subcommand. Each takes its options type and returns an [`crate::Outcome`].
+
+pub mod check;

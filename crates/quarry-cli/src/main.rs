@@ -1,0 +1,64 @@
+//! The `quarry` command. A thin binary: argument parsing in [`args`], one module per
+//! subcommand in [`commands`], one module per output format in [`output`]. Exit statuses are
+//! decided here and nowhere else:
+//!
+//! - 0: success (for `check`: no query has an error);
+//! - 1: the check found errors, or a file could not be loaded;
+//! - 2: a usage error (bad flags), or quarry itself could not run (e.g. stdout failed).
+//!
+//! A closed stdout (`quarry check rules | head`) counts as success.
+
+mod args;
+mod commands;
+mod output;
+mod report;
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Args, Command};
+
+/// What a command concluded, mapped to an exit status by [`main`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything checked out.
+    Clean,
+    /// The command ran, and found errors in its input (status 1).
+    Failed,
+}
+
+const EXIT_FAILED: u8 = 1;
+const EXIT_USAGE_OR_INTERNAL: u8 = 2;
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            // Help and version go to stdout with status 0; usage errors to stderr with 2.
+            let status = if err.use_stderr() { EXIT_USAGE_OR_INTERNAL } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(status);
+        }
+    };
+    match run(args) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(EXIT_FAILED),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("quarry: error: {err:#}");
+            ExitCode::from(EXIT_USAGE_OR_INTERNAL)
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<Outcome> {
+    match args.command {
+        Command::Check(check) => commands::check::run(&check.into()),
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().filter_map(|cause| cause.downcast_ref::<io::Error>()).any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
