@@ -35,10 +35,19 @@ pub enum Command {
 /// Arguments of `quarry check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Only check syntax. Semantic checks (unknown tables and columns, types) are not
-    /// implemented yet, so for now every check is syntax only, with or without this flag.
+    /// Only check syntax: skip the semantic checks (unknown tables, columns and functions,
+    /// types) and the rule-metadata checks (id, tactics, techniques, data connectors).
     #[arg(long)]
     pub syntax_only: bool,
+
+    /// Add or override tables from a schema file: JSON `{"Table": [["Column", "type"], ...]}`.
+    /// May be given several times; later files win.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Vec<PathBuf>,
+
+    /// Use only the tables of --schema files, not the built-in Defender XDR and Sentinel tables.
+    #[arg(long)]
+    pub no_builtin_schema: bool,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human, value_name = "FORMAT")]
@@ -75,7 +84,13 @@ impl From<FormatArg> for Format {
 
 impl From<CheckArgs> for CheckOptions {
     fn from(args: CheckArgs) -> Self {
-        CheckOptions { paths: args.paths, syntax_only: args.syntax_only, format: args.format.into() }
+        CheckOptions {
+            paths: args.paths,
+            syntax_only: args.syntax_only,
+            schema_files: args.schema,
+            builtin_schema: !args.no_builtin_schema,
+            format: args.format.into(),
+        }
     }
 }
 

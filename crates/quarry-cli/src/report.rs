@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use quarry_hunt::{LoadError, Origin, Position, QuerySource, SourceNote};
+use quarry_hunt::{LintSeverity, LoadError, MetadataFinding, Origin, Position, QuerySource, SourceNote};
 use serde::Serialize;
 
 /// Everything one `quarry check` found.
@@ -62,12 +62,22 @@ impl From<kql_syntax::Severity> for Severity {
     }
 }
 
+impl From<LintSeverity> for Severity {
+    fn from(severity: LintSeverity) -> Self {
+        match severity {
+            LintSeverity::Error => Severity::Error,
+            LintSeverity::Warning => Severity::Warning,
+        }
+    }
+}
+
 /// A diagnostic placed in the original file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     /// Error or warning.
     pub severity: Severity,
-    /// Stable code: `KS…` from the parser, `QH…` from the rule loader.
+    /// Stable code: `KS…` from the parser, `QH0…` from the rule loader, `QH1…` from the
+    /// rule-metadata checks.
     pub code: &'static str,
     /// What is wrong.
     pub message: String,
@@ -100,6 +110,22 @@ impl Finding {
                 .iter()
                 .map(|label| (origin.file_range(label.span.range()), label.message.clone()))
                 .collect(),
+        }
+    }
+
+    /// A rule-metadata finding, already placed in the file; `origin` gives its byte range.
+    pub fn from_metadata(finding: &MetadataFinding, origin: &Origin) -> Self {
+        let start = origin.file_offset_at(finding.start);
+        let end = origin.file_offset_at(finding.end).max(start);
+        Finding {
+            severity: finding.severity.into(),
+            code: finding.code,
+            message: finding.message.clone(),
+            help: finding.help.clone(),
+            file_range: start..end,
+            start: origin.file_position(start),
+            end: origin.file_position(end),
+            labels: Vec::new(),
         }
     }
 
@@ -277,6 +303,19 @@ mod tests {
     }
 
     const RULE_TEXT: &str = super::test_support::RULE;
+
+    #[test]
+    fn metadata_findings_keep_their_place_and_severity() {
+        let report = sample_report();
+        let source = &report.queries[0].source;
+        let metadata = source.metadata.as_ref().expect("rule YAML has metadata");
+        // `r-1` is not a GUID: an error on `r-1`, line 1, columns 5 to 8.
+        let found = quarry_hunt::lint_metadata(metadata, None);
+        let finding = Finding::from_metadata(&found[0], &source.origin);
+        assert_eq!((finding.code, finding.severity), ("QH102", Severity::Error));
+        assert_eq!((finding.start, finding.end), (Position { line: 1, column: 5 }, Position { line: 1, column: 8 }));
+        assert_eq!(&RULE_TEXT[finding.file_range], "r-1");
+    }
 
     impl Finding {
         fn with_message(mut self, message: &str, help: &str) -> Self {

@@ -14,6 +14,10 @@
 //! and columns of the file, so a syntax error in a YAML rule's query is reported at the YAML
 //! file's own line and column.
 //!
+//! Rule YAML and seed documents also give a [`RuleMetadata`] (id, tactics, techniques, data
+//! connectors, ...), each value with its position, also when the YAML is malformed. The
+//! [`lint`] module checks it: [`lint_metadata`] for one rule, [`duplicate_ids`] across files.
+//!
 //! ```
 //! use std::path::Path;
 //! use quarry_hunt::{Position, SourceFormat, load_text};
@@ -31,10 +35,14 @@
 mod discover;
 mod error;
 mod format;
+pub mod lint;
 mod origin;
 mod source;
 
 pub use discover::{Discovery, discover};
 pub use error::{LoadError, LoadErrorKind, codes};
+pub use lint::{
+    DataConnector, Located, MetadataFinding, RuleMetadata, Severity as LintSeverity, duplicate_ids, lint_metadata,
+};
 pub use origin::{Origin, Position};
 pub use source::{QuerySource, SourceFormat, SourceNote, is_seed_document, load_file, load_text};

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::error::{LoadError, LoadErrorKind};
 use crate::format::{self, Extracted};
+use crate::lint::RuleMetadata;
 use crate::origin::{FileText, Origin, Position};
 
 /// A KQL query found in a file, with what the file says about it.
@@ -25,6 +26,10 @@ pub struct QuerySource {
     pub origin: Origin,
     /// Problems with the file that did not stop the query from being found, e.g. invalid YAML.
     pub notes: Vec<SourceNote>,
+    /// What a Sentinel rule YAML file, or the flattened rule of a seed document, says about the
+    /// rule (id, tactics, data connectors, ...), each value with its position in the file.
+    /// `None` for `.kql` files and seed documents without a flattened rule.
+    pub metadata: Option<RuleMetadata>,
 }
 
 /// How a query is stored in a file.
@@ -121,9 +126,9 @@ pub fn load_text(path: &Path, text: impl Into<String>, format: SourceFormat) -> 
         SourceFormat::RuleYaml => format::yaml::extract(&file),
         SourceFormat::SeedDocument => format::seed::extract(&file),
     };
-    let Extracted { rule_id, name, query, origin, notes } =
+    let Extracted { rule_id, name, query, origin, notes, metadata } =
         extracted.map_err(|reason| LoadError::new(path, LoadErrorKind::NoQuery(reason)))?;
-    Ok(QuerySource { path: path.to_path_buf(), format, rule_id, name, query, origin, notes })
+    Ok(QuerySource { path: path.to_path_buf(), format, rule_id, name, query, origin, notes, metadata })
 }
 
 /// Decodes a file: UTF-8 (with or without a byte-order mark), or UTF-16 with a byte-order mark,

@@ -171,10 +171,12 @@ impl<'a> Parser<'a> {
                     let kind = ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) };
                     Expr::new(kind, self.span_from(start))
                 }
-                BinaryKind::List(op) => {
-                    let list = self.list_operand(op_token);
-                    Expr::new(ExprKind::In { op, expr: Box::new(left), list }, self.span_from(start))
-                }
+                BinaryKind::List(op) => match self.list_operand(op_token) {
+                    Some(list) => Expr::new(ExprKind::In { op, expr: Box::new(left), list }, self.span_from(start)),
+                    // No list: the whole test is an error node, so nothing downstream (an operator
+                    // after it, the binder) complains about it again.
+                    None => Expr::new(ExprKind::Error, self.span_from(start)),
+                },
                 BinaryKind::Between { negated } => self.between_operand(start, left, negated),
             };
         }
@@ -243,13 +245,13 @@ impl<'a> Parser<'a> {
     }
 
     /// `(a, b, ...)` after `in`/`has_any`/...: literals, expressions or one tabular expression.
-    fn list_operand(&mut self, op_token: Token) -> Vec<Expr> {
+    fn list_operand(&mut self, op_token: Token) -> Option<Vec<Expr>> {
         if self.at(TokenKind::LParen) {
-            return self.paren_expr_list();
+            return Some(self.paren_expr_list());
         }
         let op = self.text(op_token).to_string();
         self.expected(&format!("`(` and a list after `{op}`"));
-        Vec::new()
+        None
     }
 
     /// `( expr, expr, ... )`; each element may be a pipeline.

@@ -240,7 +240,7 @@ impl<'a> Parser<'a> {
 
     /// An expression that must be present.
     fn required_expr(&mut self) -> Expr {
-        self.expr()
+        self.scalar()
     }
 
     /// Expects the keyword `word`.
@@ -321,9 +321,9 @@ impl<'a> Parser<'a> {
 
     /// `expr, expr, ...` (at least one).
     fn expr_list(&mut self) -> Vec<Expr> {
-        let mut items = vec![self.expr()];
+        let mut items = vec![self.scalar()];
         while self.eat(TokenKind::Comma).is_some() {
-            items.push(self.expr());
+            items.push(self.scalar());
         }
         items
     }
@@ -352,7 +352,7 @@ impl<'a> Parser<'a> {
             let token = self.bump();
             let name = self.ident_from(token);
             self.bump(); // =
-            let expr = self.expr();
+            let expr = self.scalar();
             return NamedExpr { names: vec![name], expr, span: self.span_from(start) };
         }
         if self.at(TokenKind::LParen) && self.at_name_tuple_assignment() {
@@ -368,10 +368,10 @@ impl<'a> Parser<'a> {
             }
             self.expect_close(open, TokenKind::RParen);
             self.bump(); // =
-            let expr = self.expr();
+            let expr = self.scalar();
             return NamedExpr { names, expr, span: self.span_from(start) };
         }
-        let expr = self.expr();
+        let expr = self.scalar();
         NamedExpr { names: Vec::new(), expr, span: self.span_from(start) }
     }
 
@@ -464,7 +464,7 @@ impl<'a> Parser<'a> {
     fn sort_keys(&mut self) -> Vec<SortKey> {
         let mut keys = Vec::new();
         loop {
-            let expr = self.expr();
+            let expr = self.scalar();
             let order = self.sort_order(false);
             let nulls_first = if self.eat_word("nulls").is_some() {
                 if self.eat_word("first").is_some() {

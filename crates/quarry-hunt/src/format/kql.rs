@@ -17,6 +17,7 @@ pub(crate) fn extract(file: &Arc<FileText>) -> Result<Extracted, String> {
         query: query.to_string(),
         origin: slice_origin(file, 0),
         notes: Vec::new(),
+        metadata: None,
     })
 }
 

@@ -6,6 +6,7 @@ pub(crate) mod seed;
 pub(crate) mod yaml;
 mod yaml_scan;
 
+use crate::lint::RuleMetadata;
 use crate::origin::Origin;
 use crate::source::SourceNote;
 
@@ -16,6 +17,8 @@ pub(crate) struct Extracted {
     pub query: String,
     pub origin: Origin,
     pub notes: Vec<SourceNote>,
+    /// The rule's metadata, for rule YAML and seed documents with a flattened rule.
+    pub metadata: Option<RuleMetadata>,
 }
 
 /// One line of a text: `start..end` is its content without the terminator (`\n` or `\r\n`).

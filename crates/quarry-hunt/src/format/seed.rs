@@ -20,7 +20,9 @@
 
 use std::sync::Arc;
 
+use super::yaml_scan::scan_metadata;
 use super::{Extracted, Line, is_blank, lines};
+use crate::lint::RuleMetadata;
 use crate::origin::FileText;
 use crate::source::slice_origin;
 
@@ -69,7 +71,25 @@ pub(crate) fn extract(file: &Arc<FileText>) -> Result<Extracted, String> {
         query,
         origin: slice_origin(file, start),
         notes: Vec::new(),
+        metadata: metadata(text, rest),
     })
+}
+
+/// The flattened rule after the query, if there is one: the lines of `rest` up to the
+/// Markdown table or the first scenario, read by the line scanner with no indentation.
+fn metadata(text: &str, rest: &[Line]) -> Option<RuleMetadata> {
+    let end = rest
+        .iter()
+        .enumerate()
+        .position(|(i, l)| {
+            let line = l.text(text);
+            line.starts_with("Scenario:")
+                || line.trim_start().starts_with('|')
+                    && rest.get(i + 1).is_some_and(|n| is_table_separator(n.text(text)))
+        })
+        .unwrap_or(rest.len());
+    let meta = scan_metadata(text, &rest[..end], true);
+    (!meta.keys.is_empty()).then_some(meta)
 }
 
 /// Whether `line` is where the query stops: the flattened rule's `id:` line, a Markdown table

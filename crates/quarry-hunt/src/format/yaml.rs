@@ -7,11 +7,12 @@
 
 use std::sync::Arc;
 
-use serde_yaml_ng::Value;
+use serde_yaml_ng::{Mapping, Value};
 
-use super::Extracted;
-use super::yaml_scan::{ScannedScalar, scan_key};
+use super::yaml_scan::{ScannedScalar, scan_key, scan_metadata};
+use super::{Extracted, lines};
 use crate::codes;
+use crate::lint::{DataConnector, Located, RuleMetadata};
 use crate::origin::{FileText, Origin, Position};
 use crate::source::{SourceNote, slice_origin};
 
@@ -48,12 +49,17 @@ pub(crate) fn extract(file: &Arc<FileText>) -> Result<Extracted, String> {
                 Some(scanned) => Origin::aligned(Arc::clone(file), &query, &scanned.lines, scanned.style),
                 None => slice_origin(file, 0),
             };
+            let metadata = match &document {
+                Value::Mapping(map) => merge_metadata(scan_metadata(text, &lines(text), false), map),
+                _ => scan_metadata(text, &lines(text), false),
+            };
             Ok(Extracted {
                 rule_id: field("id").and_then(scalar_text),
                 name: field("name").and_then(scalar_text),
                 query,
                 origin,
                 notes: Vec::new(),
+                metadata: Some(metadata),
             })
         }
         Err(error) => {
@@ -83,6 +89,7 @@ pub(crate) fn extract(file: &Arc<FileText>) -> Result<Extracted, String> {
                 origin: Origin::aligned(Arc::clone(file), &value, &lines, style),
                 query: value,
                 notes: vec![note],
+                metadata: Some(scan_metadata(text, &super::lines(text), false)),
             })
         }
     }
@@ -96,6 +103,88 @@ fn scalar_text(value: Value) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
+}
+
+/// The rule's metadata from the parsed document, placed in the file with the positions the
+/// line scanner found (`scanned`). Values come from the YAML parser, which is right about
+/// quoting, escapes and structure; a value the scanner did not find where the parser did is
+/// placed at its key, or at the start of the rule.
+fn merge_metadata(scanned: RuleMetadata, map: &Mapping) -> RuleMetadata {
+    let mut meta = RuleMetadata::new(scanned.start);
+    meta.keys = scanned.keys.clone();
+    let at_key = |key: &str| scanned.key_position(key).unwrap_or(scanned.start);
+    let scalar = |key: &str, found: &Option<Located<String>>| -> Option<Located<String>> {
+        let value = map.get(key)?;
+        let text = match value {
+            Value::Null => String::new(),
+            other => match scalar_text(other.clone()) {
+                Some(text) => text,
+                // A list or mapping where a scalar belongs: as written.
+                None => found.as_ref().map_or_else(String::new, |f| f.value.clone()),
+            },
+        };
+        Some(match found {
+            Some(found) => Located::new(text, found.start, found.end),
+            None => Located::new(text, at_key(key), at_key(key)),
+        })
+    };
+    meta.id = scalar("id", &scanned.id);
+    meta.name = scalar("name", &scanned.name);
+    meta.description = scalar("description", &scanned.description);
+    meta.severity = scalar("severity", &scanned.severity);
+    meta.kind = scalar("kind", &scanned.kind);
+    meta.query_frequency = scalar("queryFrequency", &scanned.query_frequency);
+    meta.query_period = scalar("queryPeriod", &scanned.query_period);
+    meta.tactics = place(list_values(map.get("tactics")), &scanned.tactics, at_key("tactics"));
+    meta.relevant_techniques =
+        place(list_values(map.get("relevantTechniques")), &scanned.relevant_techniques, at_key("relevantTechniques"));
+    if let Some(Value::Sequence(entries)) = map.get("requiredDataConnectors") {
+        let fallback = at_key("requiredDataConnectors");
+        meta.required_data_connectors = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, entry)| {
+                let Value::Mapping(entry) = entry else { return None };
+                let found = scanned.required_data_connectors.get(i);
+                let start = found.map_or(fallback, |c| c.start);
+                let connector_id = entry.get("connectorId").cloned().and_then(scalar_text).map(|id| {
+                    match found.and_then(|c| c.connector_id.as_ref()) {
+                        Some(f) => Located::new(id, f.start, f.end),
+                        None => Located::new(id, start, start),
+                    }
+                });
+                let scanned_types = found.map_or(&[][..], |c| &c.data_types[..]);
+                let data_types = place(list_values(entry.get("dataTypes")), scanned_types, start);
+                Some(DataConnector { start, connector_id, data_types })
+            })
+            .collect();
+    }
+    meta
+}
+
+/// The entries of a list-valued field: a sequence of scalars, or one string whose
+/// comma-separated parts are the entries.
+fn list_values(value: Option<&Value>) -> Vec<String> {
+    match value {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Sequence(items)) => items.iter().cloned().filter_map(scalar_text).collect(),
+        Some(Value::String(s)) => s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        Some(other) => scalar_text(other.clone()).into_iter().collect(),
+    }
+}
+
+/// Places parsed list entries at the positions the scanner found for them: entry `i` at the
+/// scanner's entry `i` when both found as many, or when the texts agree; else at `fallback`.
+fn place(values: Vec<String>, scanned: &[Located<String>], fallback: Position) -> Vec<Located<String>> {
+    let same_count = values.len() == scanned.len();
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| match scanned.get(i) {
+            Some(found) if same_count || found.value == value => Located::new(value, found.start, found.end),
+            _ => Located::new(value, fallback, fallback),
+        })
+        .collect()
 }
 
 #[cfg(test)]
