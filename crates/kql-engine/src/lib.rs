@@ -1,2 +1,14 @@
-//! KQL execution: lowering the typed plan to DataFusion logical plans and the KQL function
-//! library. Not implemented yet: see issue 4.
+//! KQL execution on Apache DataFusion.
+//!
+//! Third stage of Quarry's data flow: the AST (checked by `kql-semantics`) is planned straight
+//! into DataFusion `LogicalPlan`s, never through SQL text, and KQL's own behaviour lives in the
+//! scalar and aggregate functions of [`functions`], never in a DataFusion or SQL function whose
+//! meaning differs.
+
+mod engine;
+pub mod functions;
+pub mod plan;
+pub mod types;
+
+pub use engine::{Engine, QueryError, QueryResult};
+pub use plan::PlanError;

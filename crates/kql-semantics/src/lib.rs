@@ -10,6 +10,7 @@ mod binder;
 pub mod catalog;
 pub mod codes;
 pub mod functions;
+pub mod naming;
 pub mod schema;
 pub mod types;
 

@@ -30,6 +30,75 @@ pub enum Command {
     /// Exit status: 0 when no query has an error, 1 when one has or a file could not be
     /// loaded, 2 on a usage error.
     Check(CheckArgs),
+    /// Run a KQL query over data files and print the result.
+    ///
+    /// Data (-d) is NDJSON per table (`DeviceProcessEvents.json`, table name from the file
+    /// name) or Parquet (`X.parquet`, or a folder of them), or folders of such files.
+    ///
+    /// Exit status: 0 on success, 2 when the query is wrong (syntax, unknown names,
+    /// unsupported), 1 when the data could not be read or the query failed while running.
+    Query(QueryArgs),
+}
+
+/// Arguments of `quarry query`.
+#[derive(Debug, clap::Args)]
+pub struct QueryArgs {
+    /// The query text (or use -f FILE).
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+
+    /// Read the query from a file.
+    #[arg(short = 'f', long = "file", value_name = "FILE", conflicts_with = "query")]
+    pub file: Option<PathBuf>,
+
+    /// Data files or folders; may be repeated.
+    #[arg(short = 'd', long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+
+    /// Pin `now()` (and so `ago()`) to this UTC time, e.g. 2024-05-01T12:00:00Z, to hunt in
+    /// old exports.
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<i64>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ResultFormatArg::Table, value_name = "FORMAT")]
+    pub format: ResultFormatArg,
+}
+
+/// The spellings of `quarry query --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ResultFormatArg {
+    /// A table that fits the terminal.
+    Table,
+    /// One JSON object with `columns` and `rows`.
+    Json,
+    /// One JSON object per row.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+}
+
+/// Parses `--now`: an ISO-8601 UTC datetime, as nanoseconds since the epoch.
+fn parse_now(text: &str) -> Result<i64, String> {
+    kql_engine::plan::literal::parse_datetime(text)
+        .ok_or_else(|| format!("`{text}` is not a datetime; write it like 2024-05-01T12:00:00Z"))
+}
+
+impl From<QueryArgs> for crate::commands::query::QueryOptions {
+    fn from(args: QueryArgs) -> Self {
+        crate::commands::query::QueryOptions {
+            query: args.query,
+            file: args.file,
+            data: args.data,
+            now: args.now,
+            format: match args.format {
+                ResultFormatArg::Table => crate::results::ResultFormat::Table,
+                ResultFormatArg::Json => crate::results::ResultFormat::Json,
+                ResultFormatArg::Jsonl => crate::results::ResultFormat::Jsonl,
+                ResultFormatArg::Csv => crate::results::ResultFormat::Csv,
+            },
+        }
+    }
 }
 
 /// Arguments of `quarry check`.
@@ -102,7 +171,7 @@ mod tests {
 
     fn check(argv: &[&str]) -> Result<CheckArgs, clap::Error> {
         let args = Args::try_parse_from(argv)?;
-        let Command::Check(check) = args.command;
+        let Command::Check(check) = args.command else { panic!("not check") };
         Ok(check)
     }
 

@@ -4,14 +4,16 @@
 //!
 //! - 0: success (for `check`: no query has an error);
 //! - 1: the check found errors, or a file could not be loaded;
-//! - 2: a usage error (bad flags), or quarry itself could not run (e.g. stdout failed).
+//! - 2: a usage error (bad flags), a wrong query (`query`), or quarry itself could not run.
 //!
 //! A closed stdout (`quarry check rules | head`) counts as success.
 
 mod args;
 mod commands;
+mod data;
 mod output;
 mod report;
+mod results;
 
 use std::io;
 use std::process::ExitCode;
@@ -27,6 +29,8 @@ pub enum Outcome {
     Clean,
     /// The command ran, and found errors in its input (status 1).
     Failed,
+    /// The query given is wrong (status 2, as for usage errors).
+    Invalid,
 }
 
 const EXIT_FAILED: u8 = 1;
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
     match run(args) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(EXIT_FAILED),
+        Ok(Outcome::Invalid) => ExitCode::from(EXIT_USAGE_OR_INTERNAL),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("quarry: error: {err:#}");
@@ -56,6 +61,11 @@ fn main() -> ExitCode {
 fn run(args: Args) -> anyhow::Result<Outcome> {
     match args.command {
         Command::Check(check) => commands::check::run(&check.into()),
+        Command::Query(query) => Ok(match commands::query::run(&query.into())? {
+            commands::query::QueryOutcome::Done => Outcome::Clean,
+            commands::query::QueryOutcome::DataError => Outcome::Failed,
+            commands::query::QueryOutcome::QueryError => Outcome::Invalid,
+        }),
     }
 }
 

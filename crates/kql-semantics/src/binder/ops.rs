@@ -8,34 +8,9 @@ use super::expr::Ctx;
 use super::{Binder, Binding, BoundValue};
 use crate::catalog::Column;
 use crate::codes;
-use crate::functions::{self, FunctionKind};
+use crate::naming::{self, expr_name};
 use crate::schema::{Schema, wildcard_match};
 use crate::types::Type;
-
-/// Functions whose result takes the name of their first argument when unnamed
-/// (`extend tostring(x.a)` makes `x_a`; `summarize by bin(Timestamp, 1h)` makes `Timestamp`).
-const NAME_PASSING_FUNCTIONS: &[&str] = &[
-    "tostring",
-    "toint",
-    "tolong",
-    "toreal",
-    "todouble",
-    "todecimal",
-    "tobool",
-    "toboolean",
-    "todatetime",
-    "totimespan",
-    "toguid",
-    "todynamic",
-    "toobject",
-    "parse_json",
-    "bin",
-    "floor",
-    "bin_at",
-    "tolower",
-    "toupper",
-    "trim",
-];
 
 impl<'a> Binder<'a, '_> {
     /// Binds one operator over `input` and returns its output columns.
@@ -278,10 +253,14 @@ impl<'a> Binder<'a, '_> {
                 input
             }
             OperatorKind::Evaluate { call, schema, .. } => {
+                // Plugin arguments may name columns of other tables (ipv4_lookup's lookup table):
+                // bind them against the input, but without insisting that names exist there.
+                let mut row = input.clone();
+                row.open = true;
                 if let ExprKind::Call { args, .. } = &call.kind {
                     for arg in args {
                         if !matches!(arg.value.kind, ExprKind::Star) {
-                            let _ = self.value(&arg.value, Some(&input));
+                            let _ = self.value(&arg.value, Some(&row));
                         }
                     }
                 }
@@ -330,7 +309,8 @@ impl<'a> Binder<'a, '_> {
                 }
                 self.search_predicate(predicate, &schema);
                 // The matching rows of every table, with the table's name first.
-                let mut out = Schema { columns: vec![Column { name: "$table".into(), ty: Type::String }], ..schema };
+                let mut out = schema;
+                out.columns.insert(0, Column { name: "$table".into(), ty: Type::String });
                 out.table = None;
                 out
             }
@@ -588,34 +568,8 @@ impl<'a> Binder<'a, '_> {
         out.push_unique(&name, ty);
     }
 
-    /// Kusto's default name for an unnamed aggregate: `prefix_Column` or `prefix_`.
     fn aggregate_name(&self, aggregate: &NamedExpr) -> String {
-        if let Some(name) = aggregate.names.first() {
-            return name.name.clone();
-        }
-        let ExprKind::Call { name, args } = &aggregate.expr.kind else {
-            return expr_name(&aggregate.expr).unwrap_or_else(|| "Column1".into());
-        };
-        if NAME_PASSING_FUNCTIONS.contains(&name.name.as_str())
-            && let Some(inner @ Expr { kind: ExprKind::Call { .. }, .. }) = args.first().map(|a| &a.value)
-        {
-            // tostring(make_set(X)) keeps the aggregate's name, set_X.
-            let inner = NamedExpr { names: Vec::new(), expr: inner.clone(), span: inner.span };
-            return self.aggregate_name(&inner);
-        }
-        let info = functions::lookup(&name.name);
-        let prefix = info.and_then(|f| f.output_name_prefix()).unwrap_or(name.name.as_str());
-        if (name.is("take_any") || name.is("any"))
-            && let Some(arg) = args.first().and_then(|a| expr_name(&a.value))
-        {
-            return arg;
-        }
-        let is_if = info.is_some_and(|f| f.kind == FunctionKind::Aggregate) && name.name.ends_with("if");
-        let arg = if is_if && name.is("countif") { None } else { args.first().and_then(|a| expr_name(&a.value)) };
-        match arg {
-            Some(arg) => format!("{prefix}_{arg}"),
-            None => format!("{prefix}_"),
-        }
+        naming::aggregate_name(aggregate)
     }
 
     fn output_name(&self, column: &NamedExpr, _prefix: &str, index: usize) -> String {
@@ -789,31 +743,6 @@ impl<'a> Binder<'a, '_> {
             }
         }
         out
-    }
-}
-
-/// The column name Kusto gives an unnamed expression: a column's own name, a dynamic path
-/// joined with `_` (`x.a.b` → `x_a_b`), or the name of a conversion's argument.
-pub(super) fn expr_name(expr: &Expr) -> Option<String> {
-    match &expr.kind {
-        ExprKind::Name(ident) => Some(ident.name.clone()),
-        ExprKind::Paren(inner) => expr_name(inner),
-        ExprKind::Member { base, name } => Some(format!("{}_{}", expr_name(base)?, name.name)),
-        ExprKind::Index { base, index } => match &index.kind {
-            ExprKind::Literal(lit) => match &lit.kind {
-                LiteralKind::String(key) => Some(format!("{}_{key}", expr_name(base)?)),
-                _ => expr_name(base),
-            },
-            _ => expr_name(base),
-        },
-        ExprKind::Call { args, .. } if args.first().is_some_and(|a| a.name.is_some()) => {
-            // `bin(Minute = Timestamp, 5m)` names its result.
-            args[0].name.as_ref().map(|n| n.name.clone())
-        }
-        ExprKind::Call { name, args } if NAME_PASSING_FUNCTIONS.contains(&name.name.as_str()) => {
-            args.first().and_then(|a| expr_name(&a.value))
-        }
-        _ => None,
     }
 }
 

@@ -59,9 +59,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/arg-max-aggregation-function",
         "The row with the largest value of an expression, returning chosen columns (or * for all).",
-        &[
-            sig(&[p("maximized", Orderable), rep("returned", Scalar, 0, MANY).form(StarAllowed)], Columns),
-        ],
+        &[sig(&[p("maximized", Orderable), rep("returned", Scalar, 0, MANY).form(StarAllowed)], Columns)],
     )
     .named(Custom, Some("max")),
     F::new(
@@ -69,9 +67,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/arg-min-aggregation-function",
         "The row with the smallest value of an expression, returning chosen columns (or * for all).",
-        &[
-            sig(&[p("minimized", Orderable), rep("returned", Scalar, 0, MANY).form(StarAllowed)], Columns),
-        ],
+        &[sig(&[p("minimized", Orderable), rep("returned", Scalar, 0, MANY).form(StarAllowed)], Columns)],
     )
     .named(Custom, Some("min")),
     F::new(
@@ -79,9 +75,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/arg-max-aggregation-function",
         "Old form of arg_max(); its output columns are prefixed with max_.",
-        &[
-            sig(&[p("maximized", Orderable), rep("returned", Scalar, 0, MANY).form(StarAllowed)], Columns),
-        ],
+        &[sig(&[p("maximized", Orderable), rep("returned", Scalar, 0, MANY).form(StarAllowed)], Columns)],
     )
     .named(Custom, Some("max"))
     .replaced_by("arg_max"),
@@ -90,9 +84,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/arg-min-aggregation-function",
         "Old form of arg_min(); its output columns are prefixed with min_.",
-        &[
-            sig(&[p("minimized", Orderable), rep("returned", Scalar, 0, MANY).form(StarAllowed)], Columns),
-        ],
+        &[sig(&[p("minimized", Orderable), rep("returned", Scalar, 0, MANY).form(StarAllowed)], Columns)],
     )
     .named(Custom, Some("min"))
     .replaced_by("arg_min"),
@@ -108,27 +100,36 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/array-iff-function",
         "Element-wise choice between two values or arrays by a bool array.",
-        &[
-            sig(&[p("condition_array", DynamicArray), p("when_true", Scalar), p("when_false", Scalar)], Fixed(T::Dynamic)),
-        ],
+        &[sig(
+            &[p("condition_array", DynamicArray), p("when_true", Scalar), p("when_false", Scalar)],
+            Fixed(T::Dynamic),
+        )],
     ),
     F::new(
         "array_iif",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/array-iff-function",
         "Alias of array_iff().",
-        &[
-            sig(&[p("condition_array", DynamicArray), p("when_true", Scalar), p("when_false", Scalar)], Fixed(T::Dynamic)),
-        ],
+        &[sig(
+            &[p("condition_array", DynamicArray), p("when_true", Scalar), p("when_false", Scalar)],
+            Fixed(T::Dynamic),
+        )],
     ),
     F::new(
         "array_index_of",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/array-index-of-function",
         "The 0-based position of a value in a dynamic array, or -1.",
-        &[
-            sig(&[p("array", DynamicArray), p("value", Scalar), opt("start", Integer), opt("length", Integer), opt("occurrence", Integer).form(Constant)], Fixed(T::Long)),
-        ],
+        &[sig(
+            &[
+                p("array", DynamicArray),
+                p("value", Scalar),
+                opt("start", Integer),
+                opt("length", Integer),
+                opt("occurrence", Integer).form(Constant),
+            ],
+            Fixed(T::Long),
+        )],
     ),
     F::new(
         "array_length",
@@ -163,27 +164,21 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/array-shift-left-function",
         "Shifts array elements left, filling with a default.",
-        &[
-            sig(&[p("array", DynamicArray), p("shift_count", Integer), opt("default_value", Scalar)], Arg(0)),
-        ],
+        &[sig(&[p("array", DynamicArray), p("shift_count", Integer), opt("default_value", Scalar)], Arg(0))],
     ),
     F::new(
         "array_shift_right",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/array-shift-right-function",
         "Shifts array elements right, filling with a default.",
-        &[
-            sig(&[p("array", DynamicArray), p("shift_count", Integer), opt("default_value", Scalar)], Arg(0)),
-        ],
+        &[sig(&[p("array", DynamicArray), p("shift_count", Integer), opt("default_value", Scalar)], Arg(0))],
     ),
     F::new(
         "array_slice",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/array-slice-function",
         "The elements of a dynamic array between two inclusive indexes (negative counts from the end).",
-        &[
-            sig(&[p("array", DynamicArray), p("start", Integer), p("end", Integer)], Arg(0)),
-        ],
+        &[sig(&[p("array", DynamicArray), p("start", Integer), p("end", Integer)], Arg(0))],
     ),
     F::new(
         "array_sort_asc",
@@ -192,7 +187,10 @@ pub(super) static FUNCTIONS: &[F] = &[
         "Sorts one or more dynamic arrays ascending (others follow the first's order).",
         &[
             sig(&[rep("arrays", DynamicArray, 1, 64)], Fixed(T::Dynamic)),
-            sig(&[rep("arrays", DynamicArray, 1, 64), p("nulls_last", OneOf(&[T::Bool])).form(Constant)], Fixed(T::Dynamic)),
+            sig(
+                &[rep("arrays", DynamicArray, 1, 64), p("nulls_last", OneOf(&[T::Bool])).form(Constant)],
+                Fixed(T::Dynamic),
+            ),
         ],
     ),
     F::new(
@@ -202,7 +200,10 @@ pub(super) static FUNCTIONS: &[F] = &[
         "Sorts one or more dynamic arrays descending (others follow the first's order).",
         &[
             sig(&[rep("arrays", DynamicArray, 1, 64)], Fixed(T::Dynamic)),
-            sig(&[rep("arrays", DynamicArray, 1, 64), p("nulls_last", OneOf(&[T::Bool])).form(Constant)], Fixed(T::Dynamic)),
+            sig(
+                &[rep("arrays", DynamicArray, 1, 64), p("nulls_last", OneOf(&[T::Bool])).form(Constant)],
+                Fixed(T::Dynamic),
+            ),
         ],
     ),
     F::new(
@@ -220,9 +221,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/array-strcat-function",
         "Joins the elements of a dynamic array with a delimiter.",
-        &[
-            sig(&[p("array", DynamicArray), p("delimiter", Scalar)], Fixed(T::String)),
-        ],
+        &[sig(&[p("array", DynamicArray), p("delimiter", Scalar)], Fixed(T::String))],
     ),
     F::new(
         "array_sum",
@@ -265,9 +264,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/bag-has-key-function",
         "True when a property bag has a key (or JSONPath).",
-        &[
-            sig(&[p("bag", DynamicBag), p("key", OneOf(&[T::String]))], Fixed(T::Bool)),
-        ],
+        &[sig(&[p("bag", DynamicBag), p("key", OneOf(&[T::String]))], Fixed(T::Bool))],
     ),
     F::new(
         "bag_keys",
@@ -288,9 +285,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/bag-pack-function",
         "Builds a dynamic property bag from alternating keys and values.",
-        &[
-            block(&[rep("key", OneOf(&[T::String]), 1, MANY), rep("value", Scalar, 1, MANY)], Fixed(T::Dynamic)),
-        ],
+        &[block(&[rep("key", OneOf(&[T::String]), 1, MANY), rep("value", Scalar, 1, MANY)], Fixed(T::Dynamic))],
     ),
     F::new(
         "bag_pack_columns",
@@ -304,27 +299,27 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/bag-remove-keys-function",
         "A property bag without the given keys.",
-        &[
-            sig(&[p("bag", DynamicBag), p("keys", DynamicArray)], Fixed(T::Dynamic)),
-        ],
+        &[sig(&[p("bag", DynamicBag), p("keys", DynamicArray)], Fixed(T::Dynamic))],
     ),
     F::new(
         "bag_set_key",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/bag-set-key-function",
         "A property bag with a key set to a value.",
-        &[
-            sig(&[p("bag", DynamicBag), p("key", OneOf(&[T::String])).form(Constant), p("value", Scalar)], Fixed(T::Dynamic)),
-        ],
+        &[sig(
+            &[p("bag", DynamicBag), p("key", OneOf(&[T::String])).form(Constant), p("value", Scalar)],
+            Fixed(T::Dynamic),
+        )],
     ),
     F::new(
         "bag_unpack",
         K::Plugin,
         "https://learn.microsoft.com/en-us/kusto/query/bag-unpack-plugin",
         "evaluate plugin: turns the keys of a dynamic bag column into columns.",
-        &[
-            sig(&[p("column", Scalar).form(Column), opt("column_prefix", OneOf(&[T::String])).form(LiteralNotEmpty)], Table),
-        ],
+        &[sig(
+            &[p("column", Scalar).form(Column), opt("column_prefix", OneOf(&[T::String])).form(LiteralNotEmpty)],
+            Table,
+        )],
     ),
     F::new(
         "base64_decode_toarray",
@@ -360,9 +355,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/base64-encode-fromarray-function",
         "Base64-encodes a dynamic array of byte values.",
-        &[
-            sig(&[p("base64_string_decoded_as_array", DynamicArray)], Fixed(T::String)),
-        ],
+        &[sig(&[p("base64_string_decoded_as_array", DynamicArray)], Fixed(T::String))],
     ),
     F::new(
         "base64_encode_fromguid",
@@ -406,9 +399,22 @@ pub(super) static FUNCTIONS: &[F] = &[
         "Rounds down to a multiple of a bin size, with bins aligned to a fixed point.",
         &[
             sig(&[p("value", Number), p("bin_size", Number), p("fixed_point", Number)], Widest),
-            sig(&[p("value", OneOf(&[T::TimeSpan])), p("bin_size", Number), p("fixed_point", OneOf(&[T::TimeSpan]))], Fixed(T::TimeSpan)),
-            sig(&[p("value", OneOf(&[T::TimeSpan])), p("bin_size", OneOf(&[T::TimeSpan])), p("fixed_point", OneOf(&[T::TimeSpan]))], Fixed(T::TimeSpan)),
-            sig(&[p("value", OneOf(&[T::DateTime])), p("bin_size", Summable), p("fixed_point", OneOf(&[T::DateTime]))], Fixed(T::DateTime)),
+            sig(
+                &[p("value", OneOf(&[T::TimeSpan])), p("bin_size", Number), p("fixed_point", OneOf(&[T::TimeSpan]))],
+                Fixed(T::TimeSpan),
+            ),
+            sig(
+                &[
+                    p("value", OneOf(&[T::TimeSpan])),
+                    p("bin_size", OneOf(&[T::TimeSpan])),
+                    p("fixed_point", OneOf(&[T::TimeSpan])),
+                ],
+                Fixed(T::TimeSpan),
+            ),
+            sig(
+                &[p("value", OneOf(&[T::DateTime])), p("bin_size", Summable), p("fixed_point", OneOf(&[T::DateTime]))],
+                Fixed(T::DateTime),
+            ),
         ],
     )
     .named(FirstArgument, None),
@@ -464,10 +470,15 @@ pub(super) static FUNCTIONS: &[F] = &[
         "case",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/case-function",
-        "Evaluates predicate/value pairs in order and returns the value of the first true predicate, or the final else value.",
-        &[
-            block(&[rep("predicate", OneOf(&[T::Bool]), 1, MANY), rep("then", CommonScalarOrDynamic, 1, MANY), p("else", CommonScalarOrDynamic)], CommonNonDynamic),
-        ],
+        "Returns the value paired with the first true predicate, or the final else value when none is true.",
+        &[block(
+            &[
+                rep("predicate", OneOf(&[T::Bool]), 1, MANY),
+                rep("then", CommonScalarOrDynamic, 1, MANY),
+                p("else", CommonScalarOrDynamic),
+            ],
+            CommonNonDynamic,
+        )],
     ),
     F::new(
         "ceiling",
@@ -489,9 +500,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/column-ifexists-function",
         "The named column if the input has it, else the default value.",
-        &[
-            sig(&[p("column_name", OneOf(&[T::String])).form(Constant), p("defaultValue", Scalar)], Arg(1)),
-        ],
+        &[sig(&[p("column_name", OneOf(&[T::String])).form(Constant), p("defaultValue", Scalar)], Arg(1))],
     )
     .named(FirstArgumentValueIfColumn, None),
     F::new(
@@ -514,10 +523,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/count-aggregation-function",
         "Counts the rows of the group.",
-        &[
-            sig(&[], Fixed(T::Long)),
-            sig(&[p("predicate", OneOf(&[T::Bool]))], Fixed(T::Long)),
-        ],
+        &[sig(&[], Fixed(T::Long)), sig(&[p("predicate", OneOf(&[T::Bool]))], Fixed(T::Long))],
     )
     .named(PrefixAndFirstArgument, Some("count")),
     F::new(
@@ -541,18 +547,40 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/countof-function",
         "Counts occurrences of a substring (or of a regex with kind \"regex\") in a string.",
-        &[
-            sig(&[p("source", OneOf(&[T::String])), p("search", OneOf(&[T::String])), opt("kind", OneOf(&[T::String])).form(Literal(&["normal", "regex"]))], Fixed(T::Long)),
-        ],
+        &[sig(
+            &[
+                p("source", OneOf(&[T::String])),
+                p("search", OneOf(&[T::String])),
+                opt("kind", OneOf(&[T::String])).form(Literal(&["normal", "regex"])),
+            ],
+            Fixed(T::Long),
+        )],
     ),
     F::new(
         "datepart",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/datetime-part-function",
         "Old name of datetime_part(): extracts one calendar part of a datetime.",
-        &[
-            sig(&[p("part", OneOf(&[T::String])).form(Literal(&["year", "quarter", "month", "week_of_year", "day", "dayofyear", "hour", "minute", "second", "millisecond", "microsecond", "nanosecond"])), p("date", OneOf(&[T::DateTime]))], Fixed(T::Int)),
-        ],
+        &[sig(
+            &[
+                p("part", OneOf(&[T::String])).form(Literal(&[
+                    "year",
+                    "quarter",
+                    "month",
+                    "week_of_year",
+                    "day",
+                    "dayofyear",
+                    "hour",
+                    "minute",
+                    "second",
+                    "millisecond",
+                    "microsecond",
+                    "nanosecond",
+                ])),
+                p("date", OneOf(&[T::DateTime])),
+            ],
+            Fixed(T::Int),
+        )],
     )
     .replaced_by("datetime_part"),
     F::new(
@@ -560,45 +588,92 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/datetime-add-function",
         "Adds a number of calendar parts (years, months, days...) to a datetime.",
-        &[
-            sig(&[p("part", OneOf(&[T::String])).form(Literal(&["year", "quarter", "month", "week", "day", "hour", "minute", "second", "millisecond", "microsecond", "nanosecond"])), p("value", Integer), p("datetime", OneOf(&[T::DateTime]))], Fixed(T::DateTime)),
-        ],
+        &[sig(
+            &[
+                p("part", OneOf(&[T::String])).form(Literal(&[
+                    "year",
+                    "quarter",
+                    "month",
+                    "week",
+                    "day",
+                    "hour",
+                    "minute",
+                    "second",
+                    "millisecond",
+                    "microsecond",
+                    "nanosecond",
+                ])),
+                p("value", Integer),
+                p("datetime", OneOf(&[T::DateTime])),
+            ],
+            Fixed(T::DateTime),
+        )],
     ),
     F::new(
         "datetime_diff",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/datetime-diff-function",
         "Counts the calendar-part boundaries (year, month, day, hour...) between two datetimes: first minus second.",
-        &[
-            sig(&[p("part", OneOf(&[T::String])).form(Literal(&["year", "quarter", "month", "week", "day", "hour", "minute", "second", "millisecond", "microsecond", "nanosecond"])), p("datetime1", OneOf(&[T::DateTime])), p("datetime2", OneOf(&[T::DateTime]))], Fixed(T::Long)),
-        ],
+        &[sig(
+            &[
+                p("part", OneOf(&[T::String])).form(Literal(&[
+                    "year",
+                    "quarter",
+                    "month",
+                    "week",
+                    "day",
+                    "hour",
+                    "minute",
+                    "second",
+                    "millisecond",
+                    "microsecond",
+                    "nanosecond",
+                ])),
+                p("datetime1", OneOf(&[T::DateTime])),
+                p("datetime2", OneOf(&[T::DateTime])),
+            ],
+            Fixed(T::Long),
+        )],
     ),
     F::new(
         "datetime_local_to_utc",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/datetime-local-to-utc-function",
         "Converts a local datetime in a named time zone to UTC.",
-        &[
-            sig(&[p("from", OneOf(&[T::DateTime])), p("timezone", OneOf(&[T::String]))], Fixed(T::DateTime)),
-        ],
+        &[sig(&[p("from", OneOf(&[T::DateTime])), p("timezone", OneOf(&[T::String]))], Fixed(T::DateTime))],
     ),
     F::new(
         "datetime_part",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/datetime-part-function",
         "Extracts one calendar part (year, month, day, hour...) of a datetime as an int.",
-        &[
-            sig(&[p("part", OneOf(&[T::String])).form(Literal(&["year", "quarter", "month", "week_of_year", "day", "dayofyear", "hour", "minute", "second", "millisecond", "microsecond", "nanosecond"])), p("date", OneOf(&[T::DateTime]))], Fixed(T::Int)),
-        ],
+        &[sig(
+            &[
+                p("part", OneOf(&[T::String])).form(Literal(&[
+                    "year",
+                    "quarter",
+                    "month",
+                    "week_of_year",
+                    "day",
+                    "dayofyear",
+                    "hour",
+                    "minute",
+                    "second",
+                    "millisecond",
+                    "microsecond",
+                    "nanosecond",
+                ])),
+                p("date", OneOf(&[T::DateTime])),
+            ],
+            Fixed(T::Int),
+        )],
     ),
     F::new(
         "datetime_utc_to_local",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/datetime-utc-to-local-function",
         "Converts a UTC datetime to local time in a named time zone.",
-        &[
-            sig(&[p("from", OneOf(&[T::DateTime])), p("timezone", OneOf(&[T::String]))], Fixed(T::DateTime)),
-        ],
+        &[sig(&[p("from", OneOf(&[T::DateTime])), p("timezone", OneOf(&[T::String]))], Fixed(T::DateTime))],
     ),
     F::new(
         "dayofmonth",
@@ -626,9 +701,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/dcount-aggregation-function",
         "Estimated number of distinct values (HyperLogLog), with an optional accuracy level 0-4.",
-        &[
-            sig(&[p("expr", Scalar), opt("accuracy", NotDynamic)], Fixed(T::Long)),
-        ],
+        &[sig(&[p("expr", Scalar), opt("accuracy", NotDynamic)], Fixed(T::Long))],
     )
     .named(PrefixAndFirstArgument, Some("dcount")),
     F::new(
@@ -636,9 +709,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/dcountif-aggregation-function",
         "Estimated number of distinct values over rows where a predicate is true.",
-        &[
-            sig(&[p("expr", Scalar), p("predicate", OneOf(&[T::Bool])), opt("accuracy", NotDynamic)], Fixed(T::Long)),
-        ],
+        &[sig(&[p("expr", Scalar), p("predicate", OneOf(&[T::Bool])), opt("accuracy", NotDynamic)], Fixed(T::Long))],
     )
     .named(PrefixAndFirstArgument, Some("dcountif")),
     F::new(
@@ -653,36 +724,28 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/endofday-function",
         "The last tick of the datetime's day, optionally shifted by a number of days.",
-        &[
-            sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime)),
-        ],
+        &[sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime))],
     ),
     F::new(
         "endofmonth",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/endofmonth-function",
         "The last tick of the datetime's month, optionally shifted by a number of months.",
-        &[
-            sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime)),
-        ],
+        &[sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime))],
     ),
     F::new(
         "endofweek",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/endofweek-function",
         "The last tick of the datetime's week (Saturday), optionally shifted by a number of weeks.",
-        &[
-            sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime)),
-        ],
+        &[sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime))],
     ),
     F::new(
         "endofyear",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/endofyear-function",
         "The last tick of the datetime's year, optionally shifted by a number of years.",
-        &[
-            sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime)),
-        ],
+        &[sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime))],
     ),
     F::new(
         "exp",
@@ -714,8 +777,23 @@ pub(super) static FUNCTIONS: &[F] = &[
         "https://learn.microsoft.com/en-us/kusto/query/extract-function",
         "The text of one capture group of a regular-expression match, optionally converted to a type.",
         &[
-            sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("captureGroup", OneOf(&[T::Long])), p("source", OneOf(&[T::String]))], Fixed(T::String)),
-            sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("captureGroup", OneOf(&[T::Long])), p("source", OneOf(&[T::String])), p("typeLiteral", TypeLiteral).form(Literal(&[]))], LiteralType),
+            sig(
+                &[
+                    p("regex", OneOf(&[T::String])).form(Constant),
+                    p("captureGroup", OneOf(&[T::Long])),
+                    p("source", OneOf(&[T::String])),
+                ],
+                Fixed(T::String),
+            ),
+            sig(
+                &[
+                    p("regex", OneOf(&[T::String])).form(Constant),
+                    p("captureGroup", OneOf(&[T::Long])),
+                    p("source", OneOf(&[T::String])),
+                    p("typeLiteral", TypeLiteral).form(Literal(&[])),
+                ],
+                LiteralType,
+            ),
         ],
     ),
     F::new(
@@ -725,7 +803,14 @@ pub(super) static FUNCTIONS: &[F] = &[
         "All matches of a regular expression (or of chosen capture groups) as a dynamic array.",
         &[
             sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("source", OneOf(&[T::String]))], Fixed(T::Dynamic)),
-            sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("captureGroups", DynamicArray), p("source", OneOf(&[T::String]))], Fixed(T::Dynamic)),
+            sig(
+                &[
+                    p("regex", OneOf(&[T::String])).form(Constant),
+                    p("captureGroups", DynamicArray),
+                    p("source", OneOf(&[T::String])),
+                ],
+                Fixed(T::Dynamic),
+            ),
         ],
     ),
     F::new(
@@ -734,8 +819,18 @@ pub(super) static FUNCTIONS: &[F] = &[
         "https://learn.microsoft.com/en-us/kusto/query/extract-json-function",
         "Selects one element of JSON text with a JSONPath, optionally converted to a type.",
         &[
-            sig(&[p("jsonPath", OneOf(&[T::String])).form(Constant), p("jsonText", OneOf(&[T::String]))], Fixed(T::String)),
-            sig(&[p("jsonPath", OneOf(&[T::String])).form(Constant), p("jsonText", OneOf(&[T::String])), p("type", TypeLiteral).form(Literal(&[]))], LiteralType),
+            sig(
+                &[p("jsonPath", OneOf(&[T::String])).form(Constant), p("jsonText", OneOf(&[T::String]))],
+                Fixed(T::String),
+            ),
+            sig(
+                &[
+                    p("jsonPath", OneOf(&[T::String])).form(Constant),
+                    p("jsonText", OneOf(&[T::String])),
+                    p("type", TypeLiteral).form(Literal(&[])),
+                ],
+                LiteralType,
+            ),
         ],
     ),
     F::new(
@@ -745,7 +840,14 @@ pub(super) static FUNCTIONS: &[F] = &[
         "Old name of extract_all().",
         &[
             sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("source", OneOf(&[T::String]))], Fixed(T::Dynamic)),
-            sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("captureGroups", DynamicArray), p("source", OneOf(&[T::String]))], Fixed(T::Dynamic)),
+            sig(
+                &[
+                    p("regex", OneOf(&[T::String])).form(Constant),
+                    p("captureGroups", DynamicArray),
+                    p("source", OneOf(&[T::String])),
+                ],
+                Fixed(T::Dynamic),
+            ),
         ],
     )
     .replaced_by("extract_all"),
@@ -755,8 +857,18 @@ pub(super) static FUNCTIONS: &[F] = &[
         "https://learn.microsoft.com/en-us/kusto/query/extract-json-function",
         "Old name of extract_json(): selects one element of JSON text with a JSONPath.",
         &[
-            sig(&[p("jsonPath", OneOf(&[T::String])).form(Constant), p("jsonText", OneOf(&[T::String]))], Fixed(T::String)),
-            sig(&[p("jsonPath", OneOf(&[T::String])).form(Constant), p("jsonText", OneOf(&[T::String])), p("type", TypeLiteral).form(Literal(&[]))], LiteralType),
+            sig(
+                &[p("jsonPath", OneOf(&[T::String])).form(Constant), p("jsonText", OneOf(&[T::String]))],
+                Fixed(T::String),
+            ),
+            sig(
+                &[
+                    p("jsonPath", OneOf(&[T::String])).form(Constant),
+                    p("jsonText", OneOf(&[T::String])),
+                    p("type", TypeLiteral).form(Literal(&[])),
+                ],
+                LiteralType,
+            ),
         ],
     ),
     F::new(
@@ -777,9 +889,14 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/format-bytes-function",
         "Formats a byte count with a unit (\"1 KB\").",
-        &[
-            sig(&[p("size", Number), opt("precision", Number).form(Constant), opt("format", OneOf(&[T::String])).form(Constant)], Fixed(T::String)),
-        ],
+        &[sig(
+            &[
+                p("size", Number),
+                opt("precision", Number).form(Constant),
+                opt("format", OneOf(&[T::String])).form(Constant),
+            ],
+            Fixed(T::String),
+        )],
     )
     .named(FirstArgument, None),
     F::new(
@@ -787,9 +904,10 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/format-datetime-function",
         "Formats a datetime with a pattern such as yyyy-MM-dd HH:mm:ss.",
-        &[
-            sig(&[p("date", OneOf(&[T::DateTime])), p("format", OneOf(&[T::String])).form(LiteralNotEmpty)], Fixed(T::String)),
-        ],
+        &[sig(
+            &[p("date", OneOf(&[T::DateTime])), p("format", OneOf(&[T::String])).form(LiteralNotEmpty)],
+            Fixed(T::String),
+        )],
     )
     .named(FirstArgument, None),
     F::new(
@@ -797,27 +915,24 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/format-ipv4-function",
         "Formats a long or string IPv4 address as dotted text, optionally masked.",
-        &[
-            sig(&[p("ip", Scalar), opt("prefix", OneOf(&[T::Long]))], Fixed(T::String)),
-        ],
+        &[sig(&[p("ip", Scalar), opt("prefix", OneOf(&[T::Long]))], Fixed(T::String))],
     ),
     F::new(
         "format_ipv4_mask",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/format-ipv4-mask-function",
         "Formats an IPv4 address with a prefix length as CIDR text.",
-        &[
-            sig(&[p("ip", Scalar), p("prefix", OneOf(&[T::Long]))], Fixed(T::String)),
-        ],
+        &[sig(&[p("ip", Scalar), p("prefix", OneOf(&[T::Long]))], Fixed(T::String))],
     ),
     F::new(
         "format_timespan",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/format-timespan-function",
         "Formats a timespan with a pattern such as d.hh:mm:ss.",
-        &[
-            sig(&[p("timespan", OneOf(&[T::TimeSpan])), p("format", OneOf(&[T::String])).form(LiteralNotEmpty)], Fixed(T::String)),
-        ],
+        &[sig(
+            &[p("timespan", OneOf(&[T::TimeSpan])), p("format", OneOf(&[T::String])).form(LiteralNotEmpty)],
+            Fixed(T::String),
+        )],
     )
     .named(FirstArgument, None),
     F::new(
@@ -854,9 +969,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/has-any-index-function",
         "The index of the first of several terms found in a text, or -1.",
-        &[
-            sig(&[p("source", StringOrDynamic), p("values", DynamicArray)], Fixed(T::Long)),
-        ],
+        &[sig(&[p("source", StringOrDynamic), p("values", DynamicArray)], Fixed(T::Long))],
     ),
     F::new(
         "has_any_ipv4",
@@ -883,18 +996,14 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/has-ipv4-function",
         "True when a text contains a given IPv4 address as a whole token.",
-        &[
-            sig(&[p("source", StringOrDynamic), p("ip", OneOf(&[T::String]))], Fixed(T::Bool)),
-        ],
+        &[sig(&[p("source", StringOrDynamic), p("ip", OneOf(&[T::String]))], Fixed(T::Bool))],
     ),
     F::new(
         "has_ipv4_prefix",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/has-ipv4-prefix-function",
         "True when a text contains an IPv4 address starting with a prefix.",
-        &[
-            sig(&[p("source", StringOrDynamic), p("ip_prefix", OneOf(&[T::String]))], Fixed(T::Bool)),
-        ],
+        &[sig(&[p("source", StringOrDynamic), p("ip_prefix", OneOf(&[T::String]))], Fixed(T::Bool))],
     ),
     F::new(
         "hash",
@@ -927,7 +1036,7 @@ pub(super) static FUNCTIONS: &[F] = &[
     F::new(
         "hash_xxhash64",
         K::Scalar,
-        "https://learn.microsoft.com/en-us/kusto/query/hash-function",
+        "https://learn.microsoft.com/en-us/kusto/query/hash-xxhash64-function",
         "A 64-bit xxhash of a scalar, optionally reduced modulo a number.",
         &[sig(&[p("source", NotDynamic), opt("mod", Integer)], Fixed(T::Long))],
     ),
@@ -943,36 +1052,52 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/iff-function",
         "Picks the second argument when the bool condition is true, else the third.",
-        &[
-            sig(&[p("if", OneOf(&[T::Bool])), p("then", CommonScalarOrDynamic), p("else", CommonScalarOrDynamic)], CommonNonDynamic),
-        ],
+        &[sig(
+            &[p("if", OneOf(&[T::Bool])), p("then", CommonScalarOrDynamic), p("else", CommonScalarOrDynamic)],
+            CommonNonDynamic,
+        )],
     ),
     F::new(
         "iif",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/iff-function",
         "Alias of iff(): picks the second argument when the condition is true, else the third.",
-        &[
-            sig(&[p("if", OneOf(&[T::Bool])), p("then", CommonScalarOrDynamic), p("else", CommonScalarOrDynamic)], CommonNonDynamic),
-        ],
+        &[sig(
+            &[p("if", OneOf(&[T::Bool])), p("then", CommonScalarOrDynamic), p("else", CommonScalarOrDynamic)],
+            CommonNonDynamic,
+        )],
     ),
     F::new(
         "indexof",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/indexof-function",
         "The 0-based position of a substring (case-sensitive), or -1 when absent.",
-        &[
-            sig(&[p("string", Scalar), p("match", Scalar), opt("start", Integer), opt("length", Integer), opt("occurrence", Integer).form(Constant)], Fixed(T::Long)),
-        ],
+        &[sig(
+            &[
+                p("string", Scalar),
+                p("match", Scalar),
+                opt("start", Integer),
+                opt("length", Integer),
+                opt("occurrence", Integer).form(Constant),
+            ],
+            Fixed(T::Long),
+        )],
     ),
     F::new(
         "indexof_regex",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/indexof-regex-function",
         "The 0-based position of a regular-expression match, or -1 when absent.",
-        &[
-            sig(&[p("string", Scalar), p("match", Scalar).form(Constant), opt("start", Integer), opt("length", Integer), opt("occurrence", Integer).form(Constant)], Fixed(T::Long)),
-        ],
+        &[sig(
+            &[
+                p("string", Scalar),
+                p("match", Scalar).form(Constant),
+                opt("start", Integer),
+                opt("length", Integer),
+                opt("occurrence", Integer).form(Constant),
+            ],
+            Fixed(T::Long),
+        )],
     ),
     F::new(
         "ingestion_time",
@@ -987,9 +1112,10 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/ipv4-compare-function",
         "Compares two IPv4 addresses: -1, 0 or 1, optionally on a prefix only.",
-        &[
-            sig(&[p("ip1", OneOf(&[T::String])), p("ip2", OneOf(&[T::String])), opt("prefix", OneOf(&[T::Long]))], Fixed(T::Long)),
-        ],
+        &[sig(
+            &[p("ip1", OneOf(&[T::String])), p("ip2", OneOf(&[T::String])), opt("prefix", OneOf(&[T::Long]))],
+            Fixed(T::Long),
+        )],
     ),
     F::new(
         "ipv4_is_in_any_range",
@@ -1006,18 +1132,17 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/ipv4-is-in-range-function",
         "True when an IPv4 address is inside an IPv4 range or CIDR prefix.",
-        &[
-            sig(&[p("ip", OneOf(&[T::String])), p("ip_range", OneOf(&[T::String]))], Fixed(T::Bool)),
-        ],
+        &[sig(&[p("ip", OneOf(&[T::String])), p("ip_range", OneOf(&[T::String]))], Fixed(T::Bool))],
     ),
     F::new(
         "ipv4_is_match",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/ipv4-is-match-function",
         "True when two IPv4 addresses are equal, optionally comparing only a prefix length.",
-        &[
-            sig(&[p("ip1", OneOf(&[T::String])), p("ip2", OneOf(&[T::String])), opt("prefix", OneOf(&[T::Long]))], Fixed(T::Bool)),
-        ],
+        &[sig(
+            &[p("ip1", OneOf(&[T::String])), p("ip2", OneOf(&[T::String])), opt("prefix", OneOf(&[T::Long]))],
+            Fixed(T::Bool),
+        )],
     ),
     F::new(
         "ipv4_is_private",
@@ -1032,8 +1157,25 @@ pub(super) static FUNCTIONS: &[F] = &[
         "https://learn.microsoft.com/en-us/kusto/query/ipv4-lookup-plugin",
         "evaluate plugin: joins rows to a table of IPv4 ranges by address.",
         &[
-            sig(&[p("LookupTable", Tabular), p("SourceIPv4Key", Scalar).form(Column), p("IPv4LookupKey", Scalar).form(Column), rep("ExtraKey", Scalar, 0, MANY).form(Column)], Table),
-            sig(&[p("LookupTable", Tabular), p("SourceIPv4Key", Scalar).form(Column), p("IPv4LookupKey", Scalar).form(Column), rep("ExtraKey", Scalar, 0, MANY).form(Column), p("return_unmatched", OneOf(&[T::Bool])).form(Literal(&[]))], Table),
+            sig(
+                &[
+                    p("LookupTable", Tabular),
+                    p("SourceIPv4Key", Scalar).form(Column),
+                    p("IPv4LookupKey", Scalar).form(Column),
+                    rep("ExtraKey", Scalar, 0, MANY).form(Column),
+                ],
+                Table,
+            ),
+            sig(
+                &[
+                    p("LookupTable", Tabular),
+                    p("SourceIPv4Key", Scalar).form(Column),
+                    p("IPv4LookupKey", Scalar).form(Column),
+                    rep("ExtraKey", Scalar, 0, MANY).form(Column),
+                    p("return_unmatched", OneOf(&[T::Bool])).form(Literal(&[])),
+                ],
+                Table,
+            ),
         ],
     ),
     F::new(
@@ -1048,9 +1190,10 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/ipv6-compare-function",
         "Compares two IPv6 or IPv4 addresses: -1, 0 or 1, optionally on a prefix only.",
-        &[
-            sig(&[p("ip1", OneOf(&[T::String])), p("ip2", OneOf(&[T::String])), opt("prefix", OneOf(&[T::Long]))], Fixed(T::Long)),
-        ],
+        &[sig(
+            &[p("ip1", OneOf(&[T::String])), p("ip2", OneOf(&[T::String])), opt("prefix", OneOf(&[T::Long]))],
+            Fixed(T::Long),
+        )],
     ),
     F::new(
         "ipv6_is_in_any_range",
@@ -1067,18 +1210,17 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/ipv6-is-in-range-function",
         "True when an IPv6 address is inside an IPv6 range.",
-        &[
-            sig(&[p("ip", OneOf(&[T::String])), p("ip_range", OneOf(&[T::String]))], Fixed(T::Bool)),
-        ],
+        &[sig(&[p("ip", OneOf(&[T::String])), p("ip_range", OneOf(&[T::String]))], Fixed(T::Bool))],
     ),
     F::new(
         "ipv6_is_match",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/ipv6-is-match-function",
         "True when two IPv6 or IPv4 addresses are equal, optionally on a prefix only.",
-        &[
-            sig(&[p("ip1", OneOf(&[T::String])), p("ip2", OneOf(&[T::String])), opt("prefix", OneOf(&[T::Long]))], Fixed(T::Bool)),
-        ],
+        &[sig(
+            &[p("ip1", OneOf(&[T::String])), p("ip2", OneOf(&[T::String])), opt("prefix", OneOf(&[T::Long]))],
+            Fixed(T::Bool),
+        )],
     ),
     F::new(
         "isascii",
@@ -1179,9 +1321,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/make-bag-aggregation-function",
         "Merges the property bags of the group into one bag.",
-        &[
-            sig(&[p("expr", DynamicBag), opt("maxSize", Integer)], Fixed(T::Dynamic)),
-        ],
+        &[sig(&[p("expr", DynamicBag), opt("maxSize", Integer)], Fixed(T::Dynamic))],
     )
     .named(PrefixAndFirstArgument, Some("bag")),
     F::new(
@@ -1189,9 +1329,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/make-bag-if-aggregation-function",
         "Merges the property bags of the rows where a predicate is true.",
-        &[
-            sig(&[p("expr", DynamicBag), p("predicate", OneOf(&[T::Bool])), opt("maxSize", Integer)], Fixed(T::Dynamic)),
-        ],
+        &[sig(&[p("expr", DynamicBag), p("predicate", OneOf(&[T::Bool])), opt("maxSize", Integer)], Fixed(T::Dynamic))],
     )
     .named(PrefixAndFirstArgument, Some("bag")),
     F::new(
@@ -1200,7 +1338,17 @@ pub(super) static FUNCTIONS: &[F] = &[
         "https://learn.microsoft.com/en-us/kusto/query/make-datetime-function",
         "Builds a datetime from year, month, day and optional hour, minute, second.",
         &[
-            sig(&[p("year", Number), p("month", Number), p("day", Number), opt("hour", Number), opt("minute", Number), opt("second", Number)], Fixed(T::DateTime)),
+            sig(
+                &[
+                    p("year", Number),
+                    p("month", Number),
+                    p("day", Number),
+                    opt("hour", Number),
+                    opt("minute", Number),
+                    opt("second", Number),
+                ],
+                Fixed(T::DateTime),
+            ),
             sig(&[p("value", Scalar)], Fixed(T::DateTime)),
         ],
     )
@@ -1218,9 +1366,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/make-list-if-aggregation-function",
         "Dynamic array of the values over rows where a predicate is true.",
-        &[
-            sig(&[p("expr", Scalar), p("predicate", OneOf(&[T::Bool])), opt("maxSize", Integer)], Fixed(T::Dynamic)),
-        ],
+        &[sig(&[p("expr", Scalar), p("predicate", OneOf(&[T::Bool])), opt("maxSize", Integer)], Fixed(T::Dynamic))],
     )
     .named(PrefixAndFirstArgument, Some("list")),
     F::new(
@@ -1244,9 +1390,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/make-set-if-aggregation-function",
         "Dynamic array of the distinct values over rows where a predicate is true.",
-        &[
-            sig(&[p("expr", Scalar), p("predicate", OneOf(&[T::Bool])), opt("maxSize", Integer)], Fixed(T::Dynamic)),
-        ],
+        &[sig(&[p("expr", Scalar), p("predicate", OneOf(&[T::Bool])), opt("maxSize", Integer)], Fixed(T::Dynamic))],
     )
     .named(PrefixAndFirstArgument, Some("set")),
     F::new(
@@ -1263,7 +1407,10 @@ pub(super) static FUNCTIONS: &[F] = &[
         "https://learn.microsoft.com/en-us/kusto/query/make-timespan-function",
         "Builds a timespan from days, hours, minutes and seconds.",
         &[
-            sig(&[p("days", Integer), p("hours", Integer), p("minutes", Integer), p("seconds", Integer)], Fixed(T::TimeSpan)),
+            sig(
+                &[p("days", Integer), p("hours", Integer), p("minutes", Integer), p("seconds", Integer)],
+                Fixed(T::TimeSpan),
+            ),
             sig(&[p("hours", Integer), p("minutes", Integer), opt("seconds", Integer)], Fixed(T::TimeSpan)),
             sig(&[p("value", Scalar)], Fixed(T::TimeSpan)),
         ],
@@ -1287,7 +1434,13 @@ pub(super) static FUNCTIONS: &[F] = &[
     )
     .named(PrefixAndFirstArgument, Some("set"))
     .replaced_by("make_set"),
-    F::new("materialize", K::Scalar, "https://learn.microsoft.com/en-us/kusto/query/materialize-function", "Caches a tabular expression so that a query can reuse its result.", &[sig(&[p("expression", Any)], Table)]),
+    F::new(
+        "materialize",
+        K::Scalar,
+        "https://learn.microsoft.com/en-us/kusto/query/materialize-function",
+        "Caches a tabular expression so that a query can reuse its result.",
+        &[sig(&[p("expression", Any)], Table)],
+    ),
     F::new(
         "max",
         K::Aggregate,
@@ -1308,9 +1461,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/maxif-aggregation-function",
         "Largest value over rows where a predicate is true.",
-        &[
-            sig(&[p("expr", Orderable), p("predicate", OneOf(&[T::Bool]))], Arg(0)),
-        ],
+        &[sig(&[p("expr", Orderable), p("predicate", OneOf(&[T::Bool]))], Arg(0))],
     )
     .named(PrefixAndFirstArgument, Some("maxif")),
     F::new(
@@ -1333,9 +1484,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/minif-aggregation-function",
         "Smallest value over rows where a predicate is true.",
-        &[
-            sig(&[p("expr", Orderable), p("predicate", OneOf(&[T::Bool]))], Arg(0)),
-        ],
+        &[sig(&[p("expr", Orderable), p("predicate", OneOf(&[T::Bool]))], Arg(0))],
     )
     .named(PrefixAndFirstArgument, Some("minif")),
     F::new(
@@ -1364,9 +1513,14 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Window,
         "https://learn.microsoft.com/en-us/kusto/query/next-function",
         "A column's value in a later row of serialized input (default: one row ahead).",
-        &[
-            sig(&[p("column", Scalar).form(Column), opt("offset", OneOf(&[T::Long])), opt("default_value", Scalar).form(Constant)], Arg(0)),
-        ],
+        &[sig(
+            &[
+                p("column", Scalar).form(Column),
+                opt("offset", OneOf(&[T::Long])),
+                opt("default_value", Scalar).form(Constant),
+            ],
+            Arg(0),
+        )],
     ),
     F::new(
         "not",
@@ -1403,9 +1557,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/bag-pack-function",
         "Old name of bag_pack(): builds a property bag from keys and values.",
-        &[
-            block(&[rep("key", OneOf(&[T::String]), 1, MANY), rep("value", Scalar, 1, MANY)], Fixed(T::Dynamic)),
-        ],
+        &[block(&[rep("key", OneOf(&[T::String]), 1, MANY), rep("value", Scalar, 1, MANY)], Fixed(T::Dynamic))],
     )
     .replaced_by("bag_pack"),
     F::new(
@@ -1413,9 +1565,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/pack-all-function",
         "Builds a property bag of all the row's columns, optionally leaving out null and empty ones.",
-        &[
-            sig(&[opt("ignore_null_empty", Scalar).form(Literal(&[]))], Fixed(T::Dynamic)),
-        ],
+        &[sig(&[opt("ignore_null_empty", Scalar).form(Literal(&[]))], Fixed(T::Dynamic))],
     ),
     F::new(
         "pack_array",
@@ -1432,9 +1582,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/bag-pack-function",
         "Old name of bag_pack(): builds a property bag from keys and values.",
-        &[
-            block(&[rep("key", OneOf(&[T::String]), 1, MANY), rep("value", Scalar, 1, MANY)], Fixed(T::Dynamic)),
-        ],
+        &[block(&[rep("key", OneOf(&[T::String]), 1, MANY), rep("value", Scalar, 1, MANY)], Fixed(T::Dynamic))],
     )
     .replaced_by("bag_pack"),
     F::new(
@@ -1442,9 +1590,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/parse-command-line-function",
         "Splits a command line into a dynamic array of arguments with the given parser (\"windows\").",
-        &[
-            sig(&[p("command", Scalar), p("parser", OneOf(&[T::String]))], Fixed(T::Dynamic)),
-        ],
+        &[sig(&[p("command", Scalar), p("parser", OneOf(&[T::String]))], Fixed(T::Dynamic))],
     ),
     F::new(
         "parse_csv",
@@ -1466,9 +1612,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/parse-ipv4-mask-function",
         "Converts an IPv4 address and prefix length to a long.",
-        &[
-            sig(&[p("ip", OneOf(&[T::String])), p("prefix", OneOf(&[T::Long]))], Fixed(T::Long)),
-        ],
+        &[sig(&[p("ip", OneOf(&[T::String])), p("prefix", OneOf(&[T::Long]))], Fixed(T::Long))],
     ),
     F::new(
         "parse_ipv6",
@@ -1482,15 +1626,13 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/parse-ipv6-mask-function",
         "Converts an address and prefix length to canonical IPv6 text.",
-        &[
-            sig(&[p("ip", OneOf(&[T::String])), p("prefix", OneOf(&[T::Long]))], Fixed(T::String)),
-        ],
+        &[sig(&[p("ip", OneOf(&[T::String])), p("prefix", OneOf(&[T::Long]))], Fixed(T::String))],
     ),
     F::new(
         "parse_json",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/parse-json-function",
-        "Parses JSON text into a dynamic value; a dynamic argument is returned unchanged and invalid JSON becomes a dynamic string.",
+        "Parses JSON text into a dynamic value; dynamic input is kept as is, invalid JSON becomes a dynamic string.",
         &[sig(&[p("json_text", StringOrDynamic)], Fixed(T::Dynamic))],
     )
     .named(FirstArgument, None),
@@ -1520,9 +1662,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/parse-user-agent-function",
         "Parses a user-agent string into browser, OS and device details.",
-        &[
-            sig(&[p("user_agent", OneOf(&[T::String])), opt("look_for", StringOrArray)], Fixed(T::Dynamic)),
-        ],
+        &[sig(&[p("user_agent", OneOf(&[T::String])), opt("look_for", StringOrArray)], Fixed(T::Dynamic))],
     ),
     F::new(
         "parse_version",
@@ -1561,9 +1701,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/percentiles-aggregation-function",
         "Estimated percentiles of a column, one output column per percentile.",
-        &[
-            sig(&[p("expr", Scalar), rep("percentile", Number, 1, MANY)], Columns),
-        ],
+        &[sig(&[p("expr", Scalar), rep("percentile", Number, 1, MANY)], Columns)],
     )
     .named(Custom, Some("percentile")),
     F::new(
@@ -1578,9 +1716,14 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Plugin,
         "https://learn.microsoft.com/en-us/kusto/query/pivot-plugin",
         "evaluate plugin: turns the distinct values of a column into columns, aggregating the rest.",
-        &[
-            sig(&[p("pivotColumn", NotDynamic).form(Column), opt("aggregateFunction", Scalar).form(Aggregate), rep("columnName", Scalar, 0, MANY).form(Column)], Table),
-        ],
+        &[sig(
+            &[
+                p("pivotColumn", NotDynamic).form(Column),
+                opt("aggregateFunction", Scalar).form(Aggregate),
+                rep("columnName", Scalar, 0, MANY).form(Column),
+            ],
+            Table,
+        )],
     ),
     F::new(
         "pow",
@@ -1595,9 +1738,14 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Window,
         "https://learn.microsoft.com/en-us/kusto/query/prev-function",
         "A column's value in an earlier row of serialized input (default: one row back).",
-        &[
-            sig(&[p("column", Scalar).form(Column), opt("offset", OneOf(&[T::Long])), opt("default_value", Scalar).form(Constant)], Arg(0)),
-        ],
+        &[sig(
+            &[
+                p("column", Scalar).form(Column),
+                opt("offset", OneOf(&[T::Long])),
+                opt("default_value", Scalar).form(Constant),
+            ],
+            Arg(0),
+        )],
     ),
     F::new(
         "rand",
@@ -1607,6 +1755,13 @@ pub(super) static FUNCTIONS: &[F] = &[
         &[sig(&[opt("number", Integer)], Fixed(T::Real))],
     )
     .named(FirstArgument, None),
+    F::new(
+        "range",
+        K::Scalar,
+        "https://learn.microsoft.com/en-us/kusto/query/range-function",
+        "A dynamic array of the values from start to stop in steps (default step 1).",
+        &[sig(&[p("start", Summable), p("stop", Summable), opt("step", Summable)], Fixed(T::Dynamic))],
+    ),
     F::new(
         "regex_quote",
         K::Scalar,
@@ -1619,9 +1774,14 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/replace-regex-function",
         "Old name of replace_regex(): regex lookup, rewrite pattern, then the text.",
-        &[
-            sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("rewrite", OneOf(&[T::String])).form(Constant), p("source", OneOf(&[T::String]))], Fixed(T::String)),
-        ],
+        &[sig(
+            &[
+                p("regex", OneOf(&[T::String])).form(Constant),
+                p("rewrite", OneOf(&[T::String])).form(Constant),
+                p("source", OneOf(&[T::String])),
+            ],
+            Fixed(T::String),
+        )],
     )
     .replaced_by("replace_regex"),
     F::new(
@@ -1629,18 +1789,24 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/replace-regex-function",
         "Replaces every match of a regular expression with a rewrite pattern (\\1 for groups).",
-        &[
-            sig(&[p("source", OneOf(&[T::String])), p("lookup_regex", OneOf(&[T::String])).form(Constant), p("rewrite_pattern", OneOf(&[T::String])).form(Constant)], Fixed(T::String)),
-        ],
+        &[sig(
+            &[
+                p("source", OneOf(&[T::String])),
+                p("lookup_regex", OneOf(&[T::String])).form(Constant),
+                p("rewrite_pattern", OneOf(&[T::String])).form(Constant),
+            ],
+            Fixed(T::String),
+        )],
     ),
     F::new(
         "replace_string",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/replace-string-function",
         "Replaces every occurrence of a plain substring with another string.",
-        &[
-            sig(&[p("text", OneOf(&[T::String])), p("lookup", OneOf(&[T::String])), p("rewrite", OneOf(&[T::String]))], Fixed(T::String)),
-        ],
+        &[sig(
+            &[p("text", OneOf(&[T::String])), p("lookup", OneOf(&[T::String])), p("rewrite", OneOf(&[T::String]))],
+            Fixed(T::String),
+        )],
     ),
     F::new(
         "reverse",
@@ -1654,9 +1820,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/round-function",
         "Rounds a number half away from zero to a number of decimal places (default 0).",
-        &[
-            sig(&[p("number", Number), opt("precision", OneOf(&[T::Long])).form(Constant)], Arg(0)),
-        ],
+        &[sig(&[p("number", Number), opt("precision", OneOf(&[T::Long])).form(Constant)], Arg(0))],
     )
     .named(FirstArgument, None),
     F::new(
@@ -1671,36 +1835,39 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Window,
         "https://learn.microsoft.com/en-us/kusto/query/row-number-function",
         "The row's 1-based position in serialized input, optionally restarting when a bool is true.",
-        &[
-            sig(&[opt("startingIndex", OneOf(&[T::Long])), opt("restart", OneOf(&[T::Bool]))], Fixed(T::Long)),
-        ],
+        &[sig(&[opt("startingIndex", OneOf(&[T::Long])), opt("restart", OneOf(&[T::Bool]))], Fixed(T::Long))],
     ),
     F::new(
         "row_rank_dense",
         K::Window,
         "https://learn.microsoft.com/en-us/kusto/query/row-rank-dense-function",
         "Dense rank of a value over sorted serialized input.",
-        &[
-            sig(&[p("term", NotDynamic), opt("restart", OneOf(&[T::Bool]))], Fixed(T::Long)),
-        ],
+        &[sig(&[p("term", NotDynamic), opt("restart", OneOf(&[T::Bool]))], Fixed(T::Long))],
     ),
     F::new(
         "row_rank_min",
         K::Window,
         "https://learn.microsoft.com/en-us/kusto/query/row-rank-min-function",
         "Minimal rank of a value over sorted serialized input.",
-        &[
-            sig(&[p("term", NotDynamic), opt("restart", OneOf(&[T::Bool]))], Fixed(T::Long)),
-        ],
+        &[sig(&[p("term", NotDynamic), opt("restart", OneOf(&[T::Bool]))], Fixed(T::Long))],
     ),
     F::new(
         "series_decompose_anomalies",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/series-decompose-anomalies-function",
         "Detects anomalies in a numeric series: anomaly flags, scores and baseline arrays.",
-        &[
-            sig(&[p("series", DynamicArray), opt("threshold", Number), opt("period", Integer), opt("trend", OneOf(&[T::String])), opt("test_points", Integer), opt("method", OneOf(&[T::String])), opt("seasonality_threshold", Number)], Fixed(T::Dynamic)),
-        ],
+        &[sig(
+            &[
+                p("series", DynamicArray),
+                opt("threshold", Number),
+                opt("period", Integer),
+                opt("trend", OneOf(&[T::String])),
+                opt("test_points", Integer),
+                opt("method", OneOf(&[T::String])),
+                opt("seasonality_threshold", Number),
+            ],
+            Fixed(T::Dynamic),
+        )],
     ),
     F::new(
         "set_difference",
@@ -1750,9 +1917,10 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/split-function",
         "Splits a string on a delimiter into a dynamic array, optionally returning one element.",
-        &[
-            sig(&[p("source", Scalar), p("delimiter", OneOf(&[T::String])), opt("requestedIndex", Integer)], Fixed(T::Dynamic)),
-        ],
+        &[sig(
+            &[p("source", Scalar), p("delimiter", OneOf(&[T::String])), opt("requestedIndex", Integer)],
+            Fixed(T::Dynamic),
+        )],
     )
     .named(FirstArgument, None),
     F::new(
@@ -1768,9 +1936,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/startofday-function",
         "Midnight at the start of the datetime's day, optionally shifted by a number of days.",
-        &[
-            sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime)),
-        ],
+        &[sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime))],
     )
     .named(FirstArgument, None),
     F::new(
@@ -1778,27 +1944,21 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/startofmonth-function",
         "The first instant of the datetime's month, optionally shifted by a number of months.",
-        &[
-            sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime)),
-        ],
+        &[sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime))],
     ),
     F::new(
         "startofweek",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/startofweek-function",
         "The Sunday midnight starting the datetime's week, optionally shifted by a number of weeks.",
-        &[
-            sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime)),
-        ],
+        &[sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime))],
     ),
     F::new(
         "startofyear",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/startofyear-function",
         "The first instant of the datetime's year, optionally shifted by a number of years.",
-        &[
-            sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime)),
-        ],
+        &[sig(&[p("date", OneOf(&[T::DateTime])), opt("offset", OneOf(&[T::Long]))], Fixed(T::DateTime))],
     ),
     F::new(
         "stdev",
@@ -1813,9 +1973,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/stdevif-aggregation-function",
         "Sample standard deviation over rows where a predicate is true.",
-        &[
-            sig(&[p("expr", Summable), p("predicate", OneOf(&[T::Bool]))], Fixed(T::Real)),
-        ],
+        &[sig(&[p("expr", Summable), p("predicate", OneOf(&[T::Bool]))], Fixed(T::Real))],
     )
     .named(PrefixAndFirstArgument, Some("stdevif")),
     F::new(
@@ -1830,18 +1988,14 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/strcat-array-function",
         "Joins the elements of a dynamic array with a delimiter.",
-        &[
-            sig(&[p("array", DynamicArray), p("delimiter", Scalar)], Fixed(T::String)),
-        ],
+        &[sig(&[p("array", DynamicArray), p("delimiter", Scalar)], Fixed(T::String))],
     ),
     F::new(
         "strcat_delim",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/strcat-delim-function",
         "Concatenates values as strings with a delimiter between them.",
-        &[
-            sig(&[p("delimiter", Scalar), rep("arg", Scalar, 2, 64)], Fixed(T::String)),
-        ],
+        &[sig(&[p("delimiter", Scalar), rep("arg", Scalar, 2, 64)], Fixed(T::String))],
     ),
     F::new(
         "strcmp",
@@ -1871,18 +2025,14 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/strrep-function",
         "Repeats a value's string form a number of times, optionally with a delimiter.",
-        &[
-            sig(&[p("value", Scalar), p("multiplier", OneOf(&[T::Long])), opt("delimiter", Scalar)], Fixed(T::String)),
-        ],
+        &[sig(&[p("value", Scalar), p("multiplier", OneOf(&[T::Long])), opt("delimiter", Scalar)], Fixed(T::String))],
     ),
     F::new(
         "substring",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/substring-function",
         "The part of a string starting at a 0-based index, optionally limited to a length.",
-        &[
-            sig(&[p("string", Scalar), p("start", Integer), opt("length", Integer)], Fixed(T::String)),
-        ],
+        &[sig(&[p("string", Scalar), p("start", Integer), opt("length", Integer)], Fixed(T::String))],
     ),
     F::new(
         "sum",
@@ -1897,9 +2047,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/sumif-aggregation-function",
         "Sum over rows where a predicate is true.",
-        &[
-            sig(&[p("expr", Summable), p("predicate", OneOf(&[T::Bool]))], PromotedArg(0)),
-        ],
+        &[sig(&[p("expr", Summable), p("predicate", OneOf(&[T::Bool]))], PromotedArg(0))],
     )
     .named(PrefixAndFirstArgument, Some("sumif")),
     F::new(
@@ -1995,9 +2143,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/tohex-function",
         "Hexadecimal text of an integer, optionally padded to a minimum length.",
-        &[
-            sig(&[p("value", Integer), opt("minLength", Integer)], Fixed(T::String)),
-        ],
+        &[sig(&[p("value", Integer), opt("minLength", Integer)], Fixed(T::String))],
     )
     .named(FirstArgument, None),
     F::new(
@@ -2031,7 +2177,13 @@ pub(super) static FUNCTIONS: &[F] = &[
         &[sig(&[p("value", Scalar)], Fixed(T::Real))],
     )
     .named(FirstArgument, None),
-    F::new("toscalar", K::Scalar, "https://learn.microsoft.com/en-us/kusto/query/toscalar-function", "Evaluates a tabular (or scalar) expression once and returns its first cell as a scalar.", &[sig(&[p("expression", Any)], FirstColumn)]),
+    F::new(
+        "toscalar",
+        K::Scalar,
+        "https://learn.microsoft.com/en-us/kusto/query/toscalar-function",
+        "Evaluates a tabular (or scalar) expression once and returns its first cell as a scalar.",
+        &[sig(&[p("expression", Any)], FirstColumn)],
+    ),
     F::new(
         "tostring",
         K::Scalar,
@@ -2069,36 +2221,35 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/translate-function",
         "Replaces characters of a string one-for-one from a search list to a replacement list.",
-        &[
-            sig(&[p("searchList", OneOf(&[T::String])), p("replacementList", OneOf(&[T::String])), p("source", OneOf(&[T::String]))], Fixed(T::String)),
-        ],
+        &[sig(
+            &[
+                p("searchList", OneOf(&[T::String])),
+                p("replacementList", OneOf(&[T::String])),
+                p("source", OneOf(&[T::String])),
+            ],
+            Fixed(T::String),
+        )],
     ),
     F::new(
         "trim",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/trim-function",
         "Removes leading and trailing matches of a regular expression.",
-        &[
-            sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("source", OneOf(&[T::String]))], Fixed(T::String)),
-        ],
+        &[sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("source", OneOf(&[T::String]))], Fixed(T::String))],
     ),
     F::new(
         "trim_end",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/trim-end-function",
         "Removes trailing matches of a regular expression.",
-        &[
-            sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("source", OneOf(&[T::String]))], Fixed(T::String)),
-        ],
+        &[sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("source", OneOf(&[T::String]))], Fixed(T::String))],
     ),
     F::new(
         "trim_start",
         K::Scalar,
         "https://learn.microsoft.com/en-us/kusto/query/trim-start-function",
         "Removes leading matches of a regular expression.",
-        &[
-            sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("source", OneOf(&[T::String]))], Fixed(T::String)),
-        ],
+        &[sig(&[p("regex", OneOf(&[T::String])).form(Constant), p("source", OneOf(&[T::String]))], Fixed(T::String))],
     ),
     F::new(
         "unicode_codepoints_from_string",
@@ -2176,9 +2327,7 @@ pub(super) static FUNCTIONS: &[F] = &[
         K::Aggregate,
         "https://learn.microsoft.com/en-us/kusto/query/varianceif-aggregation-function",
         "Sample variance over rows where a predicate is true.",
-        &[
-            sig(&[p("expr", Summable), p("predicate", OneOf(&[T::Bool]))], Fixed(T::Real)),
-        ],
+        &[sig(&[p("expr", Summable), p("predicate", OneOf(&[T::Bool]))], Fixed(T::Real))],
     )
     .named(PrefixAndFirstArgument, Some("varianceif")),
     F::new(

@@ -633,7 +633,7 @@ impl Signature {
             Layout::Block => {
                 let step = self.params.iter().filter(|p| p.is_repeated()).count();
                 let fixed = self.params.len() - step;
-                count >= fixed + step && (count - fixed) % step == 0
+                count >= fixed + step && (count - fixed).is_multiple_of(step)
             }
         }
     }

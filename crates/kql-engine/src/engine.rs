@@ -1,0 +1,154 @@
+//! The engine: registered tables, a DataFusion session with the KQL functions, and `query`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+use datafusion::datasource::{MemTable, TableProvider};
+use datafusion::error::DataFusionError;
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use kql_semantics::{Column, SchemaCatalog, TableSchema};
+use kql_syntax::Diagnostic;
+
+use crate::plan::{FunctionSet, PlanError, Planner, TableLookup};
+use crate::types::kql_type;
+
+/// Why a query failed.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// The text is not valid KQL, or names something that does not exist (exit status 2).
+    #[error("the query has errors")]
+    Invalid(Vec<Diagnostic>),
+    /// Valid KQL that could not be planned: unsupported, or wrong for this data (exit status 2).
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// Reading the data or computing the result failed (exit status 1).
+    #[error("execution failed: {0}")]
+    Execution(#[from] DataFusionError),
+}
+
+/// A query's result: the schema and the rows.
+#[derive(Debug, Clone)]
+pub struct QueryResult {
+    /// Column names and Arrow types (see [`crate::types`] for how they map to KQL types).
+    pub schema: SchemaRef,
+    /// The rows.
+    pub batches: Vec<RecordBatch>,
+}
+
+/// Runs KQL over registered tables.
+pub struct Engine {
+    ctx: SessionContext,
+    functions: FunctionSet,
+    tables: BTreeMap<String, Arc<dyn TableProvider>>,
+    now: i64,
+}
+
+impl Engine {
+    /// An engine whose `now()` is `now_nanos` (nanoseconds since the Unix epoch, UTC).
+    pub fn new(now_nanos: i64) -> Self {
+        let mut config = SessionConfig::new().with_information_schema(false);
+        // Strings stay Utf8 (KQL's string) rather than Utf8View, so that every KQL function
+        // sees one string type.
+        config.options_mut().execution.parquet.schema_force_view_types = false;
+        let ctx = SessionContext::new_with_config(config);
+        crate::functions::register_all(&ctx);
+        Engine { ctx, functions: FunctionSet::kql(), tables: BTreeMap::new(), now: now_nanos }
+    }
+
+    /// Registers in-memory rows as table `name` (replacing a table of that name).
+    pub fn register_batches(
+        &mut self,
+        name: &str,
+        schema: SchemaRef,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), DataFusionError> {
+        let table = MemTable::try_new(schema, vec![batches])?;
+        self.tables.insert(name.to_string(), Arc::new(table));
+        Ok(())
+    }
+
+    /// Registers Parquet files as table `name`, read lazily with projection and predicate
+    /// pushdown.
+    pub async fn register_parquet(&mut self, name: &str, paths: &[std::path::PathBuf]) -> Result<(), DataFusionError> {
+        let urls = paths
+            .iter()
+            .map(|p| {
+                let absolute = std::path::absolute(p).map_err(|e| DataFusionError::External(Box::new(e)))?;
+                ListingTableUrl::parse(absolute.to_string_lossy())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+        let state = self.ctx.state();
+        let config =
+            ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).infer_schema(&state).await?;
+        let table = ListingTable::try_new(config)?;
+        self.tables.insert(name.to_string(), Arc::new(table));
+        Ok(())
+    }
+
+    /// The registered table names, sorted.
+    pub fn table_names(&self) -> Vec<String> {
+        self.tables.keys().cloned().collect()
+    }
+
+    /// The schema of a registered table.
+    pub fn table_schema(&self, name: &str) -> Option<SchemaRef> {
+        self.tables.get(name).map(|t| t.schema())
+    }
+
+    /// A catalog of the registered tables with their actual columns, over the built-in one:
+    /// the data's own schema wins (newer exports add columns).
+    pub fn catalog(&self) -> SchemaCatalog {
+        let mut catalog = SchemaCatalog::defender();
+        for (name, table) in &self.tables {
+            let columns = table
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| Column::new(f.name().clone(), kql_type(f.data_type())))
+                .collect();
+            catalog.insert(TableSchema::new(name.clone(), columns));
+        }
+        catalog
+    }
+
+    /// Parses, checks, plans and runs `text`.
+    pub async fn query(&self, text: &str) -> Result<QueryResult, QueryError> {
+        let plan = self.plan(text)?;
+        let frame = self.ctx.execute_logical_plan(plan).await?;
+        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+        let batches = frame.collect().await?;
+        Ok(QueryResult { schema, batches })
+    }
+
+    /// Parses, checks and plans `text` without running it.
+    pub fn plan(&self, text: &str) -> Result<LogicalPlan, QueryError> {
+        let parsed = kql_syntax::parse(text);
+        if parsed.has_errors() {
+            return Err(QueryError::Invalid(parsed.diagnostics));
+        }
+        let analysis = kql_semantics::bind(&parsed.script, &self.catalog());
+        if analysis.has_errors() {
+            let errors =
+                analysis.diagnostics.into_iter().filter(|d| d.severity == kql_syntax::Severity::Error).collect();
+            return Err(QueryError::Invalid(errors));
+        }
+        let mut planner = Planner::new(self, &self.functions, self.now);
+        Ok(planner.plan_script(&parsed.script)?)
+    }
+}
+
+impl TableLookup for Engine {
+    fn table(&self, name: &str) -> Option<Arc<dyn TableProvider>> {
+        self.tables.get(name).cloned()
+    }
+
+    fn table_names(&self) -> Vec<String> {
+        self.tables.keys().cloned().collect()
+    }
+}

@@ -1,0 +1,324 @@
+//! `make_set`, `make_set_if`, `make_list`, `make_list_if` and `make_list_with_nulls`: a
+//! `dynamic` array of the values of `expr` in the group.
+//!
+//! Kusto:
+//! - <https://learn.microsoft.com/en-us/kusto/query/make-set-aggregation-function>
+//! - <https://learn.microsoft.com/en-us/kusto/query/make-set-if-aggregation-function>
+//! - <https://learn.microsoft.com/en-us/kusto/query/make-list-aggregation-function>
+//! - <https://learn.microsoft.com/en-us/kusto/query/make-list-if-aggregation-function>
+//! - <https://learn.microsoft.com/en-us/kusto/query/make-list-with-nulls-aggregation-function>
+//!
+//! Elements are encoded as described in [`super::json`]. Null values are skipped, except by
+//! `make_list_with_nulls`, which keeps them as JSON `null`; a null `string` is `""` (Kusto
+//! strings are never null), so it is an element like any other.
+//!
+//! - `make_set` keeps distinct values (compared by their JSON text) and, as Kusto documents
+//!   ("Set from array column"), takes the *elements* of a `dynamic` array rather than the array
+//!   itself; null elements are skipped.
+//! - `make_list` keeps every value, arrays included as arrays.
+//! - `maxSize` (default and maximum 1,048,576) caps the number of elements; later values are
+//!   dropped.
+//!
+//! Order: Kusto leaves the order undefined (for `make_list`, it tracks the input order when the
+//! input is sorted). Quarry keeps first-seen order within a partition, and concatenates
+//! partitions' partial results in the order DataFusion merges them; with one partition (or
+//! sorted, single-partition input) the order is the input order. A group with no values gives
+//! `[]`, the documented default.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, AsArray, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::common::{Result, ScalarValue, plan_err};
+use datafusion::logical_expr::Accumulator;
+use serde_json::Value;
+
+use super::json::JsonColumn;
+use super::num::{list_scalar, list_type, lists};
+use super::udaf::{Constants, Family, long_constant};
+
+/// The default, and largest, `maxSize`.
+pub(super) const MAX_SIZE: i64 = 1_048_576;
+
+/// `kql_make_set(x [, max])`, `kql_make_list(x [, max])`, `kql_make_list_with_nulls(x)` and the
+/// `_if` variants, all returning `dynamic`.
+#[derive(Debug)]
+pub(super) struct MakeArray {
+    /// Keep distinct values only (`make_set`).
+    pub distinct: bool,
+    /// Keep nulls as JSON `null` (`make_list_with_nulls`).
+    pub keep_nulls: bool,
+}
+
+/// The `maxSize` constant at `index`, checked and capped at [`MAX_SIZE`].
+pub(super) fn max_size(name: &str, constants: &[ScalarValue], index: usize) -> Result<usize> {
+    let max = long_constant(name, constants, index, MAX_SIZE)?;
+    if max < 0 {
+        return plan_err!("{name}(): maxSize must not be negative, got {max}");
+    }
+    Ok(max.min(MAX_SIZE) as usize)
+}
+
+impl Family for MakeArray {
+    fn constants(&self) -> Constants {
+        if self.keep_nulls { Constants::NONE } else { Constants::OPTIONAL_LONG }
+    }
+
+    fn return_type(&self, name: &str, data: &[DataType]) -> Result<DataType> {
+        match &data[0] {
+            DataType::List(_) | DataType::LargeList(_) | DataType::Struct(_) | DataType::Map(..) => {
+                plan_err!("{name}(): values of type {} cannot be put into a dynamic array", data[0])
+            }
+            _ => Ok(crate::types::DYNAMIC),
+        }
+    }
+
+    fn state_fields(&self, state_name: &dyn Fn(&str) -> String, _: &[DataType], _: &DataType) -> Result<Vec<Field>> {
+        Ok(vec![Field::new(state_name("elements"), list_type(DataType::Utf8), true)])
+    }
+
+    fn accumulator(
+        &self,
+        name: &str,
+        data: &[DataType],
+        constants: &[ScalarValue],
+        _: &DataType,
+    ) -> Result<Box<dyn Accumulator>> {
+        Ok(Box::new(MakeArrayAccumulator {
+            distinct: self.distinct,
+            keep_nulls: self.keep_nulls,
+            flatten: self.distinct && data[0] == crate::types::DYNAMIC,
+            max: max_size(name, constants, 0)?,
+            elements: Vec::new(),
+            seen: HashSet::new(),
+            bytes: 0,
+        }))
+    }
+
+    fn default_value(&self, _: &DataType) -> Result<ScalarValue> {
+        Ok(ScalarValue::LargeUtf8(Some("[]".into())))
+    }
+}
+
+#[derive(Debug)]
+struct MakeArrayAccumulator {
+    distinct: bool,
+    keep_nulls: bool,
+    /// Take the elements of `dynamic` arrays (`make_set` over `dynamic`).
+    flatten: bool,
+    max: usize,
+    /// The JSON text of each element, in order.
+    elements: Vec<Arc<str>>,
+    /// The elements already kept (`make_set` only).
+    seen: HashSet<Arc<str>>,
+    /// Bytes of element text held.
+    bytes: usize,
+}
+
+impl MakeArrayAccumulator {
+    fn full(&self) -> bool {
+        self.elements.len() >= self.max
+    }
+
+    fn push(&mut self, text: &str) {
+        if self.full() || (self.distinct && self.seen.contains(text)) {
+            return;
+        }
+        let element: Arc<str> = Arc::from(text);
+        self.bytes += element.len();
+        if self.distinct {
+            self.seen.insert(Arc::clone(&element));
+        }
+        self.elements.push(element);
+    }
+}
+
+impl Accumulator for MakeArrayAccumulator {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let column = JsonColumn::new(&values[0])?;
+        for row in 0..column.len() {
+            if self.full() {
+                break;
+            }
+            if self.flatten {
+                match column.value(row) {
+                    Some(Value::Array(items)) => {
+                        for item in items.iter().filter(|item| !item.is_null()) {
+                            self.push(&item.to_string());
+                        }
+                    }
+                    Some(value) => self.push(&value.to_string()),
+                    None => {}
+                }
+            } else {
+                match column.text(row) {
+                    Some(text) => self.push(&text),
+                    None if self.keep_nulls => self.push("null"),
+                    None => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        let mut out = String::with_capacity(self.bytes + self.elements.len() + 2);
+        out.push('[');
+        for (i, element) in self.elements.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(element);
+        }
+        out.push(']');
+        Ok(ScalarValue::LargeUtf8(Some(out)))
+    }
+
+    fn size(&self) -> usize {
+        let per_element = size_of::<Arc<str>>() + 16;
+        size_of_val(self)
+            + self.bytes
+            + self.elements.capacity() * per_element
+            + self.seen.capacity() * (size_of::<Arc<str>>() + 8)
+    }
+
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        let elements: StringArray = self.elements.iter().map(|e| Some(&**e)).collect();
+        Ok(vec![list_scalar(Arc::new(elements))])
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        for elements in lists(&states[0])? {
+            let elements = cast(&elements, &DataType::Utf8)?;
+            for element in elements.as_string::<i32>().iter().flatten() {
+                if self.full() {
+                    return Ok(());
+                }
+                self.push(element);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use datafusion::arrow::array::{
+        BooleanArray, DurationNanosecondArray, Float64Array, Int64Array, LargeStringArray, StringArray,
+        TimestampNanosecondArray,
+    };
+    use datafusion::common::ScalarValue;
+    use std::sync::Arc;
+
+    fn dynamic(text: &str) -> ScalarValue {
+        ScalarValue::LargeUtf8(Some(text.into()))
+    }
+
+    fn column(array: impl datafusion::arrow::array::Array + 'static) -> Arg {
+        Arg::Column(Arc::new(array))
+    }
+
+    #[test]
+    fn make_set_keeps_distinct_values_in_first_seen_order() {
+        let udaf = super::super::by_name("kql_make_set");
+        let first = [column(StringArray::from(vec!["b", "a", "b"]))];
+        let second = [column(StringArray::from(vec!["c", "a"]))];
+        assert_eq!(merged(&udaf, &first, &second), dynamic(r#"["b","a","c"]"#));
+    }
+
+    #[test]
+    fn make_set_flattens_dynamic_arrays() {
+        // The "Set from array column" example of the make_set reference.
+        let udaf = super::super::by_name("kql_make_set");
+        let arrays = [column(LargeStringArray::from(vec![
+            r#"["A1","A2","A3"]"#,
+            r#"["A2","C1"]"#,
+            r#"["C2","A3"]"#,
+            r#"["C2","A1"]"#,
+        ]))];
+        assert_eq!(merged(&udaf, &arrays, &[]), dynamic(r#"["A1","A2","A3","C1","C2"]"#));
+        let scalars = [column(LargeStringArray::from(vec![Some("1"), Some("null"), None, Some("[1,null,{\"a\":2}]")]))];
+        assert_eq!(merged(&udaf, &scalars, &[]), dynamic(r#"[1,{"a":2}]"#));
+    }
+
+    #[test]
+    fn make_list_keeps_every_value_in_order_and_skips_nulls() {
+        let udaf = super::super::by_name("kql_make_list");
+        let first = [column(Int64Array::from(vec![Some(3), None, Some(3)]))];
+        let second = [column(Int64Array::from(vec![Some(1)]))];
+        assert_eq!(merged(&udaf, &first, &second), dynamic("[3,3,1]"));
+        let arrays = [column(LargeStringArray::from(vec![Some("[1, 2]"), None, Some("{\"k\":\"v\"}")]))];
+        assert_eq!(merged(&udaf, &arrays, &[]), dynamic(r#"[[1,2],{"k":"v"}]"#));
+    }
+
+    #[test]
+    fn null_strings_are_empty_strings() {
+        let udaf = super::super::by_name("kql_make_list");
+        let strings = [column(StringArray::from(vec![Some("x"), None]))];
+        assert_eq!(merged(&udaf, &strings, &[]), dynamic(r#"["x",""]"#));
+    }
+
+    #[test]
+    fn make_list_with_nulls_keeps_nulls() {
+        // The example of the make_list_with_nulls reference.
+        let udaf = super::super::by_name("kql_make_list_with_nulls");
+        let first = [column(Int64Array::from(vec![None, Some(4), Some(4)]))];
+        let second = [column(Int64Array::from(vec![Some(5)]))];
+        assert_eq!(merged(&udaf, &first, &second), dynamic("[null,4,4,5]"));
+    }
+
+    #[test]
+    fn empty_groups_give_an_empty_array() {
+        for name in ["kql_make_set", "kql_make_list", "kql_make_list_with_nulls"] {
+            let udaf = super::super::by_name(name);
+            let empty = [column(Int64Array::from(Vec::<i64>::new()))];
+            assert_eq!(merged(&udaf, &empty, &empty), dynamic("[]"), "{name}");
+            assert_eq!(udaf.default_value(&crate::types::DYNAMIC).unwrap(), dynamic("[]"), "{name}");
+        }
+    }
+
+    #[test]
+    fn max_size_caps_the_elements_across_partitions() {
+        let set = super::super::by_name("kql_make_set");
+        let first = [column(Int64Array::from(vec![1, 2, 1])), Arg::Const(ScalarValue::Int64(Some(2)))];
+        let second = [column(Int64Array::from(vec![3, 4])), Arg::Const(ScalarValue::Int64(Some(2)))];
+        assert_eq!(merged(&set, &first, &second), dynamic("[1,2]"));
+        let list = super::super::by_name("kql_make_list");
+        let first = [column(Int64Array::from(vec![1])), Arg::Const(ScalarValue::Int64(Some(2)))];
+        assert_eq!(merged(&list, &first, &second), dynamic("[1,3]"));
+    }
+
+    #[test]
+    fn values_of_every_type_encode_as_json() {
+        let udaf = super::super::by_name("kql_make_list");
+        let times =
+            [column(TimestampNanosecondArray::from(vec![1_704_164_645_123_456_700, 1_704_164_645_000_000_000]))];
+        assert_eq!(merged(&udaf, &times, &[]), dynamic(r#"["2024-01-02T03:04:05.1234567Z","2024-01-02T03:04:05Z"]"#));
+        let spans = [column(DurationNanosecondArray::from(vec![3_723_000_000_000]))];
+        assert_eq!(merged(&udaf, &spans, &[]), dynamic(r#"["01:02:03"]"#));
+        let reals = [column(Float64Array::from(vec![5.0, 0.25]))];
+        assert_eq!(merged(&udaf, &reals, &[]), dynamic("[5.0,0.25]"));
+        let bools = [column(BooleanArray::from(vec![Some(true), None]))];
+        assert_eq!(merged(&udaf, &bools, &[]), dynamic("[true]"));
+    }
+
+    #[test]
+    fn if_variants_keep_rows_where_the_predicate_holds() {
+        let set = super::super::by_name("kql_make_set_if");
+        let args = [
+            column(StringArray::from(vec!["a", "b", "c", "a"])),
+            column(BooleanArray::from(vec![Some(true), Some(false), None, Some(true)])),
+        ];
+        assert_eq!(merged(&set, &args, &args), dynamic(r#"["a"]"#));
+        let list = super::super::by_name("kql_make_list_if");
+        let args = [
+            column(StringArray::from(vec!["a", "b", "c"])),
+            column(BooleanArray::from(vec![true, false, true])),
+            Arg::Const(ScalarValue::Int64(Some(10))),
+        ];
+        assert_eq!(merged(&list, &args, &args), dynamic(r#"["a","c","a","c"]"#));
+    }
+}

@@ -1,0 +1,445 @@
+//! Aggregate functions, each an [`AggregateUDF`] named `kql_<name>` with Kusto's semantics.
+//!
+//! | function | arguments | returns |
+//! |----------|-----------|---------|
+//! | `kql_countif` | `pred` | `long` (0 when no row matches) |
+//! | `kql_dcount`, `kql_dcountif` | `x [, pred] [, accuracy]` | `long`, exact (see `dcount.rs`) |
+//! | `kql_sum`, `kql_sumif` | `x [, pred]` | `long` for integers, else the type of `x`; 0 when empty |
+//! | `kql_avg`, `kql_avgif` | `x [, pred]` | `real` for numbers, else the type of `x` |
+//! | `kql_minif`, `kql_maxif` | `x, pred` | the type of `x` |
+//! | `kql_make_set`, `kql_make_set_if` | `x [, pred] [, maxSize]` | `dynamic` array of distinct values |
+//! | `kql_make_list`, `kql_make_list_if` | `x [, pred] [, maxSize]` | `dynamic` array |
+//! | `kql_make_list_with_nulls` | `x` | `dynamic` array, nulls kept |
+//! | `kql_make_bag`, `kql_make_bag_if` | `bag [, pred] [, maxSize]` | `dynamic` property bag |
+//! | `kql_arg_max`, `kql_arg_min` | `by, value` | the type of `value` |
+//! | `kql_take_any`, `kql_take_anyif` | `x [, pred]` | the type of `x` |
+//! | `kql_percentile` | `x, p` | `long`, `real`, `datetime` or `timespan`; exact |
+//! | `kql_variance`, `kql_variancep`, `kql_varianceif`, `kql_stdev`, `kql_stdevp`, `kql_stdevif` | `x [, pred]` | `real` |
+//!
+//! In the `_if` variants the predicate follows the data arguments; a null predicate is false.
+//! Constants (`maxSize`, `accuracy`, `p`) come last and must be literals.
+//!
+//! Not here because DataFusion's own function already has Kusto's meaning: `count()` (the
+//! planner uses `count(*)`), `count(x)`, `min(x)` and `max(x)`.
+
+mod arg_extreme;
+mod avg;
+mod countif;
+mod dcount;
+mod json;
+mod make_array;
+mod make_bag;
+mod min_max;
+mod num;
+mod percentile;
+mod sum;
+mod take_any;
+mod udaf;
+mod variance;
+
+use datafusion::logical_expr::AggregateUDF;
+
+use udaf::udaf;
+
+/// Every aggregate KQL function.
+pub fn all() -> Vec<AggregateUDF> {
+    use arg_extreme::ArgExtreme;
+    use make_array::MakeArray;
+    use min_max::Extreme;
+    use variance::Variance;
+
+    const SET: MakeArray = MakeArray { distinct: true, keep_nulls: false };
+    const LIST: MakeArray = MakeArray { distinct: false, keep_nulls: false };
+    const LIST_WITH_NULLS: MakeArray = MakeArray { distinct: false, keep_nulls: true };
+    const VARIANCE: Variance = Variance { sample: true, root: false };
+    const VARIANCEP: Variance = Variance { sample: false, root: false };
+    const STDEV: Variance = Variance { sample: true, root: true };
+    const STDEVP: Variance = Variance { sample: false, root: true };
+
+    vec![
+        udaf("kql_countif", &countif::CountIf, false),
+        udaf("kql_dcount", &dcount::DCount, false),
+        udaf("kql_dcountif", &dcount::DCount, true),
+        udaf("kql_sum", &sum::Sum, false),
+        udaf("kql_sumif", &sum::Sum, true),
+        udaf("kql_avg", &avg::Avg, false),
+        udaf("kql_avgif", &avg::Avg, true),
+        udaf("kql_minif", &Extreme { max: false }, true),
+        udaf("kql_maxif", &Extreme { max: true }, true),
+        udaf("kql_make_set", &SET, false),
+        udaf("kql_make_set_if", &SET, true),
+        udaf("kql_make_list", &LIST, false),
+        udaf("kql_make_list_if", &LIST, true),
+        udaf("kql_make_list_with_nulls", &LIST_WITH_NULLS, false),
+        udaf("kql_make_bag", &make_bag::MakeBag, false),
+        udaf("kql_make_bag_if", &make_bag::MakeBag, true),
+        udaf("kql_arg_max", &ArgExtreme { max: true }, false),
+        udaf("kql_arg_min", &ArgExtreme { max: false }, false),
+        udaf("kql_take_any", &take_any::TakeAny, false),
+        udaf("kql_take_anyif", &take_any::TakeAny, true),
+        udaf("kql_percentile", &percentile::Percentile, false),
+        udaf("kql_variance", &VARIANCE, false),
+        udaf("kql_varianceif", &VARIANCE, true),
+        udaf("kql_variancep", &VARIANCEP, false),
+        udaf("kql_stdev", &STDEV, false),
+        udaf("kql_stdevif", &STDEV, true),
+        udaf("kql_stdevp", &STDEVP, false),
+    ]
+}
+
+/// The aggregate named `name` (tests).
+#[cfg(test)]
+fn by_name(name: &str) -> AggregateUDF {
+    all().into_iter().find(|f| f.name() == name).unwrap_or_else(|| panic!("no aggregate {name}"))
+}
+
+/// Drives accumulators the way DataFusion's two-phase aggregation does: partial accumulators
+/// per partition, their states merged into a final one.
+#[cfg(test)]
+mod testing {
+    use std::sync::Arc;
+
+    use datafusion::arrow::array::ArrayRef;
+    use datafusion::arrow::compute::cast;
+    use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Schema};
+    use datafusion::common::{Result, ScalarValue};
+    use datafusion::logical_expr::function::AccumulatorArgs;
+    use datafusion::logical_expr::{Accumulator, AggregateUDF};
+    use datafusion::physical_expr::PhysicalExpr;
+    use datafusion::physical_expr::expressions::{Column, Literal};
+
+    /// An argument: a column of the batch, or a constant.
+    #[derive(Clone, Debug)]
+    pub enum Arg {
+        Column(ArrayRef),
+        Const(ScalarValue),
+    }
+
+    impl Arg {
+        fn data_type(&self) -> DataType {
+            match self {
+                Arg::Column(array) => array.data_type().clone(),
+                Arg::Const(value) => value.data_type(),
+            }
+        }
+    }
+
+    /// A fresh accumulator for `args` (after the UDF's own type coercion), and the coerced
+    /// argument arrays.
+    pub fn try_accumulator(udaf: &AggregateUDF, args: &[Arg]) -> Result<(Box<dyn Accumulator>, Vec<ArrayRef>)> {
+        let types: Vec<DataType> = args.iter().map(Arg::data_type).collect();
+        let coerced = udaf.coerce_types(&types)?;
+        let fields: Vec<FieldRef> =
+            coerced.iter().enumerate().map(|(i, ty)| Arc::new(Field::new(format!("a{i}"), ty.clone(), true))).collect();
+        let schema = Schema::new(fields.clone());
+        let rows = args.iter().find_map(|arg| if let Arg::Column(a) = arg { Some(a.len()) } else { None }).unwrap_or(1);
+        let mut exprs: Vec<Arc<dyn PhysicalExpr>> = Vec::new();
+        let mut arrays = Vec::new();
+        for (i, (arg, ty)) in args.iter().zip(&coerced).enumerate() {
+            match arg {
+                Arg::Column(array) => {
+                    exprs.push(Arc::new(Column::new(&format!("a{i}"), i)));
+                    arrays.push(cast(array, ty)?);
+                }
+                Arg::Const(value) => {
+                    let value = value.cast_to(ty)?;
+                    arrays.push(value.to_array_of_size(rows)?);
+                    exprs.push(Arc::new(Literal::new(value)));
+                }
+            }
+        }
+        let return_field = Arc::new(Field::new("r", udaf.return_type(&coerced)?, true));
+        let accumulator = udaf.accumulator(AccumulatorArgs {
+            return_field,
+            schema: &schema,
+            ignore_nulls: false,
+            order_bys: &[],
+            is_reversed: false,
+            name: "r",
+            is_distinct: false,
+            exprs: &exprs,
+            expr_fields: &fields,
+        })?;
+        Ok((accumulator, arrays))
+    }
+
+    /// The result of one accumulator over `args`, without a merge.
+    pub fn single(udaf: &AggregateUDF, args: &[Arg]) -> ScalarValue {
+        let (mut accumulator, arrays) = try_accumulator(udaf, args).unwrap();
+        accumulator.update_batch(&arrays).unwrap();
+        accumulator.evaluate().unwrap()
+    }
+
+    /// The result of aggregating `first` and `second` (empty: no second partition) in two
+    /// partial accumulators whose states are merged, as rows of one state batch, into a final
+    /// accumulator.
+    pub fn merged(udaf: &AggregateUDF, first: &[Arg], second: &[Arg]) -> ScalarValue {
+        let mut states: Vec<Vec<ScalarValue>> = Vec::new();
+        for args in [first, second] {
+            if args.is_empty() {
+                continue;
+            }
+            let (mut partial, arrays) = try_accumulator(udaf, args).unwrap();
+            partial.update_batch(&arrays).unwrap();
+            states.push(partial.state().unwrap());
+        }
+        let (mut last, _) = try_accumulator(udaf, first).unwrap();
+        let columns: Vec<ArrayRef> = (0..states[0].len())
+            .map(|field| ScalarValue::iter_to_array(states.iter().map(|state| state[field].clone())).unwrap())
+            .collect();
+        last.merge_batch(&columns).unwrap();
+        let result = last.evaluate().unwrap();
+        // Evaluating must not consume the state.
+        assert_eq!(last.evaluate().unwrap(), result, "evaluate changed the state");
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use datafusion::arrow::array::{
+        ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray, TimestampNanosecondArray,
+    };
+    use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+    use datafusion::arrow::util::pretty::pretty_format_batches;
+    use datafusion::datasource::MemTable;
+    use datafusion::logical_expr::{Expr, col, lit};
+    use datafusion::prelude::{SessionConfig, SessionContext};
+
+    use super::*;
+
+    #[test]
+    fn every_name_is_kql_prefixed_and_unique() {
+        let names: Vec<String> = all().iter().map(|f| f.name().to_owned()).collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len());
+        assert!(names.iter().all(|n| n.starts_with("kql_")));
+    }
+
+    #[test]
+    fn wrong_arity_and_types_fail_by_name() {
+        let make_set = by_name("kql_make_set");
+        let err = make_set.coerce_types(&[]).unwrap_err().to_string();
+        assert!(err.contains("kql_make_set() expects 1 to 2 arguments"), "{err}");
+        let countif = by_name("kql_countif");
+        assert!(countif.coerce_types(&[DataType::Utf8]).is_err());
+        let sumif = by_name("kql_sumif");
+        assert!(sumif.coerce_types(&[DataType::Int64, DataType::Int64]).is_err());
+        assert!(by_name("kql_sum").coerce_types(&[DataType::Utf8]).is_err());
+        let percentile = by_name("kql_percentile");
+        assert_eq!(
+            percentile.coerce_types(&[DataType::Int32, DataType::Int64]).unwrap(),
+            vec![DataType::Int32, DataType::Float64]
+        );
+        assert_eq!(percentile.return_type(&[DataType::Int32, DataType::Float64]).unwrap(), DataType::Int64);
+    }
+
+    /// Runs `aggregates` grouped by `g` over `partitions` (one batch each), with as many target
+    /// partitions, and returns the result sorted by `g`, printed.
+    async fn summarize(partitions: Vec<RecordBatch>, aggregates: Vec<Expr>) -> String {
+        let schema = partitions[0].schema();
+        let count = partitions.len();
+        let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(count.max(2)));
+        crate::functions::register_all(&ctx);
+        let table = MemTable::try_new(schema, partitions.into_iter().map(|b| vec![b]).collect()).unwrap();
+        let df = ctx
+            .read_table(Arc::new(table))
+            .unwrap()
+            .aggregate(vec![col("g")], aggregates)
+            .unwrap()
+            .sort(vec![col("g").sort(true, true)])
+            .unwrap();
+        pretty_format_batches(&df.collect().await.unwrap()).unwrap().to_string()
+    }
+
+    fn events(
+        groups: Vec<&str>,
+        times: Vec<Option<i64>>,
+        names: Vec<&str>,
+        hits: Vec<Option<bool>>,
+        first_n: i64,
+    ) -> RecordBatch {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("g", DataType::Utf8, false),
+            Field::new("t", DataType::Timestamp(TimeUnit::Nanosecond, None), true),
+            Field::new("name", DataType::Utf8, true),
+            Field::new("n", DataType::Int64, true),
+            Field::new("hit", DataType::Boolean, true),
+        ]));
+        let n: Vec<i64> = (first_n..first_n + groups.len() as i64).collect();
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from(groups)),
+            Arc::new(TimestampNanosecondArray::from(times)),
+            Arc::new(StringArray::from(names)),
+            Arc::new(Int64Array::from(n)),
+            Arc::new(BooleanArray::from(hits)),
+        ];
+        RecordBatch::try_new(schema, columns).unwrap()
+    }
+
+    /// The aggregates run inside DataFusion's partial and final aggregation over two
+    /// partitions, and every `kql_arg_max` over the same `by` picks the same row.
+    #[tokio::test]
+    async fn aggregates_run_in_datafusion_across_partitions() {
+        let first = events(
+            vec!["a", "a", "b", "b"],
+            vec![Some(10), Some(30), None, Some(5)],
+            vec!["a10", "a30", "bnull", "b5"],
+            vec![Some(true), Some(false), None, Some(true)],
+            0,
+        );
+        let second = events(
+            vec!["a", "b", "b"],
+            vec![Some(30), Some(5), Some(1)],
+            vec!["a30bis", "b5bis", "b1"],
+            vec![Some(true), Some(true), Some(false)],
+            4,
+        );
+        let call = |name: &str, args: Vec<Expr>, alias: &str| by_name(name).call(args).alias(alias);
+        let result = summarize(
+            vec![first, second],
+            vec![
+                call("kql_arg_max", vec![col("t"), col("name")], "max_name"),
+                call("kql_arg_max", vec![col("t"), col("n")], "max_n"),
+                call("kql_arg_min", vec![col("t"), col("name")], "min_name"),
+                call("kql_countif", vec![col("hit")], "countif_"),
+                call("kql_dcount", vec![col("name")], "dcount_name"),
+                call("kql_make_set_if", vec![col("n"), col("hit"), lit(10i64)], "set_n"),
+                call("kql_sum", vec![col("n")], "sum_n"),
+            ],
+        )
+        .await;
+        // Group a: t = 30 twice (rows "a30" n=1 and "a30bis" n=4); both arg_max columns must come
+        // from the same row. Group b: the null t never wins; the max is 5 twice (n=3 and n=5).
+        let lines: Vec<&str> = result.lines().filter(|l| l.starts_with("| a") || l.starts_with("| b")).collect();
+        assert_eq!(lines.len(), 2, "{result}");
+        let row_a: Vec<&str> = lines[0].split('|').map(str::trim).collect();
+        let row_b: Vec<&str> = lines[1].split('|').map(str::trim).collect();
+        // | g | max_name | max_n | min_name | countif_ | dcount_name | set_n | sum_n |
+        assert!((row_a[2] == "a30" && row_a[3] == "1") || (row_a[2] == "a30bis" && row_a[3] == "4"), "{result}");
+        assert!((row_b[2] == "b5" && row_b[3] == "3") || (row_b[2] == "b5bis" && row_b[3] == "5"), "{result}");
+        assert_eq!(&row_a[4..], ["a10", "2", "3", row_a[7], "5", ""], "{result}");
+        assert_eq!(&row_b[4..], ["b1", "2", "4", row_b[7], "16", ""], "{result}");
+        let mut set_a: Vec<i64> = serde_json::from_str(row_a[7]).unwrap();
+        set_a.sort();
+        assert_eq!(set_a, vec![0, 4]);
+        let mut set_b: Vec<i64> = serde_json::from_str(row_b[7]).unwrap();
+        set_b.sort();
+        assert_eq!(set_b, vec![3, 5]);
+    }
+
+    /// Without `by`, an empty input still gives one row of default values.
+    #[tokio::test]
+    async fn empty_input_gives_default_values() {
+        let ctx = SessionContext::new();
+        crate::functions::register_all(&ctx);
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("x", DataType::Int64, true),
+            Field::new("hit", DataType::Boolean, true),
+            Field::new("d", DataType::LargeUtf8, true),
+        ]));
+        let table = MemTable::try_new(schema, vec![vec![], vec![]]).unwrap();
+        let call = |name: &str, args: Vec<Expr>, alias: &str| by_name(name).call(args).alias(alias);
+        let df = ctx
+            .read_table(Arc::new(table))
+            .unwrap()
+            .aggregate(
+                vec![],
+                vec![
+                    call("kql_countif", vec![col("hit")], "countif_"),
+                    call("kql_dcount", vec![col("x")], "dcount_x"),
+                    call("kql_sum", vec![col("x")], "sum_x"),
+                    call("kql_sumif", vec![col("x"), col("hit")], "sumif_x"),
+                    call("kql_make_set", vec![col("x")], "set_x"),
+                    call("kql_make_list", vec![col("x")], "list_x"),
+                    call("kql_make_bag", vec![col("d")], "bag_d"),
+                    call("kql_variance", vec![col("x")], "variance_x"),
+                    call("kql_stdev", vec![col("x")], "stdev_x"),
+                    call("kql_arg_max", vec![col("x"), col("x")], "max_x"),
+                    call("kql_take_any", vec![col("x")], "any_x"),
+                    call("kql_percentile", vec![col("x"), lit(50i64)], "p50"),
+                ],
+            )
+            .unwrap();
+        let text = pretty_format_batches(&df.collect().await.unwrap()).unwrap().to_string();
+        let row: Vec<&str> = text.lines().nth(3).unwrap().split('|').map(str::trim).collect();
+        assert_eq!(&row[1..13], ["0", "0", "0", "0", "[]", "[]", "{}", "0.0", "0.0", "", "", ""], "{text}");
+    }
+}
+
+#[cfg(test)]
+mod perf_tmp {
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use datafusion::arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray, TimestampNanosecondArray};
+    use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+    use datafusion::datasource::MemTable;
+    use datafusion::functions_aggregate::expr_fn::{count_distinct, max};
+    use datafusion::logical_expr::{Expr, col};
+    use datafusion::prelude::{SessionConfig, SessionContext};
+
+    #[tokio::test(flavor = "multi_thread")]
+    #[ignore]
+    async fn perf() {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("g", DataType::Utf8, false),
+            Field::new("t", DataType::Timestamp(TimeUnit::Nanosecond, None), true),
+            Field::new("name", DataType::Utf8, true),
+            Field::new("n", DataType::Int64, true),
+        ]));
+        let mut parts = Vec::new();
+        for p in 0..4 {
+            let mut batches = Vec::new();
+            for b in 0..32 {
+                let rows = 8192;
+                let base = (p * 32 + b) * rows;
+                let g: Vec<String> = (0..rows).map(|i| format!("g{}", (base + i) * 7919 % 20000)).collect();
+                let t: Vec<i64> = (0..rows).map(|i| ((base + i) * 104729 % 1000003) as i64).collect();
+                let name: Vec<String> = (0..rows).map(|i| format!("n{}", (base + i) % 50)).collect();
+                let n: Vec<i64> = (0..rows).map(|i| (base + i) as i64).collect();
+                let cols: Vec<ArrayRef> = vec![
+                    Arc::new(StringArray::from(g)),
+                    Arc::new(TimestampNanosecondArray::from(t)),
+                    Arc::new(StringArray::from(name)),
+                    Arc::new(Int64Array::from(n)),
+                ];
+                batches.push(RecordBatch::try_new(schema.clone(), cols).unwrap());
+            }
+            parts.push(batches);
+        }
+        let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(4));
+        crate::functions::register_all(&ctx);
+        ctx.register_table("t", Arc::new(MemTable::try_new(schema, parts).unwrap())).unwrap();
+        let run = |label: &'static str, aggs: Vec<Expr>| {
+            let ctx = ctx.clone();
+            async move {
+                let start = Instant::now();
+                let df = ctx.table("t").await.unwrap().aggregate(vec![col("g")], aggs).unwrap();
+                let rows: usize = df.collect().await.unwrap().iter().map(|b| b.num_rows()).sum();
+                println!("{label}: {:?} ({rows} groups)", start.elapsed());
+            }
+        };
+        let f = |name: &str, args: Vec<Expr>| super::by_name(name).call(args);
+        run("df max(t)", vec![max(col("t"))]).await;
+        run("kql_arg_max(t,name)", vec![f("kql_arg_max", vec![col("t"), col("name")])]).await;
+        run(
+            "kql_arg_max x3",
+            vec![
+                f("kql_arg_max", vec![col("t"), col("name")]),
+                f("kql_arg_max", vec![col("t"), col("n")]),
+                f("kql_arg_max", vec![col("t"), col("g")]),
+            ],
+        )
+        .await;
+        run("df count distinct(name)", vec![count_distinct(col("name"))]).await;
+        run("kql_dcount(name)", vec![f("kql_dcount", vec![col("name")])]).await;
+        run("kql_make_set(name)", vec![f("kql_make_set", vec![col("name")])]).await;
+        run("kql_sum(n)", vec![f("kql_sum", vec![col("n")])]).await;
+        run("df sum(n)", vec![datafusion::functions_aggregate::expr_fn::sum(col("n"))]).await;
+    }
+}

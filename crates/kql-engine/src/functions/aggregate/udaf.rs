@@ -1,0 +1,311 @@
+//! The frame shared by every KQL aggregate: argument layout, the predicate of the `_if`
+//! variants, constant arguments, and the [`AggregateUDFImpl`] that DataFusion sees.
+//!
+//! A KQL aggregate call is laid out as
+//! `name(data_1, ..., data_k [, predicate] [, constant_1, ...])`: `k` data arguments (one for
+//! most aggregates, two for `arg_max`), the predicate when the aggregate is an `_if` variant,
+//! then constants such as `maxSize` or the percentile. Each [`Family`] implements the
+//! aggregate over its data arguments only; the frame drops the rows whose predicate is not
+//! `true` (null counts as false) before the family sees them, and evaluates the constants once
+//! when the accumulator is created.
+
+use std::fmt::Debug;
+use std::hash::{Hash, Hasher};
+
+use datafusion::arrow::array::{Array, ArrayRef, BooleanArray};
+use datafusion::arrow::compute::{filter, prep_null_mask_filter};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Schema};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::{Result, ScalarValue, exec_err, plan_err};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::utils::format_state_name;
+use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, Signature, Volatility};
+
+/// How a constant argument is coerced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Constant {
+    /// An integer (`maxSize`, `accuracy`), passed as `Int64`.
+    Long,
+    /// A number (a percentile), passed as `Float64`.
+    Real,
+}
+
+/// The trailing constant arguments of a family: how many are required, and the kinds of all
+/// that may be given.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Constants {
+    pub required: usize,
+    pub kinds: &'static [Constant],
+}
+
+impl Constants {
+    pub const NONE: Constants = Constants { required: 0, kinds: &[] };
+    /// One optional integer (`maxSize` of `make_set`, `accuracy` of `dcount`).
+    pub const OPTIONAL_LONG: Constants = Constants { required: 0, kinds: &[Constant::Long] };
+    /// One required number (the percentile of `percentile`).
+    pub const REQUIRED_REAL: Constants = Constants { required: 1, kinds: &[Constant::Real] };
+}
+
+/// The behaviour of one aggregate (or a family sharing an implementation), over its data
+/// arguments only.
+pub(super) trait Family: Debug + Send + Sync {
+    /// Number of data arguments.
+    fn data_arity(&self) -> usize {
+        1
+    }
+
+    /// The constants that may follow the data (and the predicate).
+    fn constants(&self) -> Constants {
+        Constants::NONE
+    }
+
+    /// The result type for data arguments of types `data`, or a plan error naming `name` when
+    /// the types are not accepted.
+    fn return_type(&self, name: &str, data: &[DataType]) -> Result<DataType>;
+
+    /// The partial-state fields, named with `state_name`.
+    fn state_fields(
+        &self,
+        state_name: &dyn Fn(&str) -> String,
+        data: &[DataType],
+        ret: &DataType,
+    ) -> Result<Vec<Field>>;
+
+    /// A fresh accumulator. `constants` holds the evaluated constant arguments that were given.
+    fn accumulator(
+        &self,
+        name: &str,
+        data: &[DataType],
+        constants: &[ScalarValue],
+        ret: &DataType,
+    ) -> Result<Box<dyn Accumulator>>;
+
+    /// The type an untyped null data argument is read as (`summarize sum(null)`).
+    fn null_type(&self) -> DataType {
+        DataType::Int64
+    }
+
+    /// The value for a group that saw no rows (Kusto's "default value of the aggregation").
+    fn default_value(&self, ret: &DataType) -> Result<ScalarValue> {
+        ScalarValue::try_from(ret)
+    }
+}
+
+/// A KQL aggregate as a DataFusion [`AggregateUDFImpl`].
+#[derive(Debug)]
+pub(super) struct KqlAggregate {
+    name: &'static str,
+    family: &'static dyn Family,
+    conditional: bool,
+    signature: Signature,
+}
+
+/// The aggregate `name` implemented by `family`; `conditional` adds the predicate argument of
+/// an `_if` variant after the data arguments.
+pub(super) fn udaf(name: &'static str, family: &'static dyn Family, conditional: bool) -> AggregateUDF {
+    AggregateUDF::new_from_impl(KqlAggregate {
+        name,
+        family,
+        conditional,
+        signature: Signature::user_defined(Volatility::Immutable),
+    })
+}
+
+impl PartialEq for KqlAggregate {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for KqlAggregate {}
+
+impl Hash for KqlAggregate {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+impl KqlAggregate {
+    fn data_arity(&self) -> usize {
+        self.family.data_arity()
+    }
+
+    /// Index of the first constant argument.
+    fn constants_start(&self) -> usize {
+        self.data_arity() + usize::from(self.conditional)
+    }
+
+    fn arity_error<T>(&self, given: usize) -> Result<T> {
+        let constants = self.family.constants();
+        let least = self.constants_start() + constants.required;
+        let most = self.constants_start() + constants.kinds.len();
+        let expected = if least == most { format!("{least}") } else { format!("{least} to {most}") };
+        plan_err!("{}() expects {expected} arguments, got {given}", self.name)
+    }
+}
+
+impl AggregateUDFImpl for KqlAggregate {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
+        let start = self.constants_start();
+        let constants = self.family.constants();
+        if arg_types.len() < start + constants.required || arg_types.len() > start + constants.kinds.len() {
+            return self.arity_error(arg_types.len());
+        }
+        let mut coerced = Vec::with_capacity(arg_types.len());
+        for ty in &arg_types[..self.data_arity()] {
+            coerced.push(if *ty == DataType::Null { self.family.null_type() } else { ty.clone() });
+        }
+        if self.conditional {
+            match &arg_types[self.data_arity()] {
+                DataType::Boolean | DataType::Null => coerced.push(DataType::Boolean),
+                other => return plan_err!("{}(): the predicate must be a bool, got {other}", self.name),
+            }
+        }
+        for (ty, kind) in arg_types[start..].iter().zip(constants.kinds) {
+            coerced.push(match kind {
+                Constant::Long if ty.is_integer() || *ty == DataType::Null => DataType::Int64,
+                Constant::Real if ty.is_numeric() || *ty == DataType::Null => DataType::Float64,
+                _ => return plan_err!("{}(): expected a {} constant, got {ty}", self.name, kind_name(*kind)),
+            });
+        }
+        self.family.return_type(self.name, &coerced[..self.data_arity()])?;
+        Ok(coerced)
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        if arg_types.len() < self.data_arity() {
+            return self.arity_error(arg_types.len());
+        }
+        self.family.return_type(self.name, &arg_types[..self.data_arity()])
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
+        let data: Vec<DataType> =
+            args.input_fields.iter().take(self.data_arity()).map(|f| f.data_type().clone()).collect();
+        let name = args.name;
+        let state_name = |part: &str| format_state_name(name, part);
+        let fields = self.family.state_fields(&state_name, &data, args.return_field.data_type())?;
+        Ok(fields.into_iter().map(FieldRef::from).collect())
+    }
+
+    fn accumulator(&self, acc_args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        let arity = self.data_arity();
+        if acc_args.expr_fields.len() < self.constants_start() {
+            return self.arity_error(acc_args.expr_fields.len());
+        }
+        let data: Vec<DataType> = acc_args.expr_fields[..arity].iter().map(|f| f.data_type().clone()).collect();
+        let mut constants = Vec::new();
+        for (i, expr) in acc_args.exprs.iter().enumerate().skip(self.constants_start()) {
+            let batch = RecordBatch::new_empty(std::sync::Arc::new(Schema::empty()));
+            match expr.evaluate(&batch) {
+                Ok(ColumnarValue::Scalar(value)) => constants.push(value),
+                _ => return plan_err!("{}(): argument {} must be a constant", self.name, i + 1),
+            }
+        }
+        let inner = self.family.accumulator(self.name, &data, &constants, acc_args.return_field.data_type())?;
+        Ok(Box::new(ArgsAccumulator { inner, data: arity, conditional: self.conditional }))
+    }
+
+    fn default_value(&self, data_type: &DataType) -> Result<ScalarValue> {
+        self.family.default_value(data_type)
+    }
+}
+
+fn kind_name(kind: Constant) -> &'static str {
+    match kind {
+        Constant::Long => "long",
+        Constant::Real => "real",
+    }
+}
+
+/// Hands a family's accumulator its data arguments only, keeping the rows whose predicate is
+/// `true` for an `_if` variant.
+#[derive(Debug)]
+struct ArgsAccumulator {
+    inner: Box<dyn Accumulator>,
+    data: usize,
+    conditional: bool,
+}
+
+impl Accumulator for ArgsAccumulator {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        if values.len() < self.data + usize::from(self.conditional) {
+            return exec_err!("aggregate received {} arguments, expected at least {}", values.len(), self.data);
+        }
+        let data = &values[..self.data];
+        if !self.conditional {
+            return self.inner.update_batch(data);
+        }
+        let mask = predicate_mask(&values[self.data])?;
+        let kept = mask.true_count();
+        if kept == 0 {
+            Ok(())
+        } else if kept == mask.len() {
+            self.inner.update_batch(data)
+        } else {
+            let filtered = data.iter().map(|array| filter(array, &mask)).collect::<std::result::Result<Vec<_>, _>>()?;
+            self.inner.update_batch(&filtered)
+        }
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        self.inner.evaluate()
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self) + self.inner.size()
+    }
+
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        self.inner.state()
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        self.inner.merge_batch(states)
+    }
+}
+
+/// The rows where `predicate` is `true`, with null read as `false`.
+pub(super) fn predicate_mask(predicate: &ArrayRef) -> Result<BooleanArray> {
+    match predicate.data_type() {
+        DataType::Boolean => {
+            let mask = predicate.as_any().downcast_ref::<BooleanArray>().expect("checked type");
+            Ok(if mask.null_count() > 0 { prep_null_mask_filter(mask) } else { mask.clone() })
+        }
+        DataType::Null => Ok(BooleanArray::from(vec![false; predicate.len()])),
+        other => exec_err!("the predicate of an aggregate must be a bool, got {other}"),
+    }
+}
+
+/// The integer value of constant `index` of `constants`, `default` when it was not given or
+/// is null.
+pub(super) fn long_constant(name: &str, constants: &[ScalarValue], index: usize, default: i64) -> Result<i64> {
+    match constants.get(index) {
+        None => Ok(default),
+        Some(value) if value.is_null() => Ok(default),
+        Some(value) => match value.cast_to(&DataType::Int64) {
+            Ok(ScalarValue::Int64(Some(v))) => Ok(v),
+            _ => plan_err!("{name}(): expected an integer constant, got {value}"),
+        },
+    }
+}
+
+/// The numeric value of constant `index` of `constants`.
+pub(super) fn real_constant(name: &str, constants: &[ScalarValue], index: usize) -> Result<Option<f64>> {
+    match constants.get(index) {
+        None => Ok(None),
+        Some(value) if value.is_null() => Ok(None),
+        Some(value) => match value.cast_to(&DataType::Float64) {
+            Ok(ScalarValue::Float64(Some(v))) => Ok(Some(v)),
+            _ => plan_err!("{name}(): expected a numeric constant, got {value}"),
+        },
+    }
+}

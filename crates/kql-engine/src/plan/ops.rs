@@ -1,0 +1,445 @@
+//! Tabular operators other than summarize, join, lookup and union.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::{DFSchema, ScalarValue};
+use datafusion::logical_expr::{Expr as DfExpr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, SortExpr, cast, lit};
+use kql_semantics::naming::expr_name;
+use kql_syntax::Span;
+use kql_syntax::ast::{ExprKind, NamedExpr, Operator, OperatorKind, ParsePart, SortKey};
+
+use super::{Binding, PlanError, Planner, Result, column, column_names};
+
+impl<'a> Planner<'a> {
+    /// Applies one operator to `input`.
+    pub(crate) fn operator(&mut self, input: LogicalPlan, op: &'a Operator) -> Result<LogicalPlan> {
+        let schema = input.schema().as_ref().clone();
+        let builder = LogicalPlanBuilder::from(input.clone());
+        let plan = match &op.kind {
+            OperatorKind::Where { predicate } => {
+                let condition = self.scalar(predicate, &schema)?;
+                builder.filter(condition)?.build()?
+            }
+            OperatorKind::Project { columns } => {
+                let exprs = self.named_columns(columns, &schema, "Column")?;
+                builder.project(exprs.into_iter().map(|(e, n)| e.alias(n)))?.build()?
+            }
+            OperatorKind::Extend { columns } => {
+                let added = self.named_columns(columns, &schema, "Column")?;
+                extend(input, added)?
+            }
+            OperatorKind::ProjectAway { columns } => {
+                let drop = self.matching(columns.iter(), &schema)?;
+                let keep: Vec<DfExpr> =
+                    column_names(&input).into_iter().filter(|n| !drop.contains(n)).map(|n| column(&n)).collect();
+                builder.project(keep)?.build()?
+            }
+            OperatorKind::ProjectKeep { columns } => {
+                let keep = self.matching(columns.iter(), &schema)?;
+                let exprs: Vec<DfExpr> =
+                    column_names(&input).into_iter().filter(|n| keep.contains(n)).map(|n| column(&n)).collect();
+                builder.project(exprs)?.build()?
+            }
+            OperatorKind::ProjectRename { renames } => {
+                let mut names = column_names(&input);
+                for rename in renames {
+                    let (Some(new), ExprKind::Name(old)) = (rename.names.first(), &rename.expr.kind) else {
+                        return Err(PlanError::invalid("project-rename takes NewName = OldName", rename.span));
+                    };
+                    match names.iter_mut().find(|n| **n == old.name) {
+                        Some(slot) => *slot = new.name.clone(),
+                        None => {
+                            return Err(PlanError::invalid(format!("no column `{}` to rename", old.name), old.span));
+                        }
+                    }
+                }
+                let exprs: Vec<DfExpr> =
+                    column_names(&input).iter().zip(names).map(|(old, new)| column(old).alias(new)).collect();
+                builder.project(exprs)?.build()?
+            }
+            OperatorKind::ProjectReorder { columns } => {
+                let mut ordered = self.matching(columns.iter().map(|k| &k.expr), &schema)?;
+                for name in column_names(&input) {
+                    if !ordered.contains(&name) {
+                        ordered.push(name);
+                    }
+                }
+                builder.project(ordered.iter().map(|n| column(n)))?.build()?
+            }
+            OperatorKind::Summarize { aggregates, by, .. } => self.summarize(input, aggregates, by)?,
+            OperatorKind::Join { options, right, on } => self.join(input, options, right, on, false, op.span)?,
+            OperatorKind::Lookup { options, right, on } => self.join(input, options, right, on, true, op.span)?,
+            OperatorKind::Union { options, tables } => self.union(Some(input), options, tables, op.span)?,
+            OperatorKind::Sort { keys, .. } => {
+                let sort = self.sort_exprs(keys, &schema)?;
+                builder.sort(sort)?.build()?
+            }
+            OperatorKind::Top { count, keys } => {
+                let n = self.constant_count(count, "top")?;
+                let sort = self.sort_exprs(keys, &schema)?;
+                builder.sort(sort)?.limit(0, Some(n))?.build()?
+            }
+            OperatorKind::Take { count } => {
+                let n = self.constant_count(count, "take")?;
+                builder.limit(0, Some(n))?.build()?
+            }
+            OperatorKind::Count => {
+                let count = datafusion::functions_aggregate::expr_fn::count(lit(1i64)).alias("Count");
+                builder.aggregate(Vec::<DfExpr>::new(), vec![count])?.build()?
+            }
+            OperatorKind::Distinct { columns, .. } => {
+                if columns.len() == 1 && matches!(columns[0].expr.kind, ExprKind::Star) {
+                    builder.distinct()?.build()?
+                } else {
+                    let exprs = self.named_columns(columns, &schema, "Column")?;
+                    let keys: Vec<DfExpr> = exprs.into_iter().map(|(e, n)| e.alias(n)).collect();
+                    builder.aggregate(keys, Vec::<DfExpr>::new())?.build()?
+                }
+            }
+            OperatorKind::Serialize { columns } if columns.is_empty() => input,
+            OperatorKind::Render { .. } => input,
+            OperatorKind::As { name, .. } => {
+                self.define(&name.name, Binding::Table(input.clone()));
+                input
+            }
+            OperatorKind::MvExpand { options, columns, limit } => {
+                if !options.is_empty() {
+                    return Err(PlanError::unsupported("mv-expand options (bagexpansion, with_itemindex)", op.span));
+                }
+                if limit.is_some() {
+                    return Err(PlanError::unsupported("mv-expand limit", op.span));
+                }
+                self.mv_expand(input, columns, op.span)?
+            }
+            OperatorKind::Parse { filter, options, source, pattern } => {
+                let regex_kind = options
+                    .iter()
+                    .any(|o| o.name.is("kind") && matches!(&o.value.kind, ExprKind::Name(n) if n.is("regex")));
+                if options.iter().any(|o| {
+                    o.name.is("kind") && !regex_kind && !matches!(&o.value.kind, ExprKind::Name(n) if n.is("simple"))
+                }) {
+                    return Err(PlanError::unsupported("parse kind=relaxed", op.span));
+                }
+                self.parse(input, *filter, regex_kind, source, pattern, op.span)?
+            }
+            OperatorKind::Invoke { call } => match &call.kind {
+                ExprKind::Call { name, args } => match self.lookup(&name.name).cloned() {
+                    Some(Binding::Function(def)) => {
+                        let values = args.iter().map(|a| &a.value).collect();
+                        self.with_function_scope(def, values, Some(input), call.span, |p, body| p.tabular(body))?
+                    }
+                    _ => return Err(PlanError::unsupported(format!("invoke of `{}`", name.name), name.span)),
+                },
+                _ => return Err(PlanError::invalid("invoke takes a function call", call.span)),
+            },
+            OperatorKind::GetSchema => return Err(PlanError::unsupported("getschema", op.name.span)),
+            _ => return Err(PlanError::unsupported(format!("the `{}` operator", op.name.name), op.name.span)),
+        };
+        Ok(plan)
+    }
+
+    /// Operators that start a query: `print`, `datatable`, `range`, `union`.
+    pub(crate) fn source_operator(&mut self, op: &'a Operator) -> Result<LogicalPlan> {
+        match &op.kind {
+            OperatorKind::Print { columns } => {
+                let empty = super::empty_schema();
+                let mut exprs = Vec::new();
+                for (i, column) in columns.iter().enumerate() {
+                    let value = self.scalar(&column.expr, &empty)?;
+                    let name = column.names.first().map(|n| n.name.clone()).unwrap_or_else(|| format!("print_{i}"));
+                    exprs.push(value.alias(name));
+                }
+                Ok(LogicalPlanBuilder::empty(true).project(exprs)?.build()?)
+            }
+            OperatorKind::DataTable { schema, values } => self.datatable(schema, values, op.span),
+            OperatorKind::Range(range) => self.range(range, op.span),
+            OperatorKind::Union { options, tables } => self.union(None, options, tables, op.span),
+            _ => Err(PlanError::unsupported(format!("`{}` as a query source", op.name.name), op.name.span)),
+        }
+    }
+
+    /// Lowers `Name = expr` columns, naming unnamed ones as Kusto does.
+    pub(crate) fn named_columns(
+        &mut self,
+        columns: &'a [NamedExpr],
+        schema: &DFSchema,
+        prefix: &str,
+    ) -> Result<Vec<(DfExpr, String)>> {
+        let mut out: Vec<(DfExpr, String)> = Vec::new();
+        let mut counter = 0;
+        for column in columns {
+            if column.names.len() > 1 {
+                return Err(PlanError::unsupported("assigning several columns at once `(a, b) = ...`", column.span));
+            }
+            let value = self.scalar(&column.expr, schema)?;
+            let name = match column.names.first() {
+                Some(name) => name.name.clone(),
+                None => match expr_name(&column.expr) {
+                    Some(name) => name,
+                    None => loop {
+                        counter += 1;
+                        let candidate = format!("{prefix}{counter}");
+                        if !schema.has_column_with_unqualified_name(&candidate)
+                            && !out.iter().any(|(_, n)| *n == candidate)
+                        {
+                            break candidate;
+                        }
+                    },
+                },
+            };
+            match out.iter_mut().find(|(_, n)| *n == name) {
+                Some(slot) => slot.0 = value,
+                None => out.push((value, name)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Names of the columns of `schema` that names or wildcard patterns select.
+    fn matching<'e>(
+        &self,
+        patterns: impl Iterator<Item = &'e kql_syntax::ast::Expr>,
+        schema: &DFSchema,
+    ) -> Result<Vec<String>> {
+        let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+        let mut out = Vec::new();
+        for pattern in patterns {
+            match &pattern.kind {
+                ExprKind::Name(ident) => {
+                    if !names.contains(&ident.name) {
+                        return Err(PlanError::invalid(format!("no column `{}`", ident.name), ident.span));
+                    }
+                    out.push(ident.name.clone());
+                }
+                ExprKind::Wildcard(p) => {
+                    out.extend(names.iter().filter(|n| kql_semantics::schema::wildcard_match(p, n)).cloned())
+                }
+                ExprKind::Star => out.extend(names.iter().cloned()),
+                _ => return Err(PlanError::invalid("expected a column name or pattern", pattern.span)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Kusto sorts descending by default; nulls go last when descending, first when ascending.
+    fn sort_exprs(&mut self, keys: &'a [SortKey], schema: &DFSchema) -> Result<Vec<SortExpr>> {
+        keys.iter()
+            .map(|key| {
+                let expr = self.scalar(&key.expr, schema)?;
+                let asc = key.order.as_ref().is_some_and(|o| o.is("asc"));
+                let nulls_first = key.nulls_first.unwrap_or(asc);
+                Ok(SortExpr::new(expr, asc, nulls_first))
+            })
+            .collect()
+    }
+
+    /// The row count of `take`/`top`: a constant.
+    fn constant_count(&mut self, count: &'a kql_syntax::ast::Expr, what: &str) -> Result<usize> {
+        match &count.kind {
+            ExprKind::Literal(lit) => match lit.kind {
+                kql_syntax::ast::LiteralKind::Long(Some(n)) if n >= 0 => Ok(n as usize),
+                _ => Err(PlanError::invalid(format!("{what} needs a non-negative number of rows"), count.span)),
+            },
+            ExprKind::Name(ident) => match self.lookup(&ident.name) {
+                Some(Binding::Scalar(DfExpr::Literal(ScalarValue::Int64(Some(n)), _))) if *n >= 0 => Ok(*n as usize),
+                _ => Err(PlanError::unsupported(format!("{what} with a computed row count"), count.span)),
+            },
+            _ => Err(PlanError::unsupported(format!("{what} with a computed row count"), count.span)),
+        }
+    }
+
+    /// `mv-expand Col [to typeof(T)]`: one row per element of a dynamic array.
+    fn mv_expand(
+        &mut self,
+        input: LogicalPlan,
+        columns: &'a [kql_syntax::ast::ExpandColumn],
+        span: Span,
+    ) -> Result<LogicalPlan> {
+        let schema = input.schema().as_ref().clone();
+        let mut expanded = Vec::new();
+        let mut replacements = Vec::new();
+        for column_spec in columns {
+            let value = self.scalar(&column_spec.column.expr, &schema)?;
+            let name = column_spec
+                .column
+                .names
+                .first()
+                .map(|n| n.name.clone())
+                .or_else(|| expr_name(&column_spec.column.expr))
+                .ok_or_else(|| PlanError::invalid("mv-expand needs a column name", column_spec.column.span))?;
+            let elements = self.udf("json_array_elements", vec![value], span)?;
+            replacements.push((elements, name.clone()));
+            let ty = match &column_spec.to_type {
+                Some(t) => Some(
+                    kql_semantics::Type::from_name(&t.name)
+                        .ok_or_else(|| PlanError::invalid(format!("`{}` is not a KQL type", t.name), t.span))?,
+                ),
+                None => None,
+            };
+            expanded.push((name, ty));
+        }
+        let mut plan = extend(input, replacements)?;
+        for (name, _) in &expanded {
+            plan = LogicalPlanBuilder::from(plan)
+                .unnest_column(datafusion::common::Column::from_name(name.clone()))?
+                .build()?;
+        }
+        let typed: Vec<(DfExpr, String)> = expanded
+            .iter()
+            .filter_map(|(name, ty)| ty.map(|t| (name, t)))
+            .map(|(name, ty)| Ok((self.convert(column(name), ty, span)?, name.clone())))
+            .collect::<Result<_>>()?;
+        if typed.is_empty() { Ok(plan) } else { extend(plan, typed) }
+    }
+
+    /// `parse [kind=regex] Source with [*] "text" Col[:type] ...`: one regex, one capture per
+    /// column; `parse-where` keeps only rows that match.
+    fn parse(
+        &mut self,
+        input: LogicalPlan,
+        filter: bool,
+        regex_kind: bool,
+        source: &'a kql_syntax::ast::Expr,
+        pattern: &'a [ParsePart],
+        span: Span,
+    ) -> Result<LogicalPlan> {
+        let schema = input.schema().as_ref().clone();
+        let text = self.scalar(source, &schema)?;
+        let mut regex = String::from("(?s)^");
+        let mut targets = Vec::new();
+        for (i, part) in pattern.iter().enumerate() {
+            match part {
+                ParsePart::Star(_) => regex.push_str(".*?"),
+                ParsePart::Text(expr) => match &expr.kind {
+                    ExprKind::Literal(l) => match &l.kind {
+                        kql_syntax::ast::LiteralKind::String(s) => {
+                            if regex_kind {
+                                regex.push_str(s)
+                            } else {
+                                regex.push_str(&regex::escape(s))
+                            }
+                        }
+                        _ => return Err(PlanError::invalid("parse patterns hold strings, columns and *", expr.span)),
+                    },
+                    _ => return Err(PlanError::unsupported("a computed parse pattern", expr.span)),
+                },
+                ParsePart::Column { name, ty } => {
+                    let last = i + 1 == pattern.len();
+                    let ty = match ty {
+                        Some(t) => kql_semantics::Type::from_name(&t.name)
+                            .ok_or_else(|| PlanError::invalid(format!("`{}` is not a KQL type", t.name), t.span))?,
+                        None => kql_semantics::Type::String,
+                    };
+                    let capture = match (regex_kind, ty, last) {
+                        (true, _, _) => "(.*?)",
+                        (false, kql_semantics::Type::Long | kql_semantics::Type::Int, _) => r"(-?\d+)",
+                        (false, kql_semantics::Type::Real, _) => r"(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)",
+                        (false, _, true) => "(.*)",
+                        (false, _, false) => "(.*?)",
+                    };
+                    regex.push_str(capture);
+                    targets.push((name.name.clone(), ty));
+                }
+            }
+        }
+        if regex_kind && matches!(pattern.last(), Some(ParsePart::Column { .. })) {
+            // A trailing column takes the rest of the text.
+            regex.truncate(regex.len() - "(.*?)".len());
+            regex.push_str("(.*)");
+        }
+        let mut added = Vec::new();
+        for (group, (name, ty)) in targets.iter().enumerate() {
+            let extracted = self.udf("extract", vec![lit(regex.clone()), lit(group as i64 + 1), text.clone()], span)?;
+            // A failed match gives null columns, as Kusto does.
+            let matched = self.udf("matches_regex", vec![text.clone(), lit(regex.clone())], span)?;
+            let value = datafusion::logical_expr::when(matched, self.convert(extracted, *ty, span)?)
+                .otherwise(lit(ScalarValue::try_from(&crate::types::arrow_type(*ty))?))?;
+            added.push((value, name.clone()));
+        }
+        let mut plan = extend(input, added)?;
+        if filter {
+            let matched = self.udf("matches_regex", vec![text, lit(regex)], span)?;
+            plan = LogicalPlanBuilder::from(plan).filter(matched)?.build()?;
+        }
+        Ok(plan)
+    }
+
+    fn datatable(
+        &mut self,
+        decls: &'a [kql_syntax::ast::ColumnDecl],
+        values: &'a [kql_syntax::ast::Expr],
+        span: Span,
+    ) -> Result<LogicalPlan> {
+        if decls.is_empty() {
+            return Err(PlanError::invalid("datatable needs at least one column", span));
+        }
+        if values.len() % decls.len() != 0 {
+            return Err(PlanError::invalid(
+                format!(
+                    "datatable has {} columns but {} values, not a whole number of rows",
+                    decls.len(),
+                    values.len()
+                ),
+                span,
+            ));
+        }
+        let types = decls
+            .iter()
+            .map(|d| {
+                kql_semantics::Type::from_name(&d.ty.name)
+                    .ok_or_else(|| PlanError::invalid(format!("`{}` is not a KQL type", d.ty.name), d.ty.span))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let empty = super::empty_schema();
+        if values.is_empty() {
+            let fields =
+                decls.iter().zip(&types).map(|(d, t)| (d.name.name.clone(), crate::types::arrow_type(*t))).collect();
+            let schema = std::sync::Arc::new(super::arrow_schema(fields));
+            let source = datafusion::datasource::provider_as_source(std::sync::Arc::new(
+                datafusion::datasource::empty::EmptyTable::new(schema),
+            ));
+            return Ok(LogicalPlanBuilder::scan("datatable", source, None)?.build()?);
+        }
+        let mut rows = Vec::new();
+        for row in values.chunks(decls.len()) {
+            let mut exprs = Vec::new();
+            for (value, ty) in row.iter().zip(&types) {
+                let expr = self.scalar(value, &empty)?;
+                exprs.push(cast(expr, crate::types::arrow_type(*ty)));
+            }
+            rows.push(exprs);
+        }
+        let plan = LogicalPlanBuilder::values(rows)?.build()?;
+        let names: Vec<String> = column_names(&plan);
+        let exprs = names.iter().zip(decls).map(|(old, d)| column(old).alias(d.name.name.clone()));
+        Ok(LogicalPlanBuilder::from(plan).project(exprs)?.build()?)
+    }
+
+    fn range(&mut self, range: &'a kql_syntax::ast::RangeArgs, span: Span) -> Result<LogicalPlan> {
+        let empty = super::empty_schema();
+        let from = self.scalar(&range.from, &empty)?;
+        let to = self.scalar(&range.to, &empty)?;
+        let step = self.scalar(&range.step, &empty)?;
+        let ty = from.get_type(&empty)?;
+        if !matches!(ty, DataType::Int64 | DataType::Int32) {
+            return Err(PlanError::unsupported(format!("range over {ty}"), span));
+        }
+        let series = datafusion::functions_nested::expr_fn::gen_series(from, to, step);
+        let name = range.column.name.clone();
+        let plan = LogicalPlanBuilder::empty(true).project(vec![series.alias(name.clone())])?.build()?;
+        Ok(LogicalPlanBuilder::from(plan).unnest_column(datafusion::common::Column::from_name(name))?.build()?)
+    }
+}
+
+/// Adds or replaces columns: existing ones keep their place, new ones go at the end.
+pub(crate) fn extend(input: LogicalPlan, added: Vec<(DfExpr, String)>) -> Result<LogicalPlan> {
+    let names = column_names(&input);
+    let mut exprs: Vec<DfExpr> = names
+        .iter()
+        .map(|n| match added.iter().find(|(_, a)| a == n) {
+            Some((value, _)) => value.clone().alias(n.clone()),
+            None => column(n),
+        })
+        .collect();
+    exprs.extend(added.iter().filter(|(_, n)| !names.contains(n)).map(|(value, n)| value.clone().alias(n.clone())));
+    Ok(LogicalPlanBuilder::from(input).project(exprs)?.build()?)
+}

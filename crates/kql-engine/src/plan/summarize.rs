@@ -1,0 +1,324 @@
+//! `summarize`: group keys first, then aggregates, named as Kusto names them.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::functions_aggregate::expr_fn as agg;
+use datafusion::logical_expr::{Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, cast, lit};
+use kql_semantics::naming::{aggregate_name, expr_name};
+use kql_syntax::Span;
+use kql_syntax::ast::{Arg, Expr, ExprKind, NamedExpr};
+
+use super::{PlanError, Planner, Result, column, column_names};
+
+/// Aggregates KQL has, whether DataFusion or Quarry's library implements them.
+const AGGREGATES: &[&str] = &[
+    "count",
+    "countif",
+    "dcount",
+    "dcountif",
+    "count_distinct",
+    "sum",
+    "sumif",
+    "avg",
+    "avgif",
+    "min",
+    "max",
+    "minif",
+    "maxif",
+    "make_set",
+    "make_set_if",
+    "make_list",
+    "make_list_if",
+    "make_list_with_nulls",
+    "make_bag",
+    "make_bag_if",
+    "makeset",
+    "makelist",
+    "take_any",
+    "any",
+    "take_anyif",
+    "anyif",
+    "percentile",
+    "stdev",
+    "stdevp",
+    "variance",
+    "variancep",
+    "arg_max",
+    "arg_min",
+];
+
+impl<'a> Planner<'a> {
+    pub(crate) fn summarize(
+        &mut self,
+        input: LogicalPlan,
+        aggregates: &'a [NamedExpr],
+        by: &'a [NamedExpr],
+    ) -> Result<LogicalPlan> {
+        let schema = input.schema().as_ref().clone();
+        let mut out_names: Vec<String> = Vec::new();
+        let mut keys = Vec::new();
+        for (i, key) in by.iter().enumerate() {
+            let value = self.scalar(&key.expr, &schema)?;
+            let name = key
+                .names
+                .first()
+                .map(|n| n.name.clone())
+                .or_else(|| expr_name(&key.expr))
+                .unwrap_or_else(|| format!("Column{}", i + 1));
+            let name = unique(&mut out_names, &name);
+            keys.push((value, name));
+        }
+        // Aggregate calls get temporary names; the final projection computes any scalar
+        // wrapped around them (tostring(make_set(x)), count() * 2) and gives Kusto's names.
+        let mut aggregate_exprs: Vec<DfExpr> = Vec::new();
+        let mut outputs: Vec<(OutputValue<'a>, String)> = Vec::new();
+        let input_columns = column_names(&input);
+        for aggregate in aggregates {
+            if let ExprKind::Call { name, args } = &aggregate.expr.kind
+                && (name.is("arg_max") || name.is("arg_min"))
+            {
+                self.arg_extreme(
+                    &name.name,
+                    args,
+                    aggregate,
+                    &schema,
+                    &input_columns,
+                    &mut aggregate_exprs,
+                    &mut outputs,
+                    &mut out_names,
+                )?;
+                continue;
+            }
+            if let ExprKind::Call { name, args } = &aggregate.expr.kind
+                && name.is("percentiles")
+            {
+                self.percentiles(
+                    args,
+                    &schema,
+                    &mut aggregate_exprs,
+                    &mut outputs,
+                    &mut out_names,
+                    aggregate.expr.span,
+                )?;
+                continue;
+            }
+            let mut calls = Vec::new();
+            collect_aggregate_calls(&aggregate.expr, &mut calls);
+            if calls.is_empty() {
+                return Err(PlanError::invalid(
+                    "each summarize expression needs an aggregate function",
+                    aggregate.span,
+                ));
+            }
+            for call in calls {
+                let temp = format!("__agg{}", aggregate_exprs.len());
+                let value = self.aggregate_call(call, &schema)?;
+                aggregate_exprs.push(value.alias(temp.clone()));
+                self.agg_substitutions.push((call.span, temp));
+            }
+            let name = unique(&mut out_names, &aggregate_name(aggregate));
+            outputs.push((OutputValue::Expr(&aggregate.expr), name));
+        }
+        let key_exprs: Vec<DfExpr> = keys.iter().map(|(v, n)| v.clone().alias(n.clone())).collect();
+        let grouped = LogicalPlanBuilder::from(input).aggregate(key_exprs, aggregate_exprs)?.build()?;
+        let grouped_schema = grouped.schema().as_ref().clone();
+        let mut final_exprs: Vec<DfExpr> = keys.iter().map(|(_, n)| column(n)).collect();
+        for (value, name) in outputs {
+            let expr = match value {
+                OutputValue::Column(temp) => column(&temp),
+                OutputValue::Expr(expr) => self.scalar(expr, &grouped_schema)?,
+            };
+            final_exprs.push(expr.alias(name));
+        }
+        self.agg_substitutions.clear();
+        Ok(LogicalPlanBuilder::from(grouped).project(final_exprs)?.build()?)
+    }
+
+    /// One aggregate call as a DataFusion aggregate expression.
+    fn aggregate_call(&mut self, call: &'a Expr, schema: &datafusion::common::DFSchema) -> Result<DfExpr> {
+        let ExprKind::Call { name, args } = &call.kind else { unreachable!("collected calls") };
+        let mut values = Vec::new();
+        for arg in args {
+            values.push(self.scalar(&arg.value, schema)?);
+        }
+        let first = |values: &[DfExpr]| {
+            values
+                .first()
+                .cloned()
+                .ok_or_else(|| PlanError::invalid(format!("`{}` needs an argument", name.name), call.span))
+        };
+        let kql = |p: &Self, kql_name: &str, values: Vec<DfExpr>| -> Result<DfExpr> {
+            match p.functions.aggregate(kql_name) {
+                Some(udaf) => Ok(udaf.call(values)),
+                None => Err(PlanError::unsupported(format!("the aggregate `{}`", name.name), call.span)),
+            }
+        };
+        Ok(match name.name.as_str() {
+            "count" => agg::count(values.into_iter().next().unwrap_or(lit(1i64))),
+            "sum" => agg::sum(first(&values)?),
+            "avg" => agg::avg(cast(first(&values)?, DataType::Float64)),
+            "min" => agg::min(first(&values)?),
+            "max" => agg::max(first(&values)?),
+            "stdev" => agg::stddev(cast(first(&values)?, DataType::Float64)),
+            "stdevp" => agg::stddev_pop(cast(first(&values)?, DataType::Float64)),
+            "variance" => agg::var_sample(cast(first(&values)?, DataType::Float64)),
+            "variancep" => agg::var_pop(cast(first(&values)?, DataType::Float64)),
+            "dcount" | "count_distinct" => match self.functions.aggregate("dcount") {
+                Some(udaf) => udaf.call(vec![first(&values)?]),
+                None => agg::count_distinct(first(&values)?),
+            },
+            "makeset" => kql(self, "make_set", values)?,
+            "makelist" => kql(self, "make_list", values)?,
+            "any" => kql(self, "take_any", values)?,
+            "anyif" => kql(self, "take_anyif", values)?,
+            other => kql(self, other, values)?,
+        })
+    }
+
+    /// `arg_max(By, Col1, Col2)` / `arg_max(By, *)`: the by value and each column's value in
+    /// the row where `By` is greatest, one `kql_arg_max` per column (they pick the same row).
+    #[allow(clippy::too_many_arguments)]
+    fn arg_extreme(
+        &mut self,
+        function: &str,
+        args: &'a [Arg],
+        aggregate: &'a NamedExpr,
+        schema: &datafusion::common::DFSchema,
+        input_columns: &[String],
+        aggregate_exprs: &mut Vec<DfExpr>,
+        outputs: &mut Vec<(OutputValue<'a>, String)>,
+        out_names: &mut Vec<String>,
+    ) -> Result<()> {
+        let udaf = self
+            .functions
+            .aggregate(function)
+            .cloned()
+            .ok_or_else(|| PlanError::unsupported(format!("the aggregate `{function}`"), aggregate.span))?;
+        let by_arg = args.first().ok_or_else(|| {
+            PlanError::invalid(format!("`{function}` needs an expression to maximize"), aggregate.span)
+        })?;
+        let by = self.scalar(&by_arg.value, schema)?;
+        let push = |value: DfExpr,
+                    name: &str,
+                    aggregate_exprs: &mut Vec<DfExpr>,
+                    outputs: &mut Vec<(OutputValue<'a>, String)>,
+                    out_names: &mut Vec<String>| {
+            let temp = format!("__agg{}", aggregate_exprs.len());
+            aggregate_exprs.push(udaf.call(vec![by.clone(), value]).alias(temp.clone()));
+            let name = unique(out_names, name);
+            outputs.push((OutputValue::Column(temp), name));
+        };
+        let by_name = aggregate
+            .names
+            .first()
+            .map(|n| n.name.clone())
+            .or_else(|| expr_name(&by_arg.value))
+            .unwrap_or_else(|| format!("{}_", function.replace("arg_", "")));
+        push(by.clone(), &by_name, aggregate_exprs, outputs, out_names);
+        for arg in &args[1..] {
+            match &arg.value.kind {
+                ExprKind::Star => {
+                    for name in input_columns {
+                        let taken = outputs.iter().any(|(_, n)| n == name) || out_names.contains(name);
+                        if !taken {
+                            push(column(name), name, aggregate_exprs, outputs, out_names);
+                        }
+                    }
+                }
+                _ => {
+                    let value = self.scalar(&arg.value, schema)?;
+                    let name = arg
+                        .name
+                        .as_ref()
+                        .map(|n| n.name.clone())
+                        .or_else(|| expr_name(&arg.value))
+                        .unwrap_or_else(|| "Column1".into());
+                    push(value, &name, aggregate_exprs, outputs, out_names);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `percentiles(x, 50, 95)`: one `percentile_x_50`, `percentile_x_95` column each.
+    fn percentiles(
+        &mut self,
+        args: &'a [Arg],
+        schema: &datafusion::common::DFSchema,
+        aggregate_exprs: &mut Vec<DfExpr>,
+        outputs: &mut Vec<(OutputValue<'a>, String)>,
+        out_names: &mut Vec<String>,
+        span: Span,
+    ) -> Result<()> {
+        let udaf = self
+            .functions
+            .aggregate("percentile")
+            .cloned()
+            .ok_or_else(|| PlanError::unsupported("percentiles", span))?;
+        let value_arg = args.first().ok_or_else(|| PlanError::invalid("percentiles needs a value", span))?;
+        let value = self.scalar(&value_arg.value, schema)?;
+        let base = expr_name(&value_arg.value).unwrap_or_default();
+        for p in &args[1..] {
+            let percent = self.scalar(&p.value, schema)?;
+            let label = match &p.value.kind {
+                ExprKind::Literal(l) => match &l.kind {
+                    kql_syntax::ast::LiteralKind::Long(Some(v)) => v.to_string(),
+                    kql_syntax::ast::LiteralKind::Real(v) => v.to_string().replace('.', "_"),
+                    _ => "p".into(),
+                },
+                _ => "p".into(),
+            };
+            let temp = format!("__agg{}", aggregate_exprs.len());
+            aggregate_exprs.push(udaf.call(vec![value.clone(), percent]).alias(temp.clone()));
+            let name = unique(out_names, &format!("percentile_{base}_{label}"));
+            outputs.push((OutputValue::Column(temp), name));
+        }
+        Ok(())
+    }
+}
+
+/// What an output column of `summarize` is computed from.
+enum OutputValue<'a> {
+    /// An aggregate column as is.
+    Column(String),
+    /// An expression over the aggregate columns.
+    Expr(&'a Expr),
+}
+
+/// The aggregate calls inside `expr` (not inside another aggregate).
+fn collect_aggregate_calls<'a>(expr: &'a Expr, out: &mut Vec<&'a Expr>) {
+    match &expr.kind {
+        ExprKind::Call { name, args } => {
+            if AGGREGATES.contains(&name.name.as_str()) {
+                out.push(expr);
+            } else {
+                for arg in args {
+                    collect_aggregate_calls(&arg.value, out);
+                }
+            }
+        }
+        ExprKind::Binary { left, right, .. } => {
+            collect_aggregate_calls(left, out);
+            collect_aggregate_calls(right, out);
+        }
+        ExprKind::Logical { operands, .. } => operands.iter().for_each(|o| collect_aggregate_calls(o, out)),
+        ExprKind::Unary { operand, .. } | ExprKind::Paren(operand) => collect_aggregate_calls(operand, out),
+        ExprKind::Member { base, .. } => collect_aggregate_calls(base, out),
+        ExprKind::Index { base, index } => {
+            collect_aggregate_calls(base, out);
+            collect_aggregate_calls(index, out);
+        }
+        _ => {}
+    }
+}
+
+/// `name`, or `name1`, `name2`... if taken; records the result.
+fn unique(taken: &mut Vec<String>, name: &str) -> String {
+    let mut candidate = name.to_string();
+    let mut n = 1;
+    while taken.contains(&candidate) {
+        candidate = format!("{name}{n}");
+        n += 1;
+    }
+    taken.push(candidate.clone());
+    candidate
+}

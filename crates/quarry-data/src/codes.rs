@@ -1,0 +1,25 @@
+//! Stable codes for what readers report (prefix `QD`, never reused).
+//!
+//! Records that cannot be read are *rejected* (the rest of the file is still read); values that
+//! cannot be read as their column's type produce a *field warning* and become null (or `""` for
+//! strings). Neither stops reading.
+
+/// A record is not valid JSON, or not a JSON object.
+/// Example: `{"Timestamp": "2024-01-01T00:00:00Z",` (cut off), or `[1, 2]`.
+pub const INVALID_RECORD: &str = "QD001";
+
+/// A line is not valid UTF-8. Exports are UTF-8; a line in another encoding cannot be trusted.
+pub const INVALID_UTF8: &str = "QD002";
+
+/// A line is longer than [`crate::ReadOptions::max_line_bytes`]: almost certainly not NDJSON.
+pub const LINE_TOO_LONG: &str = "QD003";
+
+/// A value cannot be read as its column's type, e.g. `"yesterday"` in a `datetime` column or
+/// `1.5` in a `long` column. The cell becomes null.
+pub const BAD_VALUE: &str = "QD101";
+
+/// A key appears twice in one record; the first value is kept.
+pub const DUPLICATE_KEY: &str = "QD102";
+
+/// A record has an empty key `""`, which cannot be a column name; it is skipped.
+pub const EMPTY_KEY: &str = "QD103";

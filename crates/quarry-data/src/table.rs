@@ -1,0 +1,338 @@
+//! Turning JSON records into Arrow record batches with a table's schema.
+//!
+//! Every JSON-based reader (NDJSON now; Defender streaming and API exports later) feeds its
+//! records to a [`TableBuilder`], which owns the schema rules:
+//!
+//! - A table the catalog knows gets the catalog's columns, in the catalog's order and types.
+//! - Keys the catalog does not know (newer exports add columns), and every key of a table the
+//!   catalog does not know, become columns after those, in order of first appearance, typed by
+//!   [`crate::infer`] from the first [`ReadOptions::infer_rows`] records. A key first seen after
+//!   that is typed from its first non-null value, and earlier rows get a missing value.
+//! - Values are decoded by their column's type from their JSON text; see the crate
+//!   documentation for the rules. A value that does not fit becomes null with a field warning.
+//! - A record that is not a JSON object is rejected; the others are kept.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions};
+use arrow::datatypes::{Field, Schema, SchemaRef};
+use kql_semantics::{Catalog, Column, TableSchema, Type};
+
+use crate::arrow_types::arrow_type;
+use crate::codes;
+use crate::column::{ColumnData, missing_array};
+use crate::error::DataError;
+use crate::infer::{Inference, type_of_single};
+use crate::row::RawRow;
+
+/// How many rejected records and field warnings are kept with their details; all are counted.
+pub const MAX_DETAILS: usize = 1000;
+
+/// Options for reading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Rows per record batch (at least 1).
+    pub batch_rows: usize,
+    /// How many records are looked at to type columns the catalog does not know.
+    pub infer_rows: usize,
+    /// Longer lines are rejected without being parsed.
+    pub max_line_bytes: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { batch_rows: 8192, infer_rows: 1000, max_line_bytes: 64 << 20 }
+    }
+}
+
+/// Where a record came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file.
+    pub file: Arc<Path>,
+    /// The 1-based line of the record.
+    pub line: u64,
+}
+
+/// A record that was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    /// The file.
+    pub file: PathBuf,
+    /// The 1-based line.
+    pub line: u64,
+    /// A stable code from [`crate::codes`].
+    pub code: &'static str,
+    /// Why, e.g. `invalid JSON at column 12: expected `:``.
+    pub reason: String,
+}
+
+/// A value that was read as null (or skipped) because it does not fit its column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldWarning {
+    /// The file.
+    pub file: PathBuf,
+    /// The 1-based line of the record.
+    pub line: u64,
+    /// The column (key).
+    pub column: String,
+    /// A stable code from [`crate::codes`].
+    pub code: &'static str,
+    /// Why, e.g. `"yesterday": not an ISO-8601 datetime`.
+    pub reason: String,
+}
+
+/// A table read into memory.
+#[derive(Clone, Debug)]
+pub struct TableData {
+    /// The table name.
+    pub name: String,
+    /// The Arrow schema of every batch.
+    pub schema: SchemaRef,
+    /// The columns with their KQL types (the catalog's, then inferred ones), for the binder.
+    pub kql_schema: TableSchema,
+    /// The rows, in batches of at most [`ReadOptions::batch_rows`] rows.
+    pub batches: Vec<RecordBatch>,
+    /// How many rows were read.
+    pub rows: usize,
+    /// The first [`MAX_DETAILS`] rejected records.
+    pub rejected: Vec<Rejected>,
+    /// How many records were rejected in all.
+    pub rejected_count: usize,
+    /// The first [`MAX_DETAILS`] field warnings.
+    pub warnings: Vec<FieldWarning>,
+    /// How many field warnings there were in all.
+    pub warning_count: usize,
+}
+
+/// One column being built.
+struct ColumnState {
+    name: String,
+    ty: Type,
+    data: ColumnData,
+    /// The row that last set this column, to spot duplicate keys and missing ones.
+    stamp: u64,
+}
+
+/// Records waiting for the schema to be settled.
+struct Sample {
+    records: Vec<(String, Location)>,
+    /// Keys not in the catalog, in order of first appearance.
+    keys: Vec<(String, Inference)>,
+    key_index: HashMap<String, usize>,
+}
+
+/// Builds a table's record batches from JSON records. See the module documentation.
+pub struct TableBuilder {
+    name: String,
+    options: ReadOptions,
+    known: Option<TableSchema>,
+    sample: Option<Sample>,
+    columns: Vec<ColumnState>,
+    index: HashMap<String, usize>,
+    row_stamp: u64,
+    rows_in_batch: usize,
+    finished: Vec<(usize, Vec<ArrayRef>)>,
+    rows: usize,
+    rejected: Vec<Rejected>,
+    rejected_count: usize,
+    warnings: Vec<FieldWarning>,
+    warning_count: usize,
+    scratch: String,
+}
+
+impl TableBuilder {
+    /// A builder for table `name`, with the catalog's schema for it when there is one.
+    pub fn new(name: &str, catalog: &dyn Catalog, options: &ReadOptions) -> TableBuilder {
+        let mut options = options.clone();
+        options.batch_rows = options.batch_rows.max(1);
+        let known = catalog.table(name).cloned();
+        let mut builder = TableBuilder {
+            name: name.to_string(),
+            sample: Some(Sample { records: Vec::new(), keys: Vec::new(), key_index: HashMap::new() }),
+            options,
+            known,
+            columns: Vec::new(),
+            index: HashMap::new(),
+            row_stamp: 0,
+            rows_in_batch: 0,
+            finished: Vec::new(),
+            rows: 0,
+            rejected: Vec::new(),
+            rejected_count: 0,
+            warnings: Vec::new(),
+            warning_count: 0,
+            scratch: String::new(),
+        };
+        if builder.options.infer_rows == 0 {
+            builder.settle_schema();
+        }
+        builder
+    }
+
+    /// Adds one record, `text` holding one JSON object. Anything else is rejected with its
+    /// reason; reading goes on.
+    pub fn push_json(&mut self, text: &str, at: &Location) {
+        let row = match RawRow::parse(text) {
+            Ok(row) => row,
+            Err(reason) => return self.reject(at, codes::INVALID_RECORD, reason),
+        };
+        if let Some(sample) = &mut self.sample {
+            for (key, raw) in &row.fields {
+                if self.known.as_ref().is_some_and(|t| t.column(key).is_some()) {
+                    continue;
+                }
+                let i = match sample.key_index.get(key.as_ref()) {
+                    Some(&i) => i,
+                    None => {
+                        sample.keys.push((key.to_string(), Inference::default()));
+                        sample.key_index.insert(key.to_string(), sample.keys.len() - 1);
+                        sample.keys.len() - 1
+                    }
+                };
+                sample.keys[i].1.add(raw.get());
+            }
+            sample.records.push((text.to_string(), at.clone()));
+            if sample.records.len() >= self.options.infer_rows {
+                self.settle_schema();
+            }
+            return;
+        }
+        self.decode_row(&row, at);
+    }
+
+    /// Records a rejected record (for readers: a line that is not UTF-8, too long...).
+    pub fn reject(&mut self, at: &Location, code: &'static str, reason: String) {
+        self.rejected_count += 1;
+        if self.rejected.len() < MAX_DETAILS {
+            self.rejected.push(Rejected { file: at.file.to_path_buf(), line: at.line, code, reason });
+        }
+    }
+
+    /// The table read so far.
+    pub fn finish(mut self) -> Result<TableData, DataError> {
+        if self.sample.is_some() {
+            self.settle_schema();
+        }
+        if self.rows_in_batch > 0 {
+            self.flush();
+        }
+        let fields: Vec<Field> = self.columns.iter().map(|c| Field::new(&c.name, arrow_type(c.ty), true)).collect();
+        let schema = Arc::new(Schema::new(fields));
+        let mut batches = Vec::with_capacity(self.finished.len());
+        for (n, mut arrays) in std::mem::take(&mut self.finished) {
+            for col in &self.columns[arrays.len()..] {
+                arrays.push(missing_array(col.ty, n));
+            }
+            let options = RecordBatchOptions::new().with_row_count(Some(n));
+            let batch = RecordBatch::try_new_with_options(schema.clone(), arrays, &options)
+                .map_err(|e| DataError::Internal { table: self.name.clone(), message: e.to_string() })?;
+            batches.push(batch);
+        }
+        let kql_schema = TableSchema::new(
+            self.name.clone(),
+            self.columns.iter().map(|c| Column::new(c.name.clone(), c.ty)).collect(),
+        );
+        Ok(TableData {
+            name: self.name,
+            schema,
+            kql_schema,
+            batches,
+            rows: self.rows,
+            rejected: self.rejected,
+            rejected_count: self.rejected_count,
+            warnings: self.warnings,
+            warning_count: self.warning_count,
+        })
+    }
+
+    /// Fixes the columns from the catalog and the sample, then decodes the sampled records.
+    fn settle_schema(&mut self) {
+        let Some(sample) = self.sample.take() else { return };
+        if let Some(known) = self.known.take() {
+            for col in &known.columns {
+                self.add_column(&col.name, col.ty);
+            }
+            self.known = Some(known);
+        }
+        for (key, inference) in &sample.keys {
+            if !key.is_empty() {
+                self.add_column(key, inference.ty());
+            }
+        }
+        for (text, at) in &sample.records {
+            // These parsed once already, so they parse again.
+            if let Ok(row) = RawRow::parse(text) {
+                self.decode_row(&row, at);
+            }
+        }
+    }
+
+    fn add_column(&mut self, name: &str, ty: Type) -> usize {
+        let mut data = ColumnData::new(ty, self.options.batch_rows.min(1024));
+        data.append_missing_n(self.rows_in_batch);
+        self.columns.push(ColumnState { name: name.to_string(), ty, data, stamp: 0 });
+        self.index.insert(name.to_string(), self.columns.len() - 1);
+        self.columns.len() - 1
+    }
+
+    fn decode_row(&mut self, row: &RawRow<'_>, at: &Location) {
+        self.row_stamp += 1;
+        let stamp = self.row_stamp;
+        for (key, raw) in &row.fields {
+            let i = match self.index.get(key.as_ref()) {
+                Some(&i) => i,
+                None if key.is_empty() => {
+                    self.warn(at, "", codes::EMPTY_KEY, "a record has an empty key; it is skipped".into());
+                    continue;
+                }
+                None => match type_of_single(raw.get()) {
+                    Some(ty) => self.add_column(key, ty),
+                    None => continue,
+                },
+            };
+            let col = &mut self.columns[i];
+            if col.stamp == stamp {
+                let reason = format!("key '{key}' appears more than once; the first value is kept");
+                self.warn(at, key, codes::DUPLICATE_KEY, reason);
+                continue;
+            }
+            col.stamp = stamp;
+            if let Err(reason) = col.data.append_json(raw.get(), &mut self.scratch) {
+                col.data.append_missing();
+                self.warn(at, key, codes::BAD_VALUE, reason);
+            }
+        }
+        for col in &mut self.columns {
+            if col.stamp != stamp {
+                col.data.append_missing();
+            }
+        }
+        self.rows += 1;
+        self.rows_in_batch += 1;
+        if self.rows_in_batch >= self.options.batch_rows {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let arrays = self.columns.iter_mut().map(|c| c.data.finish()).collect();
+        self.finished.push((self.rows_in_batch, arrays));
+        self.rows_in_batch = 0;
+    }
+
+    fn warn(&mut self, at: &Location, column: &str, code: &'static str, reason: String) {
+        self.warning_count += 1;
+        if self.warnings.len() < MAX_DETAILS {
+            self.warnings.push(FieldWarning {
+                file: at.file.to_path_buf(),
+                line: at.line,
+                column: column.to_string(),
+                code,
+                reason,
+            });
+        }
+    }
+}

@@ -1,0 +1,413 @@
+//! Parsers for the text forms of KQL scalar values, shared by every reader.
+//!
+//! Everything here works on text and never goes through `f64` unless the target is `real`, so
+//! 18-digit longs (Defender `ReportId`) and decimals stay exact.
+
+/// Nanoseconds per second.
+const NANOS_PER_SEC: i64 = 1_000_000_000;
+
+/// Parses an ISO-8601 datetime into nanoseconds since the Unix epoch, UTC.
+///
+/// Accepts `YYYY-MM-DD`, optionally followed by `T` (or `t`, or a space) and `hh:mm[:ss[.f…]]`,
+/// optionally followed by `Z` or an offset `±hh[:mm]`/`±hhmm`; no zone means UTC. Fractions
+/// beyond 9 digits are truncated (Kusto keeps 7). Surrounding whitespace is ignored.
+pub fn parse_datetime(text: &str) -> Result<i64, &'static str> {
+    const NOT_DATETIME: &str = "not an ISO-8601 datetime";
+    let b = text.trim().as_bytes();
+    let mut p = Cursor { b, pos: 0 };
+    let year = p.digits(4).ok_or(NOT_DATETIME)?;
+    p.expect(b'-').ok_or(NOT_DATETIME)?;
+    let month = p.digits(2).ok_or(NOT_DATETIME)?;
+    p.expect(b'-').ok_or(NOT_DATETIME)?;
+    let day = p.digits(2).ok_or(NOT_DATETIME)?;
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return Err("not a valid calendar date");
+    }
+    let (mut hour, mut minute, mut second, mut nanos) = (0, 0, 0, 0);
+    let mut offset_secs = 0i64;
+    if let Some(&sep) = p.peek()
+        && matches!(sep, b'T' | b't' | b' ')
+    {
+        p.pos += 1;
+        hour = p.digits(2).ok_or(NOT_DATETIME)?;
+        p.expect(b':').ok_or(NOT_DATETIME)?;
+        minute = p.digits(2).ok_or(NOT_DATETIME)?;
+        if p.eat(b':') {
+            second = p.digits(2).ok_or(NOT_DATETIME)?;
+            if p.eat(b'.') {
+                nanos = p.fraction_nanos().ok_or(NOT_DATETIME)?;
+            }
+        }
+        if hour > 23 || minute > 59 || second > 59 {
+            return Err("not a valid time of day");
+        }
+        match p.peek() {
+            None => {}
+            Some(b'Z' | b'z') => p.pos += 1,
+            Some(&sign @ (b'+' | b'-')) => {
+                p.pos += 1;
+                let oh = p.digits(2).ok_or(NOT_DATETIME)?;
+                // `+02:00`, `+0200` or `+02`.
+                let has_minutes = p.eat(b':') || p.peek().is_some();
+                let om = if has_minutes { p.digits(2).ok_or(NOT_DATETIME)? } else { 0 };
+                if oh > 23 || om > 59 {
+                    return Err("not a valid UTC offset");
+                }
+                let off = oh * 3600 + om * 60;
+                offset_secs = if sign == b'+' { off } else { -off };
+            }
+            Some(_) => return Err(NOT_DATETIME),
+        }
+    }
+    if p.peek().is_some() {
+        return Err(NOT_DATETIME);
+    }
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
+    secs.checked_mul(NANOS_PER_SEC)
+        .and_then(|n| n.checked_add(nanos))
+        .ok_or("datetime out of range (years 1678 to 2261 are supported)")
+}
+
+/// Parses a Kusto timespan `[-][d.]hh:mm[:ss[.f…]]` into nanoseconds.
+pub fn parse_timespan(text: &str) -> Result<i64, &'static str> {
+    const NOT_TIMESPAN: &str = "not a timespan ([-][d.]hh:mm:ss[.fffffff])";
+    const OUT_OF_RANGE: &str = "timespan out of range";
+    let b = text.trim().as_bytes();
+    let mut p = Cursor { b, pos: 0 };
+    let negative = p.eat(b'-');
+    let first = p.number().ok_or(NOT_TIMESPAN)?;
+    let (days, hours) = if p.eat(b'.') {
+        let hours = p.number().ok_or(NOT_TIMESPAN)?;
+        if hours > 23 {
+            return Err(NOT_TIMESPAN);
+        }
+        (first, hours)
+    } else {
+        (0, first)
+    };
+    p.expect(b':').ok_or(NOT_TIMESPAN)?;
+    let minutes = p.digits(2).ok_or(NOT_TIMESPAN)?;
+    let mut seconds = 0;
+    let mut nanos = 0;
+    if p.eat(b':') {
+        seconds = p.digits(2).ok_or(NOT_TIMESPAN)?;
+        if p.eat(b'.') {
+            nanos = p.fraction_nanos().ok_or(NOT_TIMESPAN)?;
+        }
+    }
+    if p.peek().is_some() || minutes > 59 || seconds > 59 {
+        return Err(NOT_TIMESPAN);
+    }
+    let total_secs = days
+        .checked_mul(86_400)
+        .and_then(|d| d.checked_add(hours.checked_mul(3600)?))
+        .and_then(|s| s.checked_add(minutes * 60 + seconds))
+        .ok_or(OUT_OF_RANGE)?;
+    let total = total_secs.checked_mul(NANOS_PER_SEC).and_then(|n| n.checked_add(nanos)).ok_or(OUT_OF_RANGE)?;
+    Ok(if negative { -total } else { total })
+}
+
+/// Parses a JSON number or a numeric string into an integer scaled by `10^scale`, exactly.
+///
+/// Accepts `[-+]digits[.digits][e[-+]digits]` with surrounding whitespace. Returns the scaled
+/// value and whether it is exact (`false` when digits beyond the scale were rounded away, half
+/// away from zero). Fails when the magnitude reaches `10^38`.
+pub fn parse_scaled(text: &str, scale: u32) -> Result<(i128, bool), &'static str> {
+    const NOT_NUMBER: &str = "not a number";
+    const TOO_LARGE: &str = "number out of range";
+    let b = text.trim().as_bytes();
+    let mut p = Cursor { b, pos: 0 };
+    let negative = if p.eat(b'-') {
+        true
+    } else {
+        p.eat(b'+');
+        false
+    };
+    let int_start = p.pos;
+    while p.peek().is_some_and(u8::is_ascii_digit) {
+        p.pos += 1;
+    }
+    let int_digits = &b[int_start..p.pos];
+    let mut frac_digits: &[u8] = &[];
+    if p.eat(b'.') {
+        let start = p.pos;
+        while p.peek().is_some_and(u8::is_ascii_digit) {
+            p.pos += 1;
+        }
+        frac_digits = &b[start..p.pos];
+    }
+    if int_digits.is_empty() && frac_digits.is_empty() {
+        return Err(NOT_NUMBER);
+    }
+    let mut exponent: i64 = 0;
+    if matches!(p.peek(), Some(b'e' | b'E')) {
+        p.pos += 1;
+        let exp_negative = if p.eat(b'-') {
+            true
+        } else {
+            p.eat(b'+');
+            false
+        };
+        let start = p.pos;
+        while let Some(d) = p.peek().filter(|d| d.is_ascii_digit()) {
+            // Saturate: an exponent this large is out of range (or zero) either way.
+            exponent = (exponent * 10 + i64::from(d - b'0')).min(1_000_000);
+            p.pos += 1;
+        }
+        if p.pos == start {
+            return Err(NOT_NUMBER);
+        }
+        if exp_negative {
+            exponent = -exponent;
+        }
+    }
+    if p.peek().is_some() {
+        return Err(NOT_NUMBER);
+    }
+    // value = digits * 10^(exponent - frac_len + scale)
+    let digits = int_digits.iter().chain(frac_digits).copied().skip_while(|&d| d == b'0').collect::<Vec<u8>>();
+    let shift = exponent - frac_digits.len() as i64 + i64::from(scale);
+    let limit: i128 = 10i128.pow(38);
+    let mut value: i128 = 0;
+    let mut exact = true;
+    let keep = if shift >= 0 { digits.len() } else { digits.len().saturating_sub((-shift) as usize) };
+    for &d in &digits[..keep] {
+        value = value.checked_mul(10).and_then(|v| v.checked_add(i128::from(d - b'0'))).ok_or(TOO_LARGE)?;
+        if value >= limit {
+            return Err(TOO_LARGE);
+        }
+    }
+    if shift >= 0 {
+        if value != 0 {
+            for _ in 0..shift {
+                value = value.checked_mul(10).filter(|v| *v < limit).ok_or(TOO_LARGE)?;
+            }
+        }
+    } else {
+        let dropped_len = digits.len() - keep;
+        // Digits dropped, plus leading zeros implied by a shift longer than the digits.
+        let implied_zeros = (-shift) as usize > digits.len();
+        let dropped = &digits[keep..];
+        exact = dropped.iter().all(|&d| d == b'0');
+        if dropped_len > 0 && !implied_zeros && dropped[0] >= b'5' {
+            value += 1;
+            if value >= limit {
+                return Err(TOO_LARGE);
+            }
+        }
+    }
+    Ok((if negative { -value } else { value }, exact))
+}
+
+/// Parses an integer from a JSON number or numeric string; `1.0` and `1e3` are accepted when
+/// integral, `1.5` is not.
+pub fn parse_integer(text: &str) -> Result<i128, &'static str> {
+    // Fast path for the common case: plain digits.
+    if let Ok(v) = text.parse::<i64>() {
+        return Ok(i128::from(v));
+    }
+    match parse_scaled(text, 0)? {
+        (v, true) => Ok(v),
+        (_, false) => Err("not an integer"),
+    }
+}
+
+/// Appends `json` (valid JSON text) to `out` without the whitespace outside strings.
+pub fn minify_json(json: &str, out: &mut String) {
+    let bytes = json.as_bytes();
+    if !bytes.iter().any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+        out.push_str(json);
+        return;
+    }
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut start = 0;
+    for (i, &c) in bytes.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                in_string = false;
+            }
+        } else if c == b'"' {
+            in_string = true;
+        } else if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+            // Whitespace is ASCII, so these are char boundaries.
+            out.push_str(&json[start..i]);
+            start = i + 1;
+        }
+    }
+    out.push_str(&json[start..]);
+}
+
+/// Days in `month` of `year` (proleptic Gregorian).
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// A position in ASCII text.
+struct Cursor<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&self) -> Option<&u8> {
+        self.b.get(self.pos)
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        let hit = self.peek() == Some(&c);
+        if hit {
+            self.pos += 1;
+        }
+        hit
+    }
+
+    fn expect(&mut self, c: u8) -> Option<()> {
+        self.eat(c).then_some(())
+    }
+
+    /// Exactly `n` digits.
+    fn digits(&mut self, n: usize) -> Option<i64> {
+        let s = self.b.get(self.pos..self.pos + n)?;
+        let mut v = 0i64;
+        for &d in s {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + i64::from(d - b'0');
+        }
+        self.pos += n;
+        Some(v)
+    }
+
+    /// One or more digits, at most 18 (so the value fits).
+    fn number(&mut self) -> Option<i64> {
+        let start = self.pos;
+        let mut v = 0i64;
+        while let Some(&d) = self.peek().filter(|d| d.is_ascii_digit()) {
+            if self.pos - start == 18 {
+                return None;
+            }
+            v = v * 10 + i64::from(d - b'0');
+            self.pos += 1;
+        }
+        (self.pos > start).then_some(v)
+    }
+
+    /// One or more fraction digits as nanoseconds; digits past the ninth are ignored.
+    fn fraction_nanos(&mut self) -> Option<i64> {
+        let start = self.pos;
+        let mut v = 0i64;
+        while let Some(&d) = self.peek().filter(|d| d.is_ascii_digit()) {
+            if self.pos - start < 9 {
+                v = v * 10 + i64::from(d - b'0');
+            }
+            self.pos += 1;
+        }
+        let len = self.pos - start;
+        if len == 0 {
+            return None;
+        }
+        for _ in len..9 {
+            v *= 10;
+        }
+        Some(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEC: i64 = NANOS_PER_SEC;
+
+    #[test]
+    fn datetimes_in_every_export_spelling() {
+        let base = 1_784_383_736 * SEC; // 2026-07-18T14:08:56Z
+        assert_eq!(parse_datetime("2026-07-18T14:08:56Z"), Ok(base));
+        assert_eq!(parse_datetime("2026-07-18T14:08:56.322571Z"), Ok(base + 322_571_000));
+        assert_eq!(parse_datetime("2026-07-18T14:08:56.2576124Z"), Ok(base + 257_612_400));
+        assert_eq!(parse_datetime("2026-07-18 14:08:56"), Ok(base));
+        assert_eq!(parse_datetime("2026-07-18T16:08:56+02:00"), Ok(base));
+        assert_eq!(parse_datetime("2026-07-18T13:08:56-0100"), Ok(base));
+        assert_eq!(parse_datetime("2026-07-18T14:08:56.Z"), Err("not an ISO-8601 datetime"));
+        assert_eq!(parse_datetime("2026-07-18"), Ok(base - (14 * 3600 + 8 * 60 + 56) * SEC));
+        assert_eq!(parse_datetime("1970-01-01T00:00:00Z"), Ok(0));
+        assert_eq!(parse_datetime("1969-12-31T23:59:59.9999999Z"), Ok(-100));
+        assert!(parse_datetime("2024-02-29T00:00:00Z").is_ok());
+        assert_eq!(parse_datetime("2023-02-29T00:00:00Z"), Err("not a valid calendar date"));
+        assert_eq!(parse_datetime("2023-01-01T24:00:00Z"), Err("not a valid time of day"));
+        assert!(parse_datetime("0001-01-01T00:00:00Z").unwrap_err().contains("out of range"));
+        for bad in ["", "yesterday", "2023-1-01", "2023-01-01T", "2023-01-01T10", "2023-01-01Tx", "1700000000"] {
+            assert!(parse_datetime(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn timespans_in_kusto_form() {
+        assert_eq!(parse_timespan("00:00:01"), Ok(SEC));
+        assert_eq!(parse_timespan("1.02:03:04.5"), Ok(((26 * 60 + 3) * 60 + 4) * SEC + SEC / 2));
+        assert_eq!(parse_timespan("-00:01:00"), Ok(-60 * SEC));
+        assert_eq!(parse_timespan("00:00:00.0000001"), Ok(100));
+        assert_eq!(parse_timespan("36:00"), Ok(36 * 3600 * SEC));
+        for bad in ["", "1.5", "1d", "00:60:00", "1.24:00:00", "00:00:00.", "PT1H"] {
+            assert!(parse_timespan(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn integers_stay_exact() {
+        assert_eq!(parse_integer("123456789012345678"), Ok(123_456_789_012_345_678));
+        assert_eq!(parse_integer("639199803770463703"), Ok(639_199_803_770_463_703));
+        assert_eq!(parse_integer(" -42 "), Ok(-42));
+        assert_eq!(parse_integer("1e3"), Ok(1000));
+        assert_eq!(parse_integer("7.000"), Ok(7));
+        assert_eq!(parse_integer("1.5"), Err("not an integer"));
+        assert_eq!(parse_integer("abc"), Err("not a number"));
+        assert_eq!(parse_integer("1e999"), Err("number out of range"));
+        assert_eq!(parse_integer("1e-999"), Err("not an integer"));
+    }
+
+    #[test]
+    fn decimals_scale_and_round() {
+        let e18 = 10i128.pow(18);
+        assert_eq!(parse_scaled("1.5", 18), Ok((15 * e18 / 10, true)));
+        assert_eq!(parse_scaled("-0.000000000000000001", 18), Ok((-1, true)));
+        assert_eq!(parse_scaled("0.0000000000000000015", 18), Ok((2, false)));
+        assert_eq!(parse_scaled("0.0000000000000000001", 18), Ok((0, false)));
+        assert_eq!(parse_scaled("12e-1", 18), Ok((12 * e18 / 10, true)));
+        assert_eq!(parse_scaled("99999999999999999999", 18), Ok((99_999_999_999_999_999_999 * e18, true)));
+        assert_eq!(parse_scaled("100000000000000000000", 18), Err("number out of range"));
+        assert_eq!(parse_scaled("0e999999999", 18), Ok((0, true)));
+        assert_eq!(parse_scaled(".", 18), Err("not a number"));
+        assert_eq!(parse_scaled("1e", 18), Err("not a number"));
+    }
+
+    #[test]
+    fn minify_keeps_strings() {
+        let mut out = String::new();
+        minify_json("{ \"a b\" : [1, 2],\n \"c\": \"x \\\" y\" }", &mut out);
+        assert_eq!(out, r#"{"a b":[1,2],"c":"x \" y"}"#);
+    }
+}
