@@ -1,7 +1,7 @@
 //! Telemetry readers for Quarry: find the tables in a `-d/--data` path and decode them into
 //! Arrow record batches with the KQL schema the engine expects.
 //!
-//! - [`discover`] finds tables in files and folders ([`TableSource`]).
+//! - [`discover()`] finds tables in files and folders ([`TableSource`]).
 //! - [`read_table`] / [`read_ndjson`] read a table ([`TableData`]): one module per format under
 //!   [`formats`], each behind the [`TableReader`] trait. Parquet is only discovered: the engine
 //!   registers Parquet files with DataFusion itself.

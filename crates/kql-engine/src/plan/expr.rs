@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::literal::{parse_datetime, parse_timespan};
 use super::{Binding, PlanError, Planner, Result, column};
-use crate::types::{DYNAMIC, arrow_type};
+use crate::types::arrow_type;
 
 impl<'a> Planner<'a> {
     /// Lowers a scalar expression over rows of `schema`.
@@ -168,13 +168,22 @@ impl<'a> Planner<'a> {
         let value = self.scalar(tested, schema)?;
         // `x in (T | project c)`: a subquery.
         if list.len() == 1 && self.is_tabular(&list[0]) {
-            if !matches!(op, ListOp::In | ListOp::NotIn) {
-                return Err(PlanError::unsupported(format!("`{}` with a tabular list", op.as_str()), span));
-            }
             let plan = self.tabular(&list[0])?;
             let plan = first_column_only(plan)?;
+            let (value, plan) = match op {
+                ListOp::In | ListOp::NotIn => (value, plan),
+                // `in~`: compare lower-cased values on both sides.
+                ListOp::InCi | ListOp::NotInCi => {
+                    let name = plan.schema().field(0).name().clone();
+                    let lowered = self.udf("tolower", vec![column(&name)], span)?.alias(name);
+                    let plan =
+                        datafusion::logical_expr::LogicalPlanBuilder::from(plan).project(vec![lowered])?.build()?;
+                    (self.udf("tolower", vec![value], span)?, plan)
+                }
+                _ => return Err(PlanError::unsupported(format!("`{}` with a tabular list", op.as_str()), span)),
+            };
             let test = in_subquery(value, Arc::new(plan));
-            return Ok(if op == ListOp::NotIn { not(test) } else { test });
+            return Ok(if matches!(op, ListOp::NotIn | ListOp::NotInCi) { not(test) } else { test });
         }
         let items = self.list_items(list, schema)?;
         Ok(match op {
@@ -297,6 +306,15 @@ impl<'a> Planner<'a> {
                 let value = arg(self, 0)?;
                 self.udf("parse_json", vec![value], span)
             }
+            "extractjson" | "extract_json" if args.len() == 3 => {
+                // The typeof() argument converts the value found.
+                let values = vec![arg(self, 0)?, arg(self, 1)?];
+                let text = self.udf(name, values, span)?;
+                match type_of_arg(&args[2].value) {
+                    Some(ty) => self.convert(text, ty, span),
+                    None => Ok(text),
+                }
+            }
             "extract" if args.len() == 4 => {
                 // The typeof() argument converts the match.
                 let values = vec![arg(self, 0)?, arg(self, 1)?, arg(self, 2)?];
@@ -313,6 +331,38 @@ impl<'a> Planner<'a> {
                     None => fallback_null_test(name, values, span),
                 }
             }
+            "abs" if args.len() == 1 => {
+                let value = arg(self, 0)?;
+                if matches!(value.get_type(schema), Ok(DataType::Duration(_))) {
+                    // DataFusion's abs takes numbers only; a timespan's is computed here.
+                    let zero = lit(ScalarValue::DurationNanosecond(Some(0)));
+                    let negated = binary_expr(zero.clone(), Operator::Minus, value.clone());
+                    return Ok(when(value.clone().lt(zero), negated).otherwise(value)?);
+                }
+                datafusion_math(name, vec![value], span)
+            }
+            "column_ifexists" => {
+                let Some(ExprKind::Literal(l)) = args.first().map(|a| &a.value.kind) else {
+                    return Err(PlanError::invalid("column_ifexists takes a column name as a string", span));
+                };
+                let LiteralKind::String(column_name) = &l.kind else {
+                    return Err(PlanError::invalid("column_ifexists takes a column name as a string", span));
+                };
+                if schema.has_column_with_unqualified_name(column_name) {
+                    return Ok(column(column_name));
+                }
+                arg(self, 1)
+            }
+            "pack_all" => {
+                let mut values = Vec::new();
+                for field in schema.fields() {
+                    values.push(lit(field.name().clone()));
+                    values.push(column(field.name()));
+                }
+                self.udf("bag_pack", values, span)
+            }
+            // Data exported from the cloud does not carry its ingestion time.
+            "ingestion_time" => Ok(lit(ScalarValue::TimestampNanosecond(None, None))),
             "abs" | "sqrt" | "exp" | "log" | "log10" | "log2" | "pow" | "round" | "sign" => {
                 let values = args.iter().map(|a| self.scalar(&a.value, schema)).collect::<Result<Vec<_>>>()?;
                 datafusion_math(name, values, span)
@@ -560,9 +610,4 @@ fn is_builtin_aggregate(name: &str) -> bool {
             | "arg_max"
             | "arg_min"
     )
-}
-
-#[allow(dead_code)]
-fn dynamic_type() -> DataType {
-    DYNAMIC
 }

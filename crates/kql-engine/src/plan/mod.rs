@@ -139,7 +139,11 @@ impl<'a> Planner<'a> {
                 kind => self.statement(kind)?,
             }
         }
-        result.ok_or_else(|| PlanError::invalid("the script has no query to run", script.span))
+        // A script of only `let` statements is valid and returns no rows.
+        Ok(match result {
+            Some(plan) => plan,
+            None => LogicalPlanBuilder::empty(false).build()?,
+        })
     }
 
     fn statement(&mut self, kind: &'a StatementKind) -> Result<()> {

@@ -153,6 +153,9 @@ impl<'a> Planner<'a> {
             OperatorKind::DataTable { schema, values } => self.datatable(schema, values, op.span),
             OperatorKind::Range(range) => self.range(range, op.span),
             OperatorKind::Union { options, tables } => self.union(None, options, tables, op.span),
+            // Quarry runs offline and never fetches URLs: externaldata reads as an empty table
+            // of its declared columns (`quarry check` warns about it, KB009).
+            OperatorKind::ExternalData { schema, .. } => self.datatable(schema, &[], op.span),
             _ => Err(PlanError::unsupported(format!("`{}` as a query source", op.name.name), op.name.span)),
         }
     }

@@ -23,14 +23,18 @@
 //! the type of `value`; a group with no rows gives null.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, make_comparator};
-use datafusion::arrow::compute::SortOptions;
-use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, StringArray, make_comparator, new_empty_array,
+};
+use datafusion::arrow::compute::{SortOptions, cast};
+use datafusion::arrow::datatypes::{DataType, Field, Float64Type, Int64Type};
 use datafusion::common::{Result, ScalarValue, plan_err};
-use datafusion::logical_expr::Accumulator;
+use datafusion::logical_expr::function::AccumulatorArgs;
+use datafusion::logical_expr::{Accumulator, EmitTo, GroupsAccumulator};
 
-use super::udaf::Family;
+use super::udaf::{Family, keeps};
 
 /// `kql_arg_max(by, value)` and `kql_arg_min(by, value)`, returning the type of `value`.
 #[derive(Debug)]
@@ -67,6 +71,309 @@ impl Family for ArgExtreme {
             by_type: data[0].clone(),
             value_type: data[1].clone(),
         }))
+    }
+
+    fn supports_groups(&self, data: &[DataType]) -> bool {
+        ByKind::of(&data[0]).is_some()
+    }
+
+    fn groups_accumulator(
+        &self,
+        name: &str,
+        _: &AccumulatorArgs,
+        data: &[DataType],
+        _: &[ScalarValue],
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        let Some(kind) = ByKind::of(&data[0]) else {
+            return plan_err!("{name}(): no groups accumulator for {}", data[0]);
+        };
+        let best_by = match kind {
+            ByKind::Integer => ByStore::Integer(Vec::new()),
+            ByKind::Real => ByStore::Real(Vec::new()),
+            ByKind::Text => ByStore::Text(Vec::new()),
+        };
+        Ok(Box::new(ArgExtremeGroups {
+            wanted: if self.max { Ordering::Greater } else { Ordering::Less },
+            kind,
+            by_type: data[0].clone(),
+            value_type: data[1].clone(),
+            null_value: ScalarValue::try_from(&data[1])?,
+            seen: Vec::new(),
+            by_valid: Vec::new(),
+            best_by,
+            values: Vec::new(),
+            candidates: Vec::new(),
+            touched: Vec::new(),
+            bytes: 0,
+        }))
+    }
+}
+
+/// How the groups accumulator holds `by` values: types whose Arrow order is that of `i64`,
+/// of `f64` (total order, NaN greatest) or of UTF-8 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ByKind {
+    Integer,
+    Real,
+    Text,
+}
+
+impl ByKind {
+    fn of(ty: &DataType) -> Option<ByKind> {
+        Some(match ty {
+            DataType::Boolean
+            | DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::Timestamp(..)
+            | DataType::Duration(_)
+            | DataType::Date32
+            | DataType::Date64 => ByKind::Integer,
+            DataType::Float16 | DataType::Float32 | DataType::Float64 => ByKind::Real,
+            DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 => ByKind::Text,
+            _ => return None,
+        })
+    }
+}
+
+/// A `by` column read for comparison.
+enum ByColumn {
+    Integer(Int64Array),
+    Real(Float64Array),
+    Text(StringArray),
+}
+
+impl ByColumn {
+    fn new(kind: ByKind, array: &ArrayRef) -> Result<ByColumn> {
+        Ok(match kind {
+            ByKind::Integer => ByColumn::Integer(cast(array, &DataType::Int64)?.as_primitive::<Int64Type>().clone()),
+            ByKind::Real => ByColumn::Real(cast(array, &DataType::Float64)?.as_primitive::<Float64Type>().clone()),
+            ByKind::Text => ByColumn::Text(cast(array, &DataType::Utf8)?.as_string::<i32>().clone()),
+        })
+    }
+
+    fn is_null(&self, row: usize) -> bool {
+        match self {
+            ByColumn::Integer(a) => a.is_null(row),
+            ByColumn::Real(a) => a.is_null(row),
+            ByColumn::Text(a) => a.is_null(row),
+        }
+    }
+
+    /// Compares two non-null rows.
+    fn compare(&self, a: usize, b: usize) -> Ordering {
+        match self {
+            ByColumn::Integer(array) => array.value(a).cmp(&array.value(b)),
+            ByColumn::Real(array) => array.value(a).total_cmp(&array.value(b)),
+            ByColumn::Text(array) => array.value(a).cmp(array.value(b)),
+        }
+    }
+}
+
+/// The chosen rows' `by` values, one per group (meaningful where `by_valid`).
+enum ByStore {
+    Integer(Vec<i64>),
+    Real(Vec<f64>),
+    Text(Vec<String>),
+}
+
+impl ByStore {
+    fn resize(&mut self, groups: usize) {
+        match self {
+            ByStore::Integer(v) => v.resize(groups, 0),
+            ByStore::Real(v) => v.resize(groups, 0.0),
+            ByStore::Text(v) => v.resize(groups, String::new()),
+        }
+    }
+
+    /// Compares non-null row `row` of `column` with the stored value of `group`.
+    fn compare(&self, column: &ByColumn, row: usize, group: usize) -> Ordering {
+        match (self, column) {
+            (ByStore::Integer(v), ByColumn::Integer(a)) => a.value(row).cmp(&v[group]),
+            (ByStore::Real(v), ByColumn::Real(a)) => a.value(row).total_cmp(&v[group]),
+            (ByStore::Text(v), ByColumn::Text(a)) => a.value(row).cmp(v[group].as_str()),
+            _ => unreachable!("column and store have the same kind"),
+        }
+    }
+
+    /// Stores non-null row `row` of `column` for `group`; returns the bytes it allocated.
+    fn set(&mut self, column: &ByColumn, row: usize, group: usize) -> usize {
+        match (self, column) {
+            (ByStore::Integer(v), ByColumn::Integer(a)) => v[group] = a.value(row),
+            (ByStore::Real(v), ByColumn::Real(a)) => v[group] = a.value(row),
+            (ByStore::Text(v), ByColumn::Text(a)) => {
+                let before = v[group].capacity();
+                v[group].clear();
+                v[group].push_str(a.value(row));
+                return v[group].capacity() - before;
+            }
+            _ => unreachable!("column and store have the same kind"),
+        }
+        0
+    }
+
+    /// The values of the first `emit_to` groups, as `by_type`, and the bytes they held.
+    fn take(&mut self, emit_to: EmitTo, valid: &[bool], by_type: &DataType) -> Result<(ArrayRef, usize)> {
+        let mut bytes = 0;
+        let array: ArrayRef = match self {
+            ByStore::Integer(v) => {
+                let v = emit_to.take_needed(v);
+                Arc::new(v.into_iter().zip(valid).map(|(x, &ok)| ok.then_some(x)).collect::<Int64Array>())
+            }
+            ByStore::Real(v) => {
+                let v = emit_to.take_needed(v);
+                Arc::new(v.into_iter().zip(valid).map(|(x, &ok)| ok.then_some(x)).collect::<Float64Array>())
+            }
+            ByStore::Text(v) => {
+                let v = emit_to.take_needed(v);
+                bytes = v.iter().map(String::capacity).sum();
+                Arc::new(v.iter().zip(valid).map(|(x, &ok)| ok.then_some(x.as_str())).collect::<StringArray>())
+            }
+        };
+        Ok((cast(&array, by_type)?, bytes))
+    }
+}
+
+/// `arg_max` / `arg_min` for many groups at once, with the same choice of row as
+/// [`ArgExtremeAccumulator`].
+struct ArgExtremeGroups {
+    wanted: Ordering,
+    kind: ByKind,
+    by_type: DataType,
+    value_type: DataType,
+    null_value: ScalarValue,
+    /// Whether the group has a chosen row.
+    seen: Vec<bool>,
+    /// Whether the chosen row's `by` is not null.
+    by_valid: Vec<bool>,
+    best_by: ByStore,
+    /// The chosen rows' values.
+    values: Vec<ScalarValue>,
+    /// Scratch: the best row of the current batch, per group.
+    candidates: Vec<Option<usize>>,
+    /// Scratch: the groups with a candidate.
+    touched: Vec<usize>,
+    /// Bytes held by `by` strings and values.
+    bytes: usize,
+}
+
+impl ArgExtremeGroups {
+    fn resize(&mut self, groups: usize) {
+        self.seen.resize(groups, false);
+        self.by_valid.resize(groups, false);
+        self.best_by.resize(groups);
+        self.values.resize(groups, self.null_value.clone());
+        self.candidates.resize(groups, None);
+    }
+
+    /// Whether row `row` (of `column`) beats the chosen row of `group`.
+    fn beats_chosen(&self, column: &ByColumn, row: usize, group: usize) -> bool {
+        if !self.seen[group] {
+            return true;
+        }
+        if column.is_null(row) {
+            return false;
+        }
+        !self.by_valid[group] || self.best_by.compare(column, row, group) == self.wanted
+    }
+
+    /// Offers the rows of a batch (`by`, `value`) that `keep` accepts, in order: the same
+    /// choice, row by row, as the single-group accumulator makes.
+    fn offer(
+        &mut self,
+        by: &ArrayRef,
+        value: &ArrayRef,
+        group_indices: &[usize],
+        keep: impl Fn(usize) -> bool,
+    ) -> Result<()> {
+        let column = ByColumn::new(self.kind, by)?;
+        for (row, &group) in group_indices.iter().enumerate() {
+            if !keep(row) {
+                continue;
+            }
+            let better = match self.candidates[group] {
+                // Against this batch's candidate, which already beats the chosen row.
+                Some(candidate) => {
+                    !column.is_null(row) && (column.is_null(candidate) || column.compare(row, candidate) == self.wanted)
+                }
+                None => self.beats_chosen(&column, row, group),
+            };
+            if better {
+                if self.candidates[group].is_none() {
+                    self.touched.push(group);
+                }
+                self.candidates[group] = Some(row);
+            }
+        }
+        for group in std::mem::take(&mut self.touched) {
+            let Some(row) = self.candidates[group].take() else { continue };
+            self.seen[group] = true;
+            self.by_valid[group] = !column.is_null(row);
+            if self.by_valid[group] {
+                self.bytes += self.best_by.set(&column, row, group);
+            }
+            let chosen = ScalarValue::try_from_array(value, row)?;
+            self.bytes = (self.bytes + chosen.size()).saturating_sub(self.values[group].size());
+            self.values[group] = chosen;
+        }
+        Ok(())
+    }
+
+    /// The chosen `by` values, and the chosen values, of the first `emit_to` groups, dropping
+    /// those groups.
+    fn take(&mut self, emit_to: EmitTo) -> Result<(ArrayRef, ArrayRef, BooleanArray)> {
+        let valid = emit_to.take_needed(&mut self.by_valid);
+        let (by, by_bytes) = self.best_by.take(emit_to, &valid, &self.by_type)?;
+        let seen = BooleanArray::from(emit_to.take_needed(&mut self.seen));
+        emit_to.take_needed(&mut self.candidates);
+        let values = emit_to.take_needed(&mut self.values);
+        let value_bytes: usize = values.iter().map(ScalarValue::size).sum();
+        self.bytes = self.bytes.saturating_sub(by_bytes + value_bytes);
+        let values =
+            if values.is_empty() { new_empty_array(&self.value_type) } else { ScalarValue::iter_to_array(values)? };
+        Ok((by, values, seen))
+    }
+}
+
+impl GroupsAccumulator for ArgExtremeGroups {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.resize(total_num_groups);
+        self.offer(&values[0], &values[1], group_indices, |row| keeps(opt_filter, row))
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        Ok(self.take(emit_to)?.1)
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        let (by, values, seen) = self.take(emit_to)?;
+        Ok(vec![by, values, Arc::new(seen)])
+    }
+
+    fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
+        self.resize(total_num_groups);
+        let seen = values[2].as_boolean().clone();
+        self.offer(&values[0], &values[1], group_indices, |row| seen.is_valid(row) && seen.value(row))
+    }
+
+    fn convert_to_state(&self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<ArrayRef>> {
+        let seen: BooleanArray = (0..values[0].len()).map(|row| Some(keeps(opt_filter, row))).collect();
+        Ok(vec![Arc::clone(&values[0]), Arc::clone(&values[1]), Arc::new(seen)])
+    }
+
+    fn size(&self) -> usize {
+        let per_group = 2 + size_of::<ScalarValue>() + size_of::<Option<usize>>() + 24;
+        size_of_val(self) + self.seen.capacity() * per_group + self.bytes
     }
 }
 
@@ -217,6 +524,48 @@ mod tests {
         ];
         assert_eq!(merged(&max, &apple_first, &apple_second), utf8("Red"));
         assert_eq!(merged(&max, &apple_second, &apple_first), utf8("Red"));
+    }
+
+    #[test]
+    fn groups_agree_with_single_accumulators() {
+        let max = super::super::by_name("kql_arg_max");
+        let min = super::super::by_name("kql_arg_min");
+        let first = [
+            Arg::Column(Arc::new(TimestampNanosecondArray::from(vec![
+                Some(10),
+                Some(30),
+                None,
+                Some(30),
+                Some(5),
+                None,
+                Some(10),
+            ]))),
+            Arg::Column(Arc::new(StringArray::from(vec!["a", "b", "c", "d", "e", "f", "g"]))),
+        ];
+        let second = [
+            Arg::Column(Arc::new(TimestampNanosecondArray::from(vec![Some(30), None, Some(1), Some(10)]))),
+            Arg::Column(Arc::new(StringArray::from(vec!["h", "i", "j", "k"]))),
+        ];
+        for udaf in [&max, &min] {
+            groups_agree(udaf, &first, &second);
+            groups_agree(udaf, &second, &first);
+        }
+        let nulls = [
+            Arg::Column(Arc::new(Int32Array::from(vec![None, None, None, None]))),
+            Arg::Column(Arc::new(Int64Array::from(vec![1, 2, 3, 4]))),
+        ];
+        groups_agree(&max, &nulls, &first[..0]);
+        let by_text = [
+            Arg::Column(Arc::new(StringArray::from(vec![Some("b"), Some("a"), None, Some("b"), Some("c")]))),
+            Arg::Column(Arc::new(Float64Array::from(vec![1.0, 2.0, 3.0, 4.0, 5.0]))),
+        ];
+        groups_agree(&max, &by_text, &by_text);
+        groups_agree(&min, &by_text, &by_text);
+        let by_real = [
+            Arg::Column(Arc::new(Float64Array::from(vec![Some(1.5), None, Some(-2.0), Some(1.5), Some(0.0)]))),
+            Arg::Column(Arc::new(StringArray::from(vec!["p", "q", "r", "s", "t"]))),
+        ];
+        groups_agree(&max, &by_real, &by_real);
     }
 
     #[test]

@@ -9,14 +9,17 @@
 //! `datetime` and `timespan` are averaged exactly in nanoseconds (the quotient truncated
 //! toward zero).
 
-use datafusion::arrow::array::{ArrayRef, AsArray};
-use datafusion::arrow::compute::sum;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Decimal128Array, Float64Array, Int64Array};
+use datafusion::arrow::compute::{cast, sum};
 use datafusion::arrow::datatypes::{DataType, Decimal128Type, Field, Float64Type, Int64Type};
 use datafusion::common::{Result, ScalarValue, plan_err};
-use datafusion::logical_expr::Accumulator;
+use datafusion::logical_expr::function::AccumulatorArgs;
+use datafusion::logical_expr::{Accumulator, EmitTo, GroupsAccumulator};
 
 use super::num::Summable;
-use super::udaf::Family;
+use super::udaf::{Family, keeps, kept_rows};
 
 /// `kql_avg(x) -> real | decimal | datetime | timespan` and `kql_avgif(x, pred)`.
 #[derive(Debug)]
@@ -65,6 +68,168 @@ impl Family for Avg {
             DataType::Float64 => Ok(ScalarValue::Float64(Some(f64::NAN))),
             other => ScalarValue::try_from(other),
         }
+    }
+
+    fn supports_groups(&self, data: &[DataType]) -> bool {
+        Summable::of(&data[0]).is_some()
+    }
+
+    fn groups_accumulator(
+        &self,
+        name: &str,
+        args: &AccumulatorArgs,
+        data: &[DataType],
+        _: &[ScalarValue],
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        let Some(kind) = Summable::of(&data[0]) else {
+            return plan_err!("{name}(): expected a number, datetime or timespan, got {}", data[0]);
+        };
+        let exact = kind.is_integral() && kind != Summable::Long;
+        Ok(Box::new(AvgGroups {
+            kind,
+            exact,
+            reals: Vec::new(),
+            integers: Vec::new(),
+            counts: Vec::new(),
+            ret: args.return_field.data_type().clone(),
+        }))
+    }
+}
+
+/// `avg` for many groups at once: a sum and a count per group.
+struct AvgGroups {
+    kind: Summable,
+    exact: bool,
+    reals: Vec<f64>,
+    integers: Vec<i128>,
+    counts: Vec<i64>,
+    ret: DataType,
+}
+
+impl AvgGroups {
+    fn resize(&mut self, total_num_groups: usize) {
+        self.counts.resize(total_num_groups, 0);
+        if self.exact {
+            self.integers.resize(total_num_groups, 0);
+        } else {
+            self.reals.resize(total_num_groups, 0.0);
+        }
+    }
+}
+
+impl GroupsAccumulator for AvgGroups {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.resize(total_num_groups);
+        if self.exact {
+            let values = self.kind.integers(&values[0])?;
+            for (row, group) in kept_rows(group_indices, opt_filter) {
+                if values.is_valid(row) {
+                    self.integers[group] += i128::from(values.value(row));
+                    self.counts[group] += 1;
+                }
+            }
+        } else {
+            let reals = cast(&values[0], &DataType::Float64)?;
+            let values = reals.as_primitive::<Float64Type>();
+            for (row, group) in kept_rows(group_indices, opt_filter) {
+                if values.is_valid(row) {
+                    self.reals[group] += values.value(row);
+                    self.counts[group] += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        let counts = emit_to.take_needed(&mut self.counts);
+        if self.exact {
+            let sums = emit_to.take_needed(&mut self.integers);
+            let means: Int64Array = sums
+                .iter()
+                .zip(&counts)
+                .map(|(sum, &count)| (count > 0).then(|| (sum / i128::from(count)) as i64))
+                .collect();
+            return Ok(cast(&means, &self.ret)?);
+        }
+        let sums = emit_to.take_needed(&mut self.reals);
+        let means: Float64Array = sums
+            .iter()
+            .zip(&counts)
+            .map(|(sum, &count)| match (count, &self.ret) {
+                (0, DataType::Float64) => Some(f64::NAN),
+                (0, _) => None,
+                _ => Some(sum / count as f64),
+            })
+            .collect();
+        if self.ret == DataType::Float64 { Ok(Arc::new(means)) } else { Ok(cast(&means, &self.ret)?) }
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        let counts: ArrayRef = Arc::new(Int64Array::from(emit_to.take_needed(&mut self.counts)));
+        let sums: ArrayRef = if self.exact {
+            Arc::new(Decimal128Array::from(emit_to.take_needed(&mut self.integers)).with_precision_and_scale(38, 0)?)
+        } else {
+            Arc::new(Float64Array::from(emit_to.take_needed(&mut self.reals)))
+        };
+        Ok(vec![sums, counts])
+    }
+
+    fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
+        self.resize(total_num_groups);
+        let counts = values[1].as_primitive::<Int64Type>();
+        for (row, &group) in group_indices.iter().enumerate() {
+            if counts.is_valid(row) {
+                self.counts[group] += counts.value(row);
+            }
+        }
+        if self.exact {
+            let sums = values[0].as_primitive::<Decimal128Type>();
+            for (row, &group) in group_indices.iter().enumerate() {
+                if sums.is_valid(row) {
+                    self.integers[group] += sums.value(row);
+                }
+            }
+        } else {
+            let sums = values[0].as_primitive::<Float64Type>();
+            for (row, &group) in group_indices.iter().enumerate() {
+                if sums.is_valid(row) {
+                    self.reals[group] += sums.value(row);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn convert_to_state(&self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<ArrayRef>> {
+        let array = &values[0];
+        let kept = |row: usize| keeps(opt_filter, row) && array.is_valid(row);
+        let counts: Int64Array = (0..array.len()).map(|row| Some(i64::from(kept(row)))).collect();
+        let sums: ArrayRef = if self.exact {
+            let values = self.kind.integers(array)?;
+            let sums: Decimal128Array =
+                (0..array.len()).map(|row| Some(if kept(row) { i128::from(values.value(row)) } else { 0 })).collect();
+            Arc::new(sums.with_precision_and_scale(38, 0)?)
+        } else {
+            let reals = cast(array, &DataType::Float64)?;
+            let values = reals.as_primitive::<Float64Type>();
+            Arc::new(
+                (0..array.len())
+                    .map(|row| Some(if kept(row) { values.value(row) } else { 0.0 }))
+                    .collect::<Float64Array>(),
+            )
+        };
+        Ok(vec![sums, Arc::new(counts)])
+    }
+
+    fn size(&self) -> usize {
+        size_of_val(self) + self.reals.capacity() * 8 + self.integers.capacity() * 16 + self.counts.capacity() * 8
     }
 }
 
@@ -150,6 +315,30 @@ mod tests {
         let first = [Arg::Column(Arc::new(Int64Array::from(vec![Some(1), None, Some(2)])))];
         let second = [Arg::Column(Arc::new(Int64Array::from(vec![Some(6)])))];
         assert_eq!(merged(&udaf, &first, &second), ScalarValue::Float64(Some(3.0)));
+    }
+
+    #[test]
+    fn groups_agree_with_single_accumulators() {
+        let avg = super::super::by_name("kql_avg");
+        let ints = [Arg::Column(Arc::new(Int64Array::from(vec![Some(1), None, Some(3), Some(4), None, Some(7)])))];
+        let more = [Arg::Column(Arc::new(Int64Array::from(vec![Some(10)])))];
+        // Float NaN != NaN: group 2 of `more` is empty but has values in `ints`, so no NaN here.
+        groups_agree(&avg, &ints, &more);
+        let spans = [Arg::Column(Arc::new(DurationNanosecondArray::from(vec![5, 6, 7, 8])))];
+        groups_agree(&avg, &spans, &spans);
+        let avgif = super::super::by_name("kql_avgif");
+        let args = [
+            Arg::Column(Arc::new(Int64Array::from(vec![1, 2, 4, 8, 16, 32]))),
+            Arg::Column(Arc::new(BooleanArray::from(vec![
+                Some(true),
+                None,
+                Some(true),
+                Some(false),
+                Some(true),
+                Some(true),
+            ]))),
+        ];
+        groups_agree(&avgif, &args, &args);
     }
 
     #[test]

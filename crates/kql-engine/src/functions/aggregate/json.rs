@@ -112,12 +112,77 @@ impl JsonColumn {
     }
 
     /// Row `row` as compact JSON text; `None` when it is null (see [`JsonColumn::value`]).
+    #[cfg(test)]
     pub fn text(&self, row: usize) -> Option<String> {
-        if self.kind == Kind::String && !self.array.is_null(row) {
-            return Some(Value::String(self.array.as_string::<i32>().value(row).to_owned()).to_string());
-        }
-        self.value(row).map(|value| value.to_string())
+        let mut out = String::new();
+        self.write_text(row, &mut out).then_some(out)
     }
+
+    /// Writes row `row` as compact JSON text into `out` (cleared first); false when it is null
+    /// (see [`JsonColumn::value`]).
+    pub fn write_text(&self, row: usize, out: &mut String) -> bool {
+        use std::fmt::Write;
+        out.clear();
+        if self.kind == Kind::Null || self.array.is_null(row) {
+            if self.kind == Kind::String {
+                out.push_str("\"\"");
+                return true;
+            }
+            return false;
+        }
+        match self.kind {
+            Kind::String => write_json_string(self.array.as_string::<i32>().value(row), out),
+            Kind::Int => {
+                let _ = write!(out, "{}", self.array.as_primitive::<Int64Type>().value(row));
+            }
+            Kind::Bool => out.push_str(if self.array.as_boolean().value(row) { "true" } else { "false" }),
+            Kind::DateTime => {
+                let text = format_datetime(self.array.as_primitive::<TimestampNanosecondType>().value(row));
+                write_json_string(&text, out);
+            }
+            Kind::TimeSpan => {
+                let text = format_timespan(self.array.as_primitive::<DurationNanosecondType>().value(row));
+                write_json_string(&text, out);
+            }
+            _ => match self.value(row) {
+                Some(value) => {
+                    let _ = write!(out, "{value}");
+                }
+                None => return false,
+            },
+        }
+        true
+    }
+}
+
+/// Appends `text` as a JSON string literal (escaped as `serde_json` does).
+fn write_json_string(text: &str, out: &mut String) {
+    use std::fmt::Write;
+    out.reserve(text.len() + 2);
+    out.push('"');
+    let mut start = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{byte:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
 }
 
 /// A `real` as JSON: a number, or a string for the values JSON cannot hold.
@@ -223,6 +288,15 @@ mod tests {
         assert_eq!(format_timespan((2 * 86_400 + 3 * 3600) * 1_000_000_000), "2.03:00:00");
         assert_eq!(format_timespan(-1_000_000_000), "-00:00:01");
         assert_eq!(format_timespan(i64::MIN), "-106751.23:47:16.8547758");
+    }
+
+    #[test]
+    fn strings_escape_as_serde_json_does() {
+        for text in ["plain", "quote\" back\\ slash", "new\nline\ttab\r\u{8}\u{c}", "\u{1}\u{1f}", "ünï €"] {
+            let mut out = String::new();
+            write_json_string(text, &mut out);
+            assert_eq!(out, serde_json::to_string(text).unwrap());
+        }
     }
 
     #[test]

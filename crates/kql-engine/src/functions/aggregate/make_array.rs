@@ -28,16 +28,19 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, AsArray, StringArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, LargeStringArray, ListBuilder, StringArray, StringBuilder,
+};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field};
-use datafusion::common::{Result, ScalarValue, plan_err};
-use datafusion::logical_expr::Accumulator;
+use datafusion::common::{Result, ScalarValue, exec_err, plan_err};
+use datafusion::logical_expr::function::AccumulatorArgs;
+use datafusion::logical_expr::{Accumulator, EmitTo, GroupsAccumulator};
 use serde_json::Value;
 
 use super::json::JsonColumn;
 use super::num::{list_scalar, list_type, lists};
-use super::udaf::{Constants, Family, long_constant};
+use super::udaf::{Constants, Family, keeps, kept_rows, long_constant};
 
 /// The default, and largest, `maxSize`.
 pub(super) const MAX_SIZE: i64 = 1_048_576;
@@ -59,6 +62,17 @@ pub(super) fn max_size(name: &str, constants: &[ScalarValue], index: usize) -> R
         return plan_err!("{name}(): maxSize must not be negative, got {max}");
     }
     Ok(max.min(MAX_SIZE) as usize)
+}
+
+impl MakeArray {
+    fn rules(&self, name: &str, data: &[DataType], constants: &[ScalarValue]) -> Result<Rules> {
+        Ok(Rules {
+            distinct: self.distinct,
+            keep_nulls: self.keep_nulls,
+            flatten: self.distinct && data[0] == crate::types::DYNAMIC,
+            max: max_size(name, constants, 0)?,
+        })
+    }
 }
 
 impl Family for MakeArray {
@@ -87,14 +101,24 @@ impl Family for MakeArray {
         _: &DataType,
     ) -> Result<Box<dyn Accumulator>> {
         Ok(Box::new(MakeArrayAccumulator {
-            distinct: self.distinct,
-            keep_nulls: self.keep_nulls,
-            flatten: self.distinct && data[0] == crate::types::DYNAMIC,
-            max: max_size(name, constants, 0)?,
-            elements: Vec::new(),
-            seen: HashSet::new(),
+            rules: self.rules(name, data, constants)?,
+            elements: Elements::default(),
             bytes: 0,
         }))
+    }
+
+    fn supports_groups(&self, _: &[DataType]) -> bool {
+        true
+    }
+
+    fn groups_accumulator(
+        &self,
+        name: &str,
+        _: &AccumulatorArgs,
+        data: &[DataType],
+        constants: &[ScalarValue],
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        Ok(Box::new(MakeArrayGroups { rules: self.rules(name, data, constants)?, groups: Vec::new(), bytes: 0 }))
     }
 
     fn default_value(&self, _: &DataType) -> Result<ScalarValue> {
@@ -102,90 +126,113 @@ impl Family for MakeArray {
     }
 }
 
-#[derive(Debug)]
-struct MakeArrayAccumulator {
+/// How values become elements, shared by the accumulators.
+#[derive(Clone, Copy, Debug)]
+struct Rules {
     distinct: bool,
     keep_nulls: bool,
     /// Take the elements of `dynamic` arrays (`make_set` over `dynamic`).
     flatten: bool,
     max: usize,
+}
+
+impl Rules {
+    /// Calls `push` with the element texts that row `row` of `column` contributes.
+    fn elements(&self, column: &JsonColumn, row: usize, buffer: &mut String, mut push: impl FnMut(&str)) {
+        if self.flatten {
+            match column.value(row) {
+                Some(Value::Array(items)) => {
+                    for item in items.iter().filter(|item| !item.is_null()) {
+                        push(&item.to_string());
+                    }
+                }
+                Some(value) => push(&value.to_string()),
+                None => {}
+            }
+        } else {
+            if column.write_text(row, buffer) {
+                push(buffer);
+            } else if self.keep_nulls {
+                push("null");
+            }
+        }
+    }
+}
+
+/// The elements of one group.
+#[derive(Debug, Default)]
+struct Elements {
     /// The JSON text of each element, in order.
-    elements: Vec<Arc<str>>,
+    items: Vec<Arc<str>>,
     /// The elements already kept (`make_set` only).
     seen: HashSet<Arc<str>>,
-    /// Bytes of element text held.
-    bytes: usize,
 }
 
-impl MakeArrayAccumulator {
-    fn full(&self) -> bool {
-        self.elements.len() >= self.max
+impl Elements {
+    fn full(&self, rules: &Rules) -> bool {
+        self.items.len() >= rules.max
     }
 
-    fn push(&mut self, text: &str) {
-        if self.full() || (self.distinct && self.seen.contains(text)) {
-            return;
+    /// Adds `text` unless full (or already there, for a set); returns the bytes added.
+    fn push(&mut self, rules: &Rules, text: &str) -> usize {
+        if self.full(rules) || (rules.distinct && self.seen.contains(text)) {
+            return 0;
         }
         let element: Arc<str> = Arc::from(text);
-        self.bytes += element.len();
-        if self.distinct {
+        if rules.distinct {
             self.seen.insert(Arc::clone(&element));
         }
-        self.elements.push(element);
-    }
-}
-
-impl Accumulator for MakeArrayAccumulator {
-    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let column = JsonColumn::new(&values[0])?;
-        for row in 0..column.len() {
-            if self.full() {
-                break;
-            }
-            if self.flatten {
-                match column.value(row) {
-                    Some(Value::Array(items)) => {
-                        for item in items.iter().filter(|item| !item.is_null()) {
-                            self.push(&item.to_string());
-                        }
-                    }
-                    Some(value) => self.push(&value.to_string()),
-                    None => {}
-                }
-            } else {
-                match column.text(row) {
-                    Some(text) => self.push(&text),
-                    None if self.keep_nulls => self.push("null"),
-                    None => {}
-                }
-            }
-        }
-        Ok(())
+        self.items.push(element);
+        text.len() + if rules.distinct { 3 } else { 2 } * size_of::<Arc<str>>()
     }
 
-    fn evaluate(&mut self) -> Result<ScalarValue> {
-        let mut out = String::with_capacity(self.bytes + self.elements.len() + 2);
+    /// The JSON array.
+    fn json(&self) -> String {
+        let mut out = String::with_capacity(self.items.iter().map(|e| e.len() + 1).sum::<usize>() + 2);
         out.push('[');
-        for (i, element) in self.elements.iter().enumerate() {
+        for (i, element) in self.items.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
             out.push_str(element);
         }
         out.push(']');
-        Ok(ScalarValue::LargeUtf8(Some(out)))
+        out
+    }
+}
+
+#[derive(Debug)]
+struct MakeArrayAccumulator {
+    rules: Rules,
+    elements: Elements,
+    /// Bytes held by the elements.
+    bytes: usize,
+}
+
+impl Accumulator for MakeArrayAccumulator {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let column = JsonColumn::new(&values[0])?;
+        let mut buffer = String::new();
+        for row in 0..column.len() {
+            if self.elements.full(&self.rules) {
+                break;
+            }
+            let (rules, elements, bytes) = (&self.rules, &mut self.elements, &mut self.bytes);
+            rules.elements(&column, row, &mut buffer, |text| *bytes += elements.push(rules, text));
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        Ok(ScalarValue::LargeUtf8(Some(self.elements.json())))
     }
 
     fn size(&self) -> usize {
-        let per_element = size_of::<Arc<str>>() + 16;
-        size_of_val(self)
-            + self.bytes
-            + self.elements.capacity() * per_element
-            + self.seen.capacity() * (size_of::<Arc<str>>() + 8)
+        size_of_val(self) + self.bytes
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        let elements: StringArray = self.elements.iter().map(|e| Some(&**e)).collect();
+        let elements: StringArray = self.elements.items.iter().map(|e| Some(&**e)).collect();
         Ok(vec![list_scalar(Arc::new(elements))])
     }
 
@@ -193,13 +240,117 @@ impl Accumulator for MakeArrayAccumulator {
         for elements in lists(&states[0])? {
             let elements = cast(&elements, &DataType::Utf8)?;
             for element in elements.as_string::<i32>().iter().flatten() {
-                if self.full() {
+                if self.elements.full(&self.rules) {
                     return Ok(());
                 }
-                self.push(element);
+                self.bytes += self.elements.push(&self.rules, element);
             }
         }
         Ok(())
+    }
+}
+
+/// `make_set` and `make_list` for many groups at once.
+struct MakeArrayGroups {
+    rules: Rules,
+    groups: Vec<Elements>,
+    /// Bytes held by the elements of all groups.
+    bytes: usize,
+}
+
+impl GroupsAccumulator for MakeArrayGroups {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.groups.resize_with(total_num_groups, Elements::default);
+        let column = JsonColumn::new(&values[0])?;
+        let mut buffer = String::new();
+        for (row, group) in kept_rows(group_indices, opt_filter) {
+            let (rules, elements, bytes) = (&self.rules, &mut self.groups[group], &mut self.bytes);
+            if !elements.full(rules) {
+                rules.elements(&column, row, &mut buffer, |text| *bytes += elements.push(rules, text));
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        let groups = emit_to.take_needed(&mut self.groups);
+        self.bytes = self.bytes.saturating_sub(groups.iter().map(Elements::held_bytes).sum());
+        Ok(Arc::new(groups.iter().map(|g| Some(g.json())).collect::<LargeStringArray>()))
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        let groups = emit_to.take_needed(&mut self.groups);
+        self.bytes = self.bytes.saturating_sub(groups.iter().map(Elements::held_bytes).sum());
+        let mut builder = ListBuilder::new(StringBuilder::new());
+        for group in &groups {
+            for element in &group.items {
+                builder.values().append_value(element);
+            }
+            builder.append(true);
+        }
+        Ok(vec![Arc::new(builder.finish())])
+    }
+
+    fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
+        self.groups.resize_with(total_num_groups, Elements::default);
+        let Some(list) = values[0].as_list_opt::<i32>() else {
+            return exec_err!("expected a list state, got {}", values[0].data_type());
+        };
+        let items = cast(list.values(), &DataType::Utf8)?;
+        let items = items.as_string::<i32>();
+        let offsets = list.value_offsets();
+        for (row, &group) in group_indices.iter().enumerate() {
+            if list.is_null(row) {
+                continue;
+            }
+            let elements = &mut self.groups[group];
+            for item in offsets[row] as usize..offsets[row + 1] as usize {
+                if elements.full(&self.rules) {
+                    break;
+                }
+                if items.is_valid(item) {
+                    self.bytes += elements.push(&self.rules, items.value(item));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn convert_to_state(&self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<ArrayRef>> {
+        let column = JsonColumn::new(&values[0])?;
+        let mut buffer = String::new();
+        let mut builder = ListBuilder::new(StringBuilder::new());
+        for row in 0..column.len() {
+            if keeps(opt_filter, row) {
+                let mut elements = Elements::default();
+                self.rules.elements(&column, row, &mut buffer, |text| {
+                    elements.push(&self.rules, text);
+                });
+                for element in &elements.items {
+                    builder.values().append_value(element);
+                }
+            }
+            builder.append(true);
+        }
+        Ok(vec![Arc::new(builder.finish())])
+    }
+
+    fn size(&self) -> usize {
+        size_of_val(self) + self.groups.capacity() * size_of::<Elements>() + self.bytes
+    }
+}
+
+impl Elements {
+    /// Approximate bytes held (as counted by [`Elements::push`]).
+    fn held_bytes(&self) -> usize {
+        let per_element = if self.seen.is_empty() { 2 } else { 3 } * size_of::<Arc<str>>();
+        self.items.iter().map(|e| e.len() + per_element).sum()
     }
 }
 
@@ -252,6 +403,28 @@ mod tests {
         assert_eq!(merged(&udaf, &first, &second), dynamic("[3,3,1]"));
         let arrays = [column(LargeStringArray::from(vec![Some("[1, 2]"), None, Some("{\"k\":\"v\"}")]))];
         assert_eq!(merged(&udaf, &arrays, &[]), dynamic(r#"[[1,2],{"k":"v"}]"#));
+    }
+
+    #[test]
+    fn groups_agree_with_single_accumulators() {
+        let strings =
+            [column(StringArray::from(vec![Some("b"), Some("a"), None, Some("b"), Some("c"), Some("a"), Some("a")]))];
+        let more = [column(StringArray::from(vec!["z", "a", "b", "z"]))];
+        for name in ["kql_make_set", "kql_make_list", "kql_make_list_with_nulls"] {
+            groups_agree(&super::super::by_name(name), &strings, &more);
+        }
+        let arrays = [column(LargeStringArray::from(vec![Some("[1,2,2]"), None, Some("[3]"), Some("4"), Some("[1]")]))];
+        groups_agree(&super::super::by_name("kql_make_set"), &arrays, &arrays);
+        let capped =
+            [column(Int64Array::from(vec![1, 2, 3, 4, 5, 6, 7, 8, 9])), Arg::Const(ScalarValue::Int64(Some(2)))];
+        groups_agree(&super::super::by_name("kql_make_list"), &capped, &capped);
+        groups_agree(&super::super::by_name("kql_make_set"), &capped, &capped);
+        let conditional = [
+            column(Int64Array::from(vec![1, 2, 3, 4, 5, 6])),
+            column(BooleanArray::from(vec![Some(true), None, Some(true), Some(false), Some(true), Some(true)])),
+        ];
+        groups_agree(&super::super::by_name("kql_make_list_if"), &conditional, &conditional);
+        groups_agree(&super::super::by_name("kql_make_set_if"), &conditional, &conditional);
     }
 
     #[test]

@@ -11,16 +11,19 @@
 //! default of every `make_*` aggregate; an empty bag is what `make_bag` builds, and what its
 //! consumers such as `bag_unpack` expect).
 
-use datafusion::arrow::array::{ArrayRef, AsArray};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, LargeStringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::{Result, ScalarValue, plan_err};
-use datafusion::logical_expr::Accumulator;
+use datafusion::logical_expr::function::AccumulatorArgs;
+use datafusion::logical_expr::{Accumulator, EmitTo, GroupsAccumulator};
 use serde_json::{Map, Value};
 
 use super::json::parse_dynamic;
 use super::make_array::max_size;
-use super::udaf::{Constants, Family};
+use super::udaf::{Constants, Family, kept_rows, null_unless_kept};
 
 /// `kql_make_bag(dyn [, max]) -> dynamic` and `kql_make_bag_if(dyn, pred [, max])`.
 #[derive(Debug)]
@@ -59,6 +62,114 @@ impl Family for MakeBag {
     fn default_value(&self, _: &DataType) -> Result<ScalarValue> {
         Ok(ScalarValue::LargeUtf8(Some("{}".into())))
     }
+
+    fn supports_groups(&self, _: &[DataType]) -> bool {
+        true
+    }
+
+    fn groups_accumulator(
+        &self,
+        name: &str,
+        _: &AccumulatorArgs,
+        _: &[DataType],
+        constants: &[ScalarValue],
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        Ok(Box::new(MakeBagGroups { bags: Vec::new(), max: max_size(name, constants, 0)?, bytes: 0 }))
+    }
+}
+
+/// Adds the properties of the property bag in `json` (if it is one) to `bag`, keeping the
+/// first value of each key and at most `max` keys; returns the bytes added.
+fn merge_into(bag: &mut Map<String, Value>, json: &str, max: usize) -> usize {
+    let mut added = 0;
+    if bag.len() >= max {
+        return 0;
+    }
+    if let Value::Object(properties) = parse_dynamic(json) {
+        for (key, value) in properties {
+            if bag.len() >= max {
+                break;
+            }
+            if !bag.contains_key(&key) {
+                added += key.len() + estimated_size(&value);
+                bag.insert(key, value);
+            }
+        }
+    }
+    added
+}
+
+/// The bags' JSON texts.
+fn bag_texts(bags: &[Map<String, Value>]) -> ArrayRef {
+    Arc::new(bags.iter().map(|bag| serde_json::to_string(bag).ok()).collect::<LargeStringArray>())
+}
+
+/// `make_bag` for many groups at once.
+struct MakeBagGroups {
+    bags: Vec<Map<String, Value>>,
+    max: usize,
+    bytes: usize,
+}
+
+impl MakeBagGroups {
+    fn add(
+        &mut self,
+        array: &ArrayRef,
+        group_indices: &[usize],
+        filter: Option<&BooleanArray>,
+        groups: usize,
+    ) -> Result<()> {
+        self.bags.resize_with(groups, Map::new);
+        let text = cast(array, &DataType::LargeUtf8)?;
+        let text = text.as_string::<i64>();
+        for (row, group) in kept_rows(group_indices, filter) {
+            if text.is_valid(row) {
+                self.bytes += merge_into(&mut self.bags[group], text.value(row), self.max);
+            }
+        }
+        Ok(())
+    }
+
+    fn take(&mut self, emit_to: EmitTo) -> ArrayRef {
+        let bags = emit_to.take_needed(&mut self.bags);
+        if matches!(emit_to, EmitTo::All) {
+            self.bytes = 0;
+        }
+        bag_texts(&bags)
+    }
+}
+
+impl GroupsAccumulator for MakeBagGroups {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.add(&values[0], group_indices, opt_filter, total_num_groups)
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        Ok(self.take(emit_to))
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        Ok(vec![self.take(emit_to)])
+    }
+
+    fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
+        self.add(&values[0], group_indices, None, total_num_groups)
+    }
+
+    fn convert_to_state(&self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<ArrayRef>> {
+        // A row's bag is its own partial state; merging skips what is not a bag.
+        Ok(vec![null_unless_kept(&cast(&values[0], &DataType::LargeUtf8)?, opt_filter)?])
+    }
+
+    fn size(&self) -> usize {
+        size_of_val(self) + self.bags.capacity() * size_of::<Map<String, Value>>() + self.bytes
+    }
 }
 
 #[derive(Debug)]
@@ -77,17 +188,7 @@ impl MakeBagAccumulator {
             if self.bag.len() >= self.max {
                 break;
             }
-            if let Value::Object(properties) = parse_dynamic(json) {
-                for (key, value) in properties {
-                    if self.bag.len() >= self.max {
-                        break;
-                    }
-                    if !self.bag.contains_key(&key) {
-                        self.bytes += key.len() + estimated_size(&value);
-                        self.bag.insert(key, value);
-                    }
-                }
-            }
+            self.bytes += merge_into(&mut self.bag, json, self.max);
         }
         Ok(())
     }
@@ -159,6 +260,23 @@ mod tests {
         let first = [bags(vec![Some(r#"{"a":1}"#), Some(r#"{"a":2,"b":3}"#)])];
         let second = [bags(vec![Some(r#"{"a":4,"c":5}"#)])];
         assert_eq!(bag(merged(&udaf, &first, &second)), json!({"a": 1, "b": 3, "c": 5}));
+    }
+
+    #[test]
+    fn groups_agree_with_single_accumulators() {
+        let udaf = super::super::by_name("kql_make_bag");
+        let first = [bags(vec![
+            Some(r#"{"a":1}"#),
+            Some(r#"{"b":2}"#),
+            None,
+            Some(r#"{"a":3,"c":4}"#),
+            Some("[1]"),
+            Some(r#"{"d":{"e":5}}"#),
+        ])];
+        let second = [bags(vec![Some(r#"{"a":9}"#), Some(r#"{"z":0}"#)])];
+        groups_agree(&udaf, &first, &second);
+        let capped = [first[0].clone(), Arg::Const(ScalarValue::Int64(Some(1)))];
+        groups_agree(&udaf, &capped, &capped);
     }
 
     #[test]

@@ -11,8 +11,9 @@
 
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::{Result, ScalarValue, plan_err};
-use datafusion::functions_aggregate::min_max::{MaxAccumulator, MinAccumulator};
-use datafusion::logical_expr::Accumulator;
+use datafusion::functions_aggregate::min_max::{MaxAccumulator, MinAccumulator, max_udaf, min_udaf};
+use datafusion::logical_expr::function::AccumulatorArgs;
+use datafusion::logical_expr::{Accumulator, GroupsAccumulator};
 
 use super::udaf::Family;
 
@@ -57,6 +58,24 @@ impl Family for Extreme {
             Box::new(MinAccumulator::try_new(&data[0])?)
         })
     }
+
+    fn supports_groups(&self, data: &[DataType]) -> bool {
+        // DataFusion's `min`/`max` groups accumulators take every orderable type but `bool`.
+        orderable(&data[0]) && data[0] != DataType::Boolean
+    }
+
+    fn groups_accumulator(
+        &self,
+        _: &str,
+        args: &AccumulatorArgs,
+        _: &[DataType],
+        _: &[ScalarValue],
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        // DataFusion's own, over the data argument only; the predicate is the filter.
+        let data_only =
+            AccumulatorArgs { exprs: &args.exprs[..1], expr_fields: &args.expr_fields[..1], ..args.clone() };
+        if self.max { max_udaf() } else { min_udaf() }.create_groups_accumulator(data_only)
+    }
 }
 
 #[cfg(test)]
@@ -81,6 +100,22 @@ mod tests {
         let second = with_predicate(Arc::new(Int64Array::from(vec![3, 100])), vec![Some(true), Some(false)]);
         assert_eq!(merged(&min, &first, &second), ScalarValue::Int64(Some(3)));
         assert_eq!(merged(&max, &first, &second), ScalarValue::Int64(Some(5)));
+    }
+
+    #[test]
+    fn groups_agree_with_single_accumulators() {
+        let args = with_predicate(
+            Arc::new(Int64Array::from(vec![Some(5), Some(1), None, Some(9), Some(-3), Some(4), Some(2)])),
+            vec![Some(true), Some(false), Some(true), None, Some(true), Some(true), Some(true)],
+        );
+        for name in ["kql_minif", "kql_maxif"] {
+            groups_agree(&super::super::by_name(name), &args, &args);
+        }
+        let strings = with_predicate(
+            Arc::new(StringArray::from(vec![Some("b"), None, Some("a"), Some("c")])),
+            vec![Some(true), Some(true), Some(true), Some(true)],
+        );
+        groups_agree(&super::super::by_name("kql_maxif"), &strings, &[]);
     }
 
     #[test]

@@ -99,12 +99,12 @@ fn by_name(name: &str) -> AggregateUDF {
 mod testing {
     use std::sync::Arc;
 
-    use datafusion::arrow::array::ArrayRef;
-    use datafusion::arrow::compute::cast;
+    use datafusion::arrow::array::{ArrayRef, BooleanArray};
+    use datafusion::arrow::compute::{cast, filter};
     use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Schema};
     use datafusion::common::{Result, ScalarValue};
     use datafusion::logical_expr::function::AccumulatorArgs;
-    use datafusion::logical_expr::{Accumulator, AggregateUDF};
+    use datafusion::logical_expr::{Accumulator, AggregateUDF, EmitTo, GroupsAccumulator};
     use datafusion::physical_expr::PhysicalExpr;
     use datafusion::physical_expr::expressions::{Column, Literal};
 
@@ -124,9 +124,13 @@ mod testing {
         }
     }
 
-    /// A fresh accumulator for `args` (after the UDF's own type coercion), and the coerced
-    /// argument arrays.
-    pub fn try_accumulator(udaf: &AggregateUDF, args: &[Arg]) -> Result<(Box<dyn Accumulator>, Vec<ArrayRef>)> {
+    /// Calls `make` with the [`AccumulatorArgs`] of `udaf` over `args` (after the UDF's own type
+    /// coercion), and returns its result with the coerced argument arrays.
+    fn with_args<R>(
+        udaf: &AggregateUDF,
+        args: &[Arg],
+        make: impl FnOnce(AccumulatorArgs) -> Result<R>,
+    ) -> Result<(R, Vec<ArrayRef>)> {
         let types: Vec<DataType> = args.iter().map(Arg::data_type).collect();
         let coerced = udaf.coerce_types(&types)?;
         let fields: Vec<FieldRef> =
@@ -149,7 +153,7 @@ mod testing {
             }
         }
         let return_field = Arc::new(Field::new("r", udaf.return_type(&coerced)?, true));
-        let accumulator = udaf.accumulator(AccumulatorArgs {
+        let made = make(AccumulatorArgs {
             return_field,
             schema: &schema,
             ignore_nulls: false,
@@ -160,7 +164,97 @@ mod testing {
             exprs: &exprs,
             expr_fields: &fields,
         })?;
-        Ok((accumulator, arrays))
+        Ok((made, arrays))
+    }
+
+    /// A fresh accumulator for `args`, and the coerced argument arrays.
+    pub fn try_accumulator(udaf: &AggregateUDF, args: &[Arg]) -> Result<(Box<dyn Accumulator>, Vec<ArrayRef>)> {
+        with_args(udaf, args, |acc_args| udaf.accumulator(acc_args))
+    }
+
+    /// A fresh groups accumulator for `args` (`None` when `udaf` has none for these types),
+    /// and the coerced argument arrays.
+    fn try_groups(udaf: &AggregateUDF, args: &[Arg]) -> Result<(Option<Box<dyn GroupsAccumulator>>, Vec<ArrayRef>)> {
+        with_args(udaf, args, |acc_args| {
+            let supported = udaf.groups_accumulator_supported(acc_args.clone());
+            if supported { udaf.create_groups_accumulator(acc_args).map(Some) } else { Ok(None) }
+        })
+    }
+
+    /// The rows of `args` whose index modulo `groups` is `group` (constants unchanged).
+    fn rows_of_group(args: &[Arg], groups: usize, group: usize) -> Vec<Arg> {
+        args.iter()
+            .map(|arg| match arg {
+                Arg::Column(array) => {
+                    let mask: BooleanArray = (0..array.len()).map(|row| Some(row % groups == group)).collect();
+                    Arg::Column(filter(array, &mask).unwrap())
+                }
+                Arg::Const(value) => Arg::Const(value.clone()),
+            })
+            .collect()
+    }
+
+    /// Checks that the groups accumulator of `udaf` agrees with its per-group accumulators,
+    /// with rows spread over 3 groups (row index modulo 3) in two partitions, `first` and
+    /// `second`: through `update_batch` + `state` + `merge_batch`, through `convert_to_state`
+    /// (DataFusion's skipped partial aggregation), and emitting the first group on its own.
+    pub fn groups_agree(udaf: &AggregateUDF, first: &[Arg], second: &[Arg]) {
+        const GROUPS: usize = 3;
+        let (Some(_), _) = try_groups(udaf, first).unwrap() else {
+            panic!("{} has no groups accumulator for these types", udaf.name());
+        };
+        // Expected: the accumulator of each group over that group's rows.
+        let expected: Vec<ScalarValue> = (0..GROUPS)
+            .map(|group| {
+                let parts: Vec<Vec<Arg>> = [first, second]
+                    .iter()
+                    .filter(|args| !args.is_empty())
+                    .map(|args| rows_of_group(args, GROUPS, group))
+                    .collect();
+                let mut states = Vec::new();
+                for part in &parts {
+                    let (mut partial, arrays) = try_accumulator(udaf, part).unwrap();
+                    partial.update_batch(&arrays).unwrap();
+                    states.push(partial.state().unwrap());
+                }
+                let (mut last, _) = try_accumulator(udaf, &parts[0]).unwrap();
+                let columns: Vec<ArrayRef> = (0..states[0].len())
+                    .map(|field| ScalarValue::iter_to_array(states.iter().map(|state| state[field].clone())).unwrap())
+                    .collect();
+                last.merge_batch(&columns).unwrap();
+                last.evaluate().unwrap()
+            })
+            .collect();
+        for convert_second in [false, true] {
+            let mut state_batches: Vec<(Vec<ArrayRef>, Vec<usize>)> = Vec::new();
+            for (index, args) in [first, second].iter().enumerate() {
+                if args.is_empty() {
+                    continue;
+                }
+                let (partial, arrays) = try_groups(udaf, args).unwrap();
+                let mut partial = partial.unwrap();
+                let rows = arrays[0].len();
+                let groups: Vec<usize> = (0..rows).map(|row| row % GROUPS).collect();
+                if convert_second && index == 1 {
+                    state_batches.push((partial.convert_to_state(&arrays, None).unwrap(), groups));
+                } else {
+                    partial.update_batch(&arrays, &groups, None, GROUPS).unwrap();
+                    state_batches.push((partial.state(EmitTo::All).unwrap(), (0..GROUPS).collect()));
+                }
+            }
+            let (last, _) = try_groups(udaf, first).unwrap();
+            let mut last = last.unwrap();
+            for (states, groups) in &state_batches {
+                last.merge_batch(states, groups, GROUPS).unwrap();
+            }
+            let head = last.evaluate(EmitTo::First(1)).unwrap();
+            let tail = last.evaluate(EmitTo::All).unwrap();
+            let actual: Vec<ScalarValue> = (0..head.len())
+                .map(|row| ScalarValue::try_from_array(&head, row).unwrap())
+                .chain((0..tail.len()).map(|row| ScalarValue::try_from_array(&tail, row).unwrap()))
+                .collect();
+            assert_eq!(actual, expected, "{} (convert_to_state: {convert_second})", udaf.name());
+        }
     }
 
     /// The result of one accumulator over `args`, without a merge.
@@ -425,6 +519,16 @@ mod perf_tmp {
             }
         };
         let f = |name: &str, args: Vec<Expr>| super::by_name(name).call(args);
+        let check = ctx
+            .table("t")
+            .await
+            .unwrap()
+            .aggregate(vec![], vec![count_distinct(col("g"))])
+            .unwrap()
+            .collect()
+            .await
+            .unwrap();
+        println!("{}", datafusion::arrow::util::pretty::pretty_format_batches(&check).unwrap());
         run("df max(t)", vec![max(col("t"))]).await;
         run("kql_arg_max(t,name)", vec![f("kql_arg_max", vec![col("t"), col("name")])]).await;
         run(

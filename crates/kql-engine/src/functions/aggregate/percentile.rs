@@ -17,14 +17,18 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, AsArray, Float64Array, Int64Array};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, ListArray, new_empty_array,
+};
+use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, Float64Type, Int64Type};
-use datafusion::common::{Result, ScalarValue, plan_err};
-use datafusion::logical_expr::Accumulator;
+use datafusion::common::{Result, ScalarValue, exec_err, plan_err};
+use datafusion::logical_expr::function::AccumulatorArgs;
+use datafusion::logical_expr::{Accumulator, EmitTo, GroupsAccumulator};
 
 use super::num::{Summable, list_scalar, list_type, lists};
-use super::udaf::{Constants, Family, real_constant};
+use super::udaf::{Constants, Family, keeps, kept_rows, real_constant};
 
 /// `kql_percentile(x, p) -> long | real | datetime | timespan`.
 #[derive(Debug)]
@@ -61,13 +65,182 @@ impl Family for Percentile {
         _: &DataType,
     ) -> Result<Box<dyn Accumulator>> {
         let kind = kind_of(name, &data[0])?;
-        let percent = match real_constant(name, constants, 0)? {
-            Some(p) if (0.0..=100.0).contains(&p) => p,
-            Some(p) => return plan_err!("{name}(): the percentile must be between 0 and 100, got {p}"),
-            None => return plan_err!("{name}(): the percentile must be a number"),
-        };
+        let percent = percent(name, constants)?;
         let values = if kind.is_integral() { Values::Integers(Vec::new()) } else { Values::Reals(Vec::new()) };
         Ok(Box::new(PercentileAccumulator { kind, percent, values }))
+    }
+
+    fn supports_groups(&self, _: &[DataType]) -> bool {
+        true
+    }
+
+    fn groups_accumulator(
+        &self,
+        name: &str,
+        _: &AccumulatorArgs,
+        data: &[DataType],
+        constants: &[ScalarValue],
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        let kind = kind_of(name, &data[0])?;
+        let percent = percent(name, constants)?;
+        Ok(Box::new(PercentileGroups {
+            integral: kind.is_integral(),
+            kind,
+            percent,
+            integers: Vec::new(),
+            reals: Vec::new(),
+        }))
+    }
+}
+
+/// The percentile constant, checked.
+fn percent(name: &str, constants: &[ScalarValue]) -> Result<f64> {
+    match real_constant(name, constants, 0)? {
+        Some(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        Some(p) => plan_err!("{name}(): the percentile must be between 0 and 100, got {p}"),
+        None => plan_err!("{name}(): the percentile must be a number"),
+    }
+}
+
+/// `percentile` for many groups at once: every value of every group.
+struct PercentileGroups {
+    kind: Summable,
+    /// Values are held as `i64` (else as `f64`).
+    integral: bool,
+    percent: f64,
+    integers: Vec<Vec<i64>>,
+    reals: Vec<Vec<f64>>,
+}
+
+impl PercentileGroups {
+    fn resize(&mut self, groups: usize) {
+        if self.integral {
+            self.integers.resize_with(groups, Vec::new);
+        } else {
+            self.reals.resize_with(groups, Vec::new);
+        }
+    }
+
+    /// The values of `array` as `i64` or `f64`.
+    fn read(&self, array: &ArrayRef) -> Result<ArrayRef> {
+        if self.integral { Ok(Arc::new(self.kind.integers(array)?)) } else { Ok(cast(array, &DataType::Float64)?) }
+    }
+
+    /// A list state with the values of each of `groups`.
+    fn states<T: Clone>(groups: &[Vec<T>], values: impl FnOnce(Vec<T>) -> ArrayRef) -> ArrayRef {
+        let offsets = OffsetBuffer::from_lengths(groups.iter().map(Vec::len));
+        let values = values(groups.concat());
+        let field = Arc::new(Field::new_list_field(values.data_type().clone(), true));
+        Arc::new(ListArray::new(field, offsets, values, None))
+    }
+}
+
+impl GroupsAccumulator for PercentileGroups {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.resize(total_num_groups);
+        let read = self.read(&values[0])?;
+        if self.integral {
+            let values = read.as_primitive::<Int64Type>();
+            for (row, group) in kept_rows(group_indices, opt_filter) {
+                if values.is_valid(row) {
+                    self.integers[group].push(values.value(row));
+                }
+            }
+        } else {
+            let values = read.as_primitive::<Float64Type>();
+            for (row, group) in kept_rows(group_indices, opt_filter) {
+                if values.is_valid(row) {
+                    self.reals[group].push(values.value(row));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        let results: Vec<ScalarValue> = if self.integral {
+            emit_to
+                .take_needed(&mut self.integers)
+                .into_iter()
+                .map(|mut all| {
+                    all.sort_unstable();
+                    self.kind.integer_scalar((!all.is_empty()).then(|| all[nearest_rank(self.percent, all.len())]))
+                })
+                .collect()
+        } else {
+            emit_to
+                .take_needed(&mut self.reals)
+                .into_iter()
+                .map(|mut all| {
+                    all.sort_unstable_by(f64::total_cmp);
+                    ScalarValue::Float64((!all.is_empty()).then(|| all[nearest_rank(self.percent, all.len())]))
+                })
+                .collect()
+        };
+        if results.is_empty() {
+            return Ok(new_empty_array(&self.kind.data_type()));
+        }
+        ScalarValue::iter_to_array(results)
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        Ok(vec![if self.integral {
+            Self::states(&emit_to.take_needed(&mut self.integers), |v| Arc::new(Int64Array::from(v)))
+        } else {
+            Self::states(&emit_to.take_needed(&mut self.reals), |v| Arc::new(Float64Array::from(v)))
+        }])
+    }
+
+    fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
+        self.resize(total_num_groups);
+        let Some(list) = values[0].as_list_opt::<i32>() else {
+            return exec_err!("expected a list state, got {}", values[0].data_type());
+        };
+        let offsets = list.value_offsets();
+        let rows = group_indices.iter().enumerate().filter(|(row, _)| list.is_valid(*row));
+        if self.integral {
+            let items = list.values().as_primitive::<Int64Type>();
+            for (row, &group) in rows {
+                let range = offsets[row] as usize..offsets[row + 1] as usize;
+                self.integers[group].extend(range.filter(|&i| items.is_valid(i)).map(|i| items.value(i)));
+            }
+        } else {
+            let items = list.values().as_primitive::<Float64Type>();
+            for (row, &group) in rows {
+                let range = offsets[row] as usize..offsets[row + 1] as usize;
+                self.reals[group].extend(range.filter(|&i| items.is_valid(i)).map(|i| items.value(i)));
+            }
+        }
+        Ok(())
+    }
+
+    fn convert_to_state(&self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<ArrayRef>> {
+        let read = self.read(&values[0])?;
+        let kept = |row: usize| keeps(opt_filter, row) && read.is_valid(row);
+        Ok(vec![if self.integral {
+            let values = read.as_primitive::<Int64Type>();
+            let groups: Vec<Vec<i64>> =
+                (0..read.len()).map(|row| if kept(row) { vec![values.value(row)] } else { Vec::new() }).collect();
+            Self::states(&groups, |v| Arc::new(Int64Array::from(v)))
+        } else {
+            let values = read.as_primitive::<Float64Type>();
+            let groups: Vec<Vec<f64>> =
+                (0..read.len()).map(|row| if kept(row) { vec![values.value(row)] } else { Vec::new() }).collect();
+            Self::states(&groups, |v| Arc::new(Float64Array::from(v)))
+        }])
+    }
+
+    fn size(&self) -> usize {
+        // Called once per batch; summing over groups keeps the estimate honest at some cost.
+        let integers: usize = self.integers.iter().map(|v| v.capacity() * 8 + 24).sum();
+        let reals: usize = self.reals.iter().map(|v| v.capacity() * 8 + 24).sum();
+        size_of_val(self) + integers + reals
     }
 }
 
@@ -190,6 +363,19 @@ mod tests {
         assert_eq!(merged(&udaf, &percentile(reals, 50.0), &[]), ScalarValue::Float64(Some(1.5)));
         let spans = Arg::Column(Arc::new(DurationNanosecondArray::from(vec![30, 10, 20])));
         assert_eq!(merged(&udaf, &percentile(spans, 90.0), &[]), ScalarValue::DurationNanosecond(Some(30)));
+    }
+
+    #[test]
+    fn groups_agree_with_single_accumulators() {
+        let udaf = super::super::by_name("kql_percentile");
+        let ints =
+            Arg::Column(Arc::new(Int64Array::from(vec![Some(5), None, Some(1), Some(9), Some(4), Some(4), Some(2)])));
+        let more = Arg::Column(Arc::new(Int64Array::from(vec![3, 7, 8])));
+        for p in [0.0, 50.0, 90.0, 100.0] {
+            groups_agree(&udaf, &percentile(ints.clone(), p), &percentile(more.clone(), p));
+        }
+        let reals = Arg::Column(Arc::new(Float64Array::from(vec![0.5, 2.5, 1.5, -1.0])));
+        groups_agree(&udaf, &percentile(reals.clone(), 50.0), &percentile(reals, 50.0));
     }
 
     #[test]

@@ -10,14 +10,17 @@
 //! `real` as `real`, `decimal` as `decimal`, `timespan` as `timespan` (and `datetime`, which
 //! the binder accepts, as nanoseconds since the epoch).
 
-use datafusion::arrow::array::{ArrayRef, AsArray};
-use datafusion::arrow::compute::sum;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Decimal128Array, Float64Array, Int64Array};
+use datafusion::arrow::compute::{cast, sum};
 use datafusion::arrow::datatypes::{DataType, Decimal128Type, Field, Float64Type};
 use datafusion::common::{Result, ScalarValue, plan_err};
-use datafusion::logical_expr::Accumulator;
+use datafusion::logical_expr::function::AccumulatorArgs;
+use datafusion::logical_expr::{Accumulator, EmitTo, GroupsAccumulator};
 
 use super::num::Summable;
-use super::udaf::Family;
+use super::udaf::{Family, kept_rows, null_unless_kept};
 
 /// `kql_sum(x) -> long | real | decimal | timespan` and `kql_sumif(x, pred)`.
 #[derive(Debug)]
@@ -55,6 +58,129 @@ impl Family for Sum {
 
     fn default_value(&self, ret: &DataType) -> Result<ScalarValue> {
         ScalarValue::new_zero(ret)
+    }
+
+    fn supports_groups(&self, data: &[DataType]) -> bool {
+        Summable::of(&data[0]).is_some()
+    }
+
+    fn groups_accumulator(
+        &self,
+        name: &str,
+        _: &AccumulatorArgs,
+        data: &[DataType],
+        _: &[ScalarValue],
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        let Some(kind) = Summable::of(&data[0]) else {
+            return plan_err!("{name}(): expected a number or timespan, got {}", data[0]);
+        };
+        let totals = match kind {
+            Summable::Real => Totals::Real(Vec::new()),
+            Summable::Decimal(_) => Totals::Decimal(Vec::new()),
+            _ => Totals::Integer(Vec::new()),
+        };
+        Ok(Box::new(SumGroups { kind, totals }))
+    }
+}
+
+/// One total per group.
+enum Totals {
+    Integer(Vec<i64>),
+    Real(Vec<f64>),
+    Decimal(Vec<i128>),
+}
+
+/// `sum` for many groups at once.
+struct SumGroups {
+    kind: Summable,
+    totals: Totals,
+}
+
+impl SumGroups {
+    fn add(
+        &mut self,
+        array: &ArrayRef,
+        group_indices: &[usize],
+        filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        match &mut self.totals {
+            Totals::Integer(totals) => {
+                totals.resize(total_num_groups, 0);
+                let values = self.kind.integers(array)?;
+                for (row, group) in kept_rows(group_indices, filter) {
+                    if values.is_valid(row) {
+                        totals[group] = totals[group].wrapping_add(values.value(row));
+                    }
+                }
+            }
+            Totals::Real(totals) => {
+                totals.resize(total_num_groups, 0.0);
+                let read = self.kind.read(array)?;
+                let values = read.as_primitive::<Float64Type>();
+                for (row, group) in kept_rows(group_indices, filter) {
+                    if values.is_valid(row) {
+                        totals[group] += values.value(row);
+                    }
+                }
+            }
+            Totals::Decimal(totals) => {
+                totals.resize(total_num_groups, 0);
+                let read = self.kind.read(array)?;
+                let values = read.as_primitive::<Decimal128Type>();
+                for (row, group) in kept_rows(group_indices, filter) {
+                    if values.is_valid(row) {
+                        totals[group] = totals[group].wrapping_add(values.value(row));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl GroupsAccumulator for SumGroups {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.add(&values[0], group_indices, opt_filter, total_num_groups)
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        let target = self.kind.data_type();
+        Ok(match &mut self.totals {
+            Totals::Integer(totals) => cast(&Int64Array::from(emit_to.take_needed(totals)), &target)?,
+            Totals::Real(totals) => Arc::new(Float64Array::from(emit_to.take_needed(totals))),
+            Totals::Decimal(totals) => {
+                let DataType::Decimal128(precision, scale) = target else { unreachable!("decimal kind") };
+                Arc::new(Decimal128Array::from(emit_to.take_needed(totals)).with_precision_and_scale(precision, scale)?)
+            }
+        })
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        Ok(vec![self.evaluate(emit_to)?])
+    }
+
+    fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
+        self.add(&values[0], group_indices, None, total_num_groups)
+    }
+
+    fn convert_to_state(&self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<ArrayRef>> {
+        Ok(vec![null_unless_kept(&self.kind.read(&values[0])?, opt_filter)?])
+    }
+
+    fn size(&self) -> usize {
+        size_of_val(self)
+            + match &self.totals {
+                Totals::Integer(totals) => totals.capacity() * 8,
+                Totals::Real(totals) => totals.capacity() * 8,
+                Totals::Decimal(totals) => totals.capacity() * 16,
+            }
     }
 }
 
@@ -149,6 +275,23 @@ mod tests {
         assert_eq!(merged(&udaf, &reals, &reals), ScalarValue::Float64(Some(7.0)));
         let spans = [Arg::Column(Arc::new(DurationNanosecondArray::from(vec![1_000, 2_000])))];
         assert_eq!(merged(&udaf, &spans, &spans), ScalarValue::DurationNanosecond(Some(6_000)));
+    }
+
+    #[test]
+    fn groups_agree_with_single_accumulators() {
+        let sum = super::super::by_name("kql_sum");
+        let ints = |v: Vec<Option<i32>>| [Arg::Column(Arc::new(Int32Array::from(v)))];
+        groups_agree(&sum, &ints(vec![Some(1), None, Some(3), Some(4), None]), &ints(vec![Some(10), Some(20)]));
+        let reals = [Arg::Column(Arc::new(Float64Array::from(vec![Some(0.5), None, Some(2.0), Some(1.0)])))];
+        groups_agree(&sum, &reals, &reals);
+        let spans = [Arg::Column(Arc::new(DurationNanosecondArray::from(vec![5, 6, 7, 8])))];
+        groups_agree(&sum, &spans, &[]);
+        let sumif = super::super::by_name("kql_sumif");
+        let args = [
+            Arg::Column(Arc::new(Int64Array::from(vec![1, 2, 4, 8, 16]))),
+            Arg::Column(Arc::new(BooleanArray::from(vec![Some(true), None, Some(true), Some(false), Some(true)]))),
+        ];
+        groups_agree(&sumif, &args, &args);
     }
 
     #[test]

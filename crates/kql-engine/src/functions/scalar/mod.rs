@@ -4,6 +4,7 @@ pub mod conversion;
 pub mod datetime;
 pub mod dynamic;
 pub mod logic;
+pub mod math;
 pub mod network;
 pub mod string;
 
@@ -18,5 +19,6 @@ pub fn all() -> Vec<ScalarUDF> {
     all.extend(datetime::all());
     all.extend(logic::all());
     all.extend(network::all());
+    all.extend(math::all());
     all
 }

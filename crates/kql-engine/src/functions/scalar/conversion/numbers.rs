@@ -23,21 +23,29 @@ use crate::functions::scalar::datetime::calendar::{DAYS_0001_TO_1970, NS_PER_DAY
 use crate::functions::scalar::dynamic::json::{Json, parse_dynamic_text};
 
 /// `kql_toint(any) -> Int32`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/toint-function>
 pub fn kql_toint() -> ScalarUDF {
     udf("kql_toint", 1..=1, ret::int, |a| to_int_array(a.arg(0))).build()
 }
 
 /// `kql_tolong(any) -> Int64`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/tolong-function>
 pub fn kql_tolong() -> ScalarUDF {
     udf("kql_tolong", 1..=1, ret::long, |a| to_long_array(a.arg(0))).build()
 }
 
 /// `kql_toreal(any) -> Float64`, also as `kql_todouble`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/toreal-function>
 pub fn kql_toreal() -> Vec<ScalarUDF> {
     udf("kql_toreal", 1..=1, ret::real, |a: &Args| to_real_array(a.arg(0))).build_with_aliases(&["kql_todouble"])
 }
 
 /// `kql_todecimal(any) -> Decimal128(38, 18)`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/todecimal-function>
 pub fn kql_todecimal() -> ScalarUDF {
     udf("kql_todecimal", 1..=1, ret::decimal, |a| to_decimal_array(a.arg(0))).build()
 }

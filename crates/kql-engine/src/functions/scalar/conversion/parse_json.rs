@@ -18,6 +18,8 @@ use crate::functions::scalar::dynamic::json::{Json, parse_dynamic_text, value_at
 
 /// `kql_parse_json(string | dynamic | any) -> LargeUtf8`, also as `kql_todynamic`,
 /// `kql_parsejson` and `kql_toobject`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/parse-json-function>
 pub fn kql_parse_json() -> Vec<ScalarUDF> {
     udf("kql_parse_json", 1..=1, ret::dynamic, |a| to_dynamic_array(a.arg(0))).build_with_aliases(&[
         "kql_todynamic",

@@ -22,11 +22,15 @@ use crate::functions::scalar::datetime::calendar::NS_PER_TICK;
 use crate::functions::scalar::dynamic::json::{Json, parse_dynamic_text};
 
 /// `kql_todatetime(any) -> Timestamp(ns)`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/todatetime-function>
 pub fn kql_todatetime() -> ScalarUDF {
     udf("kql_todatetime", 1..=1, ret::datetime, |a| to_datetime_array(a.arg(0))).build()
 }
 
 /// `kql_totimespan(any) -> Duration(ns)`, also as `kql_totime` (deprecated alias).
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/totimespan-function>
 pub fn kql_totimespan() -> Vec<ScalarUDF> {
     udf("kql_totimespan", 1..=1, ret::timespan, |a| to_timespan_array(a.arg(0))).build_with_aliases(&["kql_totime"])
 }

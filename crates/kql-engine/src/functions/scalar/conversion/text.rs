@@ -159,7 +159,7 @@ pub(crate) fn real_to_long(r: f64) -> Option<i64> {
         return None;
     }
     let t = r.trunc();
-    if t < -9.223_372_036_854_776e18 || t >= 9.223_372_036_854_776e18 {
+    if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&t) {
         return None;
     }
     Some(t as i64)
@@ -400,7 +400,8 @@ fn parse_unit_span(s: &str) -> Option<i128> {
 /// lists for `datetime()` literals and `todatetime()`: ISO 8601 (`2014-05-25T08:20:03.123456Z`,
 /// `2014-11-08 15:55`, `2014-11-08`, with a `Z`, ` GMT` or `±hh:mm` zone), RFC 822
 /// (`Sat, 8 Nov 14 15:05:02 GMT`), RFC 850 (`Saturday, 08-Nov-14 15:05:02 GMT`), the sortable
-/// form (`2014-11-08 15:05:25 GMT`), and `MM-dd-yyyy` / `MM/dd/yyyy` dates.
+/// form (`2014-11-08 15:05:25 GMT`), and `MM-dd-yyyy` / `MM/dd/yyyy` dates (optionally with a time,
+/// on a 12-hour clock with `AM`/`PM`).
 pub(crate) fn parse_datetime(s: &str) -> Option<i64> {
     let t = s.trim();
     if t.is_empty() {
@@ -672,6 +673,15 @@ fn parse_us_date(t: &str) -> Option<i64> {
     let mut clock = (0, 0, 0, 0);
     if c.spaces() > 0 && !c.done() {
         clock = parse_clock(&mut c)?;
+        // An optional 12-hour clock suffix, as in `12/02/2022 3:04:05 PM`.
+        let save = c.i;
+        c.spaces();
+        match c.word().to_ascii_uppercase().as_str() {
+            "AM" if (1..=12).contains(&clock.0) => clock.0 %= 12,
+            "PM" if (1..=12).contains(&clock.0) => clock.0 = clock.0 % 12 + 12,
+            "" => c.i = save,
+            _ => return None,
+        }
     }
     let zone = parse_zone(&mut c)?;
     if !c.done() {
@@ -817,6 +827,9 @@ mod tests {
         // https://learn.microsoft.com/en-us/kusto/query/todatetime-function examples.
         assert_eq!(parse_datetime("2015-12-31 23:59:59.9"), at(2015, 12, 31, 23, 59, 59, 900_000_000));
         assert_eq!(parse_datetime("12-02-2022"), at(2022, 12, 2, 0, 0, 0, 0));
+        assert_eq!(parse_datetime("12/02/2022 3:04:05 PM"), at(2022, 12, 2, 15, 4, 5, 0));
+        assert_eq!(parse_datetime("12/02/2022 12:04 AM"), at(2022, 12, 2, 0, 4, 0, 0));
+        assert_eq!(parse_datetime("12/02/2022 13:04 PM"), None);
         // Zones and fractions.
         assert_eq!(parse_datetime("2024-01-02T03:04:05+02:00"), at(2024, 1, 2, 1, 4, 5, 0));
         assert_eq!(parse_datetime("2024-01-02T03:04:05.1234567Z"), at(2024, 1, 2, 3, 4, 5, 123_456_700));

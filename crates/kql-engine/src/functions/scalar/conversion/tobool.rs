@@ -15,6 +15,8 @@ use super::udf::{Args, ret, strs, udf};
 use crate::functions::scalar::dynamic::json::{Json, parse_dynamic_text};
 
 /// `kql_tobool(any) -> Boolean`, also as `kql_toboolean`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/tobool-function>
 pub fn kql_tobool() -> Vec<ScalarUDF> {
     udf("kql_tobool", 1..=1, ret::boolean, |a: &Args| to_bool_array(a.arg(0))).build_with_aliases(&["kql_toboolean"])
 }

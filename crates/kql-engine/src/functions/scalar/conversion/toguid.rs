@@ -16,6 +16,8 @@ use super::udf::{ret, strs, udf};
 use crate::functions::scalar::dynamic::json::{Json, parse_dynamic_text};
 
 /// `kql_toguid(string | dynamic) -> Utf8` (null when not a guid).
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/toguid-function>
 pub fn kql_toguid() -> ScalarUDF {
     udf("kql_toguid", 1..=1, ret::utf8, |a| to_guid_array(a.arg(0))).build()
 }

@@ -18,6 +18,8 @@ use super::udf::{Args, Spans, Times, ret, spans, strs, times, udf};
 use crate::functions::scalar::dynamic::json::Json;
 
 /// `kql_tostring(any) -> Utf8`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/tostring-function>
 pub fn kql_tostring() -> ScalarUDF {
     udf("kql_tostring", 1..=1, ret::utf8, eval).build()
 }

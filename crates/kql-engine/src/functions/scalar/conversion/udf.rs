@@ -220,11 +220,6 @@ pub(crate) fn wider_number(a: &DataType, b: &DataType) -> Option<DataType> {
     Some(if ra >= rb { normalize(a) } else { normalize(b) })
 }
 
-/// True for the string carriers (`Utf8`, `Utf8View`, and `LargeUtf8` = dynamic).
-pub(crate) fn is_stringish(t: &DataType) -> bool {
-    matches!(t, DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8)
-}
-
 /// True for the integer and float carriers.
 pub(crate) fn is_numeric(t: &DataType) -> bool {
     matches!(normalize(t), DataType::Int32 | DataType::Int64 | DataType::Float64 | DataType::Decimal128(..))

@@ -18,16 +18,20 @@ use datafusion::common::{Result, exec_err, plan_err};
 use datafusion::logical_expr::ScalarUDF;
 
 use crate::functions::scalar::conversion::udf::{
-    Args, decimal_array, duration_array, is_numeric, normalize, spans, timestamp_array, times, udf, wider_number,
+    Args, decimal_array, duration_array, is_numeric, normalize, spans, times, timestamp_array, udf, wider_number,
 };
 use crate::functions::scalar::datetime::calendar::NS_PER_TICK;
 
 /// `kql_bin(value, roundTo) -> long | real | decimal | timespan | datetime`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/bin-function>
 pub fn kql_bin() -> ScalarUDF {
     udf("kql_bin", 2..=2, return_type, |args: &Args| binned(args, None)).coerce(coerce).build()
 }
 
 /// `kql_bin_at(value, bin_size, fixed_point) -> long | real | decimal | timespan | datetime`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/bin-at-function>
 pub fn kql_bin_at() -> ScalarUDF {
     udf("kql_bin_at", 3..=3, return_type, |args: &Args| binned(args, Some(args.arg(2)))).coerce(coerce).build()
 }
@@ -148,7 +152,9 @@ fn binned(args: &Args, fixed: Option<&ArrayRef>) -> Result<ArrayRef> {
 /// Bin sizes of a time value in nanoseconds: a timespan, or a number of ticks.
 fn size_ns(size: &ArrayRef) -> Result<Vec<Option<i64>>> {
     Ok(match size.data_type() {
-        DataType::Int64 => size.as_primitive::<Int64Type>().iter().map(|t| t.and_then(|t| t.checked_mul(NS_PER_TICK))).collect(),
+        DataType::Int64 => {
+            size.as_primitive::<Int64Type>().iter().map(|t| t.and_then(|t| t.checked_mul(NS_PER_TICK))).collect()
+        }
         _ => {
             let s = spans(size, "bin size")?;
             (0..size.len()).map(|i| s.get(i)).collect()
@@ -185,26 +191,59 @@ mod tests {
     fn bin_follows_the_reference() {
         let f = kql_bin();
         // https://learn.microsoft.com/en-us/kusto/query/bin-function examples.
-        assert_eq!(call_scalars(&f, vec![ScalarValue::Float64(Some(4.5)), ScalarValue::Int64(Some(1))]), ScalarValue::Float64(Some(4.0)));
+        assert_eq!(
+            call_scalars(&f, vec![ScalarValue::Float64(Some(4.5)), ScalarValue::Int64(Some(1))]),
+            ScalarValue::Float64(Some(4.0))
+        );
         assert_eq!(call_scalars(&f, vec![ts(16 * NS_PER_DAY), ts(7 * NS_PER_DAY)]), ts(14 * NS_PER_DAY));
-        assert_eq!(call_scalars(&f, vec![dt(at(1970, 5, 11, 13, 45, 7)), ts(NS_PER_DAY)]), dt(at(1970, 5, 11, 0, 0, 0)));
+        assert_eq!(
+            call_scalars(&f, vec![dt(at(1970, 5, 11, 13, 45, 7)), ts(NS_PER_DAY)]),
+            dt(at(1970, 5, 11, 0, 0, 0))
+        );
         // Nulls and bad sizes.
-        assert_eq!(call_scalars(&f, vec![ScalarValue::Int64(None), ScalarValue::Int64(Some(1))]), ScalarValue::Int64(None));
-        assert_eq!(call_scalars(&f, vec![ScalarValue::Int64(Some(5)), ScalarValue::Int64(Some(0))]), ScalarValue::Int64(None));
-        assert_eq!(call_scalars(&f, vec![ScalarValue::Int64(Some(5)), ScalarValue::Int64(Some(-2))]), ScalarValue::Int64(None));
-        assert_eq!(call_scalars(&f, vec![dt(0), ScalarValue::DurationNanosecond(None)]), ScalarValue::TimestampNanosecond(None, None));
+        assert_eq!(
+            call_scalars(&f, vec![ScalarValue::Int64(None), ScalarValue::Int64(Some(1))]),
+            ScalarValue::Int64(None)
+        );
+        assert_eq!(
+            call_scalars(&f, vec![ScalarValue::Int64(Some(5)), ScalarValue::Int64(Some(0))]),
+            ScalarValue::Int64(None)
+        );
+        assert_eq!(
+            call_scalars(&f, vec![ScalarValue::Int64(Some(5)), ScalarValue::Int64(Some(-2))]),
+            ScalarValue::Int64(None)
+        );
+        assert_eq!(
+            call_scalars(&f, vec![dt(0), ScalarValue::DurationNanosecond(None)]),
+            ScalarValue::TimestampNanosecond(None, None)
+        );
         // Floors toward minus infinity.
-        assert_eq!(call_scalars(&f, vec![ScalarValue::Int64(Some(-1)), ScalarValue::Int64(Some(10))]), ScalarValue::Int64(Some(-10)));
+        assert_eq!(
+            call_scalars(&f, vec![ScalarValue::Int64(Some(-1)), ScalarValue::Int64(Some(10))]),
+            ScalarValue::Int64(Some(-10))
+        );
         assert_eq!(call_scalars(&f, vec![dt(-1), ts(NS_PER_HOUR)]), dt(-NS_PER_HOUR));
         // int is widened to long; a real size makes a real.
-        assert_eq!(call_scalars(&f, vec![ScalarValue::Int32(Some(17)), ScalarValue::Int32(Some(5))]), ScalarValue::Int64(Some(15)));
-        assert_eq!(call_scalars(&f, vec![ScalarValue::Int64(Some(17)), ScalarValue::Float64(Some(2.5))]), ScalarValue::Float64(Some(15.0)));
         assert_eq!(
-            call_scalars(&f, vec![ScalarValue::Decimal128(Some(4_500_000_000_000_000_000), 38, 18), ScalarValue::Int64(Some(2))]),
+            call_scalars(&f, vec![ScalarValue::Int32(Some(17)), ScalarValue::Int32(Some(5))]),
+            ScalarValue::Int64(Some(15))
+        );
+        assert_eq!(
+            call_scalars(&f, vec![ScalarValue::Int64(Some(17)), ScalarValue::Float64(Some(2.5))]),
+            ScalarValue::Float64(Some(15.0))
+        );
+        assert_eq!(
+            call_scalars(
+                &f,
+                vec![ScalarValue::Decimal128(Some(4_500_000_000_000_000_000), 38, 18), ScalarValue::Int64(Some(2))]
+            ),
             ScalarValue::Decimal128(Some(4_000_000_000_000_000_000), 38, 18)
         );
         // Datetime bins are aligned to the Unix epoch.
-        assert_eq!(call_scalars(&f, vec![dt(at(1970, 1, 10, 0, 0, 0)), ts(7 * NS_PER_DAY)]), dt(at(1970, 1, 8, 0, 0, 0)));
+        assert_eq!(
+            call_scalars(&f, vec![dt(at(1970, 1, 10, 0, 0, 0)), ts(7 * NS_PER_DAY)]),
+            dt(at(1970, 1, 8, 0, 0, 0))
+        );
         // A numeric size for a datetime counts ticks.
         assert_eq!(call_scalars(&f, vec![dt(150), ScalarValue::Int64(Some(1))]), dt(100));
     }
@@ -215,7 +254,11 @@ mod tests {
         let out = call_arrays(
             &f,
             vec![
-                col(TimestampNanosecondArray::from(vec![Some(at(2024, 1, 1, 10, 31, 0)), None, Some(at(2024, 1, 1, 10, 59, 59))])),
+                col(TimestampNanosecondArray::from(vec![
+                    Some(at(2024, 1, 1, 10, 31, 0)),
+                    None,
+                    Some(at(2024, 1, 1, 10, 59, 59)),
+                ])),
                 ColumnarValue::Scalar(ts(30 * NS_PER_MIN)),
             ],
         );
@@ -223,7 +266,13 @@ mod tests {
             out.as_primitive::<TimestampNanosecondType>().iter().collect::<Vec<_>>(),
             vec![Some(at(2024, 1, 1, 10, 30, 0)), None, Some(at(2024, 1, 1, 10, 30, 0))]
         );
-        let out = call_arrays(&f, vec![col(Int32Array::from(vec![Some(7), Some(-7), None])), ColumnarValue::Scalar(ScalarValue::Int32(Some(5)))]);
+        let out = call_arrays(
+            &f,
+            vec![
+                col(Int32Array::from(vec![Some(7), Some(-7), None])),
+                ColumnarValue::Scalar(ScalarValue::Int32(Some(5))),
+            ],
+        );
         assert_eq!(out.as_primitive::<Int64Type>().iter().collect::<Vec<_>>(), vec![Some(5), Some(-10), None]);
     }
 
@@ -232,10 +281,16 @@ mod tests {
         let f = kql_bin_at();
         // https://learn.microsoft.com/en-us/kusto/query/bin-at-function examples.
         assert_eq!(
-            call_scalars(&f, vec![ScalarValue::Float64(Some(6.5)), ScalarValue::Float64(Some(2.5)), ScalarValue::Int64(Some(7))]),
+            call_scalars(
+                &f,
+                vec![ScalarValue::Float64(Some(6.5)), ScalarValue::Float64(Some(2.5)), ScalarValue::Int64(Some(7))]
+            ),
             ScalarValue::Float64(Some(4.5))
         );
-        assert_eq!(call_scalars(&f, vec![ts(NS_PER_HOUR), ts(NS_PER_DAY), ts(12 * NS_PER_HOUR)]), ts(-12 * NS_PER_HOUR));
+        assert_eq!(
+            call_scalars(&f, vec![ts(NS_PER_HOUR), ts(NS_PER_DAY), ts(12 * NS_PER_HOUR)]),
+            ts(-12 * NS_PER_HOUR)
+        );
         assert_eq!(
             call_scalars(&f, vec![dt(at(2017, 5, 15, 10, 20, 0)), ts(NS_PER_DAY), dt(at(1970, 1, 1, 12, 0, 0))]),
             dt(at(2017, 5, 14, 12, 0, 0))

@@ -134,6 +134,15 @@ pub(crate) fn ns_from_parts(y: i64, m: u32, d: u32, hh: u32, mm: u32, ss: u32, n
     i64::try_from(total).ok()
 }
 
+/// Years beyond this distance from 1970 are far outside the `i64` nanosecond range; rejecting
+/// them early keeps the calendar arithmetic from overflowing.
+const MAX_YEAR_SPAN: i64 = 1_000_000;
+
+/// Days since 1970-01-01 of `y-m-1`, `None` for absurd years.
+fn month_start_days(y: i64, m: u32) -> Option<i64> {
+    (-MAX_YEAR_SPAN..=MAX_YEAR_SPAN).contains(&y).then(|| days_from_civil(y, m, 1))
+}
+
 /// Nanoseconds since the Unix epoch of midnight on `days` since 1970-01-01, `None` on overflow.
 pub(crate) fn ns_from_days(days: i64) -> Option<i64> {
     days.checked_mul(NS_PER_DAY)
@@ -147,20 +156,20 @@ pub(crate) fn add_months(ns: i64, months: i64) -> Option<i64> {
     let (y, m) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
     let d = c.day.min(days_in_month(y, m));
     let in_day = ns.rem_euclid(NS_PER_DAY);
-    ns_from_days(days_from_civil(y, m, d))?.checked_add(in_day)
+    ns_from_days(month_start_days(y, m)? + i64::from(d) - 1)?.checked_add(in_day)
 }
 
 /// Midnight starting the month `months` after the month of `ns`.
 pub(crate) fn start_of_month(ns: i64, months: i64) -> Option<i64> {
     let c = Civil::from_ns(ns);
     let total = c.year.checked_mul(12)?.checked_add(i64::from(c.month) - 1)?.checked_add(months)?;
-    ns_from_days(days_from_civil(total.div_euclid(12), (total.rem_euclid(12) + 1) as u32, 1))
+    ns_from_days(month_start_days(total.div_euclid(12), (total.rem_euclid(12) + 1) as u32)?)
 }
 
 /// Midnight starting the year `years` after the year of `ns`.
 pub(crate) fn start_of_year(ns: i64, years: i64) -> Option<i64> {
     let c = Civil::from_ns(ns);
-    ns_from_days(days_from_civil(c.year.checked_add(years)?, 1, 1))
+    ns_from_days(month_start_days(c.year.checked_add(years)?, 1)?)
 }
 
 #[cfg(test)]
@@ -199,5 +208,10 @@ mod tests {
         assert_eq!(start_of_year(jan31, -1), ns_from_parts(2023, 1, 1, 0, 0, 0, 0));
         assert_eq!(ns_from_parts(2023, 2, 29, 0, 0, 0, 0), None);
         assert_eq!(ns_from_parts(3000, 1, 1, 0, 0, 0, 0), None);
+        // Absurd offsets give None instead of overflowing.
+        assert_eq!(add_months(0, i64::MAX / 2), None);
+        assert_eq!(add_months(0, i64::MIN / 2), None);
+        assert_eq!(start_of_month(0, i64::MAX - 100), None);
+        assert_eq!(start_of_year(0, i64::MAX - 5000), None);
     }
 }

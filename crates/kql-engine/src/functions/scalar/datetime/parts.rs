@@ -36,24 +36,60 @@ macro_rules! part_fn {
     };
 }
 
-part_fn!(kql_dayofmonth, "kql_dayofmonth", |c| i64::from(c.day), "`kql_dayofmonth(datetime) -> Int32`, 1 to 31.");
-part_fn!(kql_dayofyear, "kql_dayofyear", |c| i64::from(c.day_of_year()), "`kql_dayofyear(datetime) -> Int32`, 1 to 366.");
-part_fn!(kql_hourofday, "kql_hourofday", |c| i64::from(c.hour), "`kql_hourofday(datetime) -> Int32`, 0 to 23.");
-part_fn!(kql_getmonth, "kql_getmonth", |c| i64::from(c.month), "`kql_getmonth(datetime) -> Int32`, 1 to 12.");
-part_fn!(kql_monthofyear, "kql_monthofyear", |c| i64::from(c.month), "`kql_monthofyear(datetime) -> Int32`, 1 to 12.");
-part_fn!(kql_getyear, "kql_getyear", |c| c.year, "`kql_getyear(datetime) -> Int32`.");
+part_fn!(
+    kql_dayofmonth,
+    "kql_dayofmonth",
+    |c| i64::from(c.day),
+    "`kql_dayofmonth(datetime) -> Int32`, 1 to 31. <https://learn.microsoft.com/en-us/kusto/query/dayofmonth-function>"
+);
+part_fn!(
+    kql_dayofyear,
+    "kql_dayofyear",
+    |c| i64::from(c.day_of_year()),
+    "`kql_dayofyear(datetime) -> Int32`, 1 to 366. <https://learn.microsoft.com/en-us/kusto/query/dayofyear-function>"
+);
+part_fn!(
+    kql_hourofday,
+    "kql_hourofday",
+    |c| i64::from(c.hour),
+    "`kql_hourofday(datetime) -> Int32`, 0 to 23. <https://learn.microsoft.com/en-us/kusto/query/hourofday-function>"
+);
+part_fn!(
+    kql_getmonth,
+    "kql_getmonth",
+    |c| i64::from(c.month),
+    "`kql_getmonth(datetime) -> Int32`, 1 to 12. <https://learn.microsoft.com/en-us/kusto/query/getmonth-function>"
+);
+part_fn!(
+    kql_monthofyear,
+    "kql_monthofyear",
+    |c| i64::from(c.month),
+    "`kql_monthofyear(datetime) -> Int32`, 1 to 12. <https://learn.microsoft.com/en-us/kusto/query/monthofyear-function>"
+);
+part_fn!(
+    kql_getyear,
+    "kql_getyear",
+    |c| c.year,
+    "`kql_getyear(datetime) -> Int32`. <https://learn.microsoft.com/en-us/kusto/query/getyear-function>"
+);
 
 /// `kql_week_of_year(datetime) -> Int32` (ISO 8601), also as `kql_weekofyear`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/week-of-year-function>
 pub fn kql_week_of_year() -> Vec<ScalarUDF> {
     udf("kql_week_of_year", 1..=1, ret::int, |args: &Args| int_part(args, |c| i64::from(c.iso_week())))
         .build_with_aliases(&["kql_weekofyear"])
 }
 
 /// `kql_dayofweek(datetime) -> Duration`: days since the preceding Sunday.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/dayofweek-function>
 pub fn kql_dayofweek() -> ScalarUDF {
     udf("kql_dayofweek", 1..=1, ret::timespan, |args: &Args| {
         let d = times(args.arg(0), "date")?;
-        Ok(duration_array((0..args.rows).map(|i| d.get(i).map(|ns| i64::from(Civil::from_ns(ns).weekday()) * NS_PER_DAY))))
+        Ok(duration_array(
+            (0..args.rows).map(|i| d.get(i).map(|ns| i64::from(Civil::from_ns(ns).weekday()) * NS_PER_DAY)),
+        ))
     })
     .build()
 }
@@ -80,6 +116,8 @@ fn part_of(name: &str, c: &Civil) -> Option<i64> {
 /// `kql_datetime_part(part, datetime) -> Int32`. Parts: `Year`, `Quarter`, `Month`,
 /// `week_of_year`, `Day`, `DayOfYear`, `Hour`, `Minute`, `Second`, `Millisecond`,
 /// `Microsecond`, `Nanosecond` (any case); an unknown part is an error.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/datetime-part-function>
 pub fn kql_datetime_part() -> ScalarUDF {
     udf("kql_datetime_part", 2..=2, ret::int, |args: &Args| {
         let parts = strs(args.arg(0), "datetime_part part")?;
@@ -132,7 +170,10 @@ mod tests {
         for f in [kql_dayofmonth(), kql_getyear()] {
             assert_eq!(call_scalars(&f, vec![ScalarValue::TimestampNanosecond(None, None)]), ScalarValue::Int32(None));
         }
-        assert_eq!(call_scalars(&kql_dayofweek(), vec![ScalarValue::TimestampNanosecond(None, None)]), ScalarValue::DurationNanosecond(None));
+        assert_eq!(
+            call_scalars(&kql_dayofweek(), vec![ScalarValue::TimestampNanosecond(None, None)]),
+            ScalarValue::DurationNanosecond(None)
+        );
     }
 
     #[test]
@@ -167,14 +208,21 @@ mod tests {
         ] {
             assert_eq!(call_scalars(&f, vec![s(part), d.clone()]), int(want), "{part}");
         }
-        assert_eq!(call_scalars(&f, vec![s("year"), ScalarValue::TimestampNanosecond(None, None)]), ScalarValue::Int32(None));
+        assert_eq!(
+            call_scalars(&f, vec![s("year"), ScalarValue::TimestampNanosecond(None, None)]),
+            ScalarValue::Int32(None)
+        );
         assert!(call(&f, vec![s("fortnight").into(), d.into()]).is_err());
 
         let out = call_arrays(
             &f,
             vec![
                 s("month").into(),
-                col(TimestampNanosecondArray::from(vec![Some(0), None, Some(ns_from_parts(2024, 2, 29, 0, 0, 0, 0).unwrap())])),
+                col(TimestampNanosecondArray::from(vec![
+                    Some(0),
+                    None,
+                    Some(ns_from_parts(2024, 2, 29, 0, 0, 0, 0).unwrap()),
+                ])),
             ],
         );
         let out = out.as_primitive::<Int32Type>();

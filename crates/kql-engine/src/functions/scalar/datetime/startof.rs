@@ -17,7 +17,7 @@ use datafusion::common::Result;
 use datafusion::logical_expr::ScalarUDF;
 
 use super::calendar::{NS_PER_DAY, NS_PER_TICK, ns_from_days, start_of_month, start_of_year, weekday};
-use crate::functions::scalar::conversion::udf::{Args, ints, ret, timestamp_array, times, udf};
+use crate::functions::scalar::conversion::udf::{Args, ints, ret, times, timestamp_array, udf};
 
 #[derive(Clone, Copy)]
 enum Period {
@@ -50,7 +50,11 @@ fn eval(args: &Args, period: Period, end: bool) -> Result<ArrayRef> {
             None => 0,
         };
         let ns = dates.get(i)?;
-        if end { start(period, ns, offset.checked_add(1)?)?.checked_sub(NS_PER_TICK) } else { start(period, ns, offset) }
+        if end {
+            start(period, ns, offset.checked_add(1)?)?.checked_sub(NS_PER_TICK)
+        } else {
+            start(period, ns, offset)
+        }
     })))
 }
 
@@ -63,14 +67,62 @@ macro_rules! period_fn {
     };
 }
 
-period_fn!(kql_startofday, "kql_startofday", Period::Day, false, "`kql_startofday(datetime, [offset]) -> Timestamp`.");
-period_fn!(kql_startofweek, "kql_startofweek", Period::Week, false, "`kql_startofweek(datetime, [offset]) -> Timestamp` (Sunday).");
-period_fn!(kql_startofmonth, "kql_startofmonth", Period::Month, false, "`kql_startofmonth(datetime, [offset]) -> Timestamp`.");
-period_fn!(kql_startofyear, "kql_startofyear", Period::Year, false, "`kql_startofyear(datetime, [offset]) -> Timestamp`.");
-period_fn!(kql_endofday, "kql_endofday", Period::Day, true, "`kql_endofday(datetime, [offset]) -> Timestamp`.");
-period_fn!(kql_endofweek, "kql_endofweek", Period::Week, true, "`kql_endofweek(datetime, [offset]) -> Timestamp` (Saturday).");
-period_fn!(kql_endofmonth, "kql_endofmonth", Period::Month, true, "`kql_endofmonth(datetime, [offset]) -> Timestamp`.");
-period_fn!(kql_endofyear, "kql_endofyear", Period::Year, true, "`kql_endofyear(datetime, [offset]) -> Timestamp`.");
+period_fn!(
+    kql_startofday,
+    "kql_startofday",
+    Period::Day,
+    false,
+    "`kql_startofday(datetime, [offset]) -> Timestamp`. <https://learn.microsoft.com/en-us/kusto/query/startofday-function>"
+);
+period_fn!(
+    kql_startofweek,
+    "kql_startofweek",
+    Period::Week,
+    false,
+    "`kql_startofweek(datetime, [offset]) -> Timestamp` (Sunday). <https://learn.microsoft.com/en-us/kusto/query/startofweek-function>"
+);
+period_fn!(
+    kql_startofmonth,
+    "kql_startofmonth",
+    Period::Month,
+    false,
+    "`kql_startofmonth(datetime, [offset]) -> Timestamp`. <https://learn.microsoft.com/en-us/kusto/query/startofmonth-function>"
+);
+period_fn!(
+    kql_startofyear,
+    "kql_startofyear",
+    Period::Year,
+    false,
+    "`kql_startofyear(datetime, [offset]) -> Timestamp`. <https://learn.microsoft.com/en-us/kusto/query/startofyear-function>"
+);
+period_fn!(
+    kql_endofday,
+    "kql_endofday",
+    Period::Day,
+    true,
+    "`kql_endofday(datetime, [offset]) -> Timestamp`. <https://learn.microsoft.com/en-us/kusto/query/endofday-function>"
+);
+period_fn!(
+    kql_endofweek,
+    "kql_endofweek",
+    Period::Week,
+    true,
+    "`kql_endofweek(datetime, [offset]) -> Timestamp` (Saturday). <https://learn.microsoft.com/en-us/kusto/query/endofweek-function>"
+);
+period_fn!(
+    kql_endofmonth,
+    "kql_endofmonth",
+    Period::Month,
+    true,
+    "`kql_endofmonth(datetime, [offset]) -> Timestamp`. <https://learn.microsoft.com/en-us/kusto/query/endofmonth-function>"
+);
+period_fn!(
+    kql_endofyear,
+    "kql_endofyear",
+    Period::Year,
+    true,
+    "`kql_endofyear(datetime, [offset]) -> Timestamp`. <https://learn.microsoft.com/en-us/kusto/query/endofyear-function>"
+);
 
 #[cfg(test)]
 mod tests {
@@ -123,43 +175,76 @@ mod tests {
         // https://learn.microsoft.com/en-us/kusto/query/endofday-function example.
         assert_eq!(
             with_offsets(&kql_endofday(), d),
-            vec![dt(at(2016, 12, 31, 23, 59, 59, LAST)), dt(at(2017, 1, 1, 23, 59, 59, LAST)), dt(at(2017, 1, 2, 23, 59, 59, LAST))]
+            vec![
+                dt(at(2016, 12, 31, 23, 59, 59, LAST)),
+                dt(at(2017, 1, 1, 23, 59, 59, LAST)),
+                dt(at(2017, 1, 2, 23, 59, 59, LAST))
+            ]
         );
         // https://learn.microsoft.com/en-us/kusto/query/endofweek-function example.
         assert_eq!(
             with_offsets(&kql_endofweek(), d),
-            vec![dt(at(2016, 12, 31, 23, 59, 59, LAST)), dt(at(2017, 1, 7, 23, 59, 59, LAST)), dt(at(2017, 1, 14, 23, 59, 59, LAST))]
+            vec![
+                dt(at(2016, 12, 31, 23, 59, 59, LAST)),
+                dt(at(2017, 1, 7, 23, 59, 59, LAST)),
+                dt(at(2017, 1, 14, 23, 59, 59, LAST))
+            ]
         );
         // https://learn.microsoft.com/en-us/kusto/query/endofmonth-function example.
         assert_eq!(
             with_offsets(&kql_endofmonth(), d),
-            vec![dt(at(2016, 12, 31, 23, 59, 59, LAST)), dt(at(2017, 1, 31, 23, 59, 59, LAST)), dt(at(2017, 2, 28, 23, 59, 59, LAST))]
+            vec![
+                dt(at(2016, 12, 31, 23, 59, 59, LAST)),
+                dt(at(2017, 1, 31, 23, 59, 59, LAST)),
+                dt(at(2017, 2, 28, 23, 59, 59, LAST))
+            ]
         );
         // https://learn.microsoft.com/en-us/kusto/query/endofyear-function example.
         assert_eq!(
             with_offsets(&kql_endofyear(), d),
-            vec![dt(at(2016, 12, 31, 23, 59, 59, LAST)), dt(at(2017, 12, 31, 23, 59, 59, LAST)), dt(at(2018, 12, 31, 23, 59, 59, LAST))]
+            vec![
+                dt(at(2016, 12, 31, 23, 59, 59, LAST)),
+                dt(at(2017, 12, 31, 23, 59, 59, LAST)),
+                dt(at(2018, 12, 31, 23, 59, 59, LAST))
+            ]
         );
     }
 
     #[test]
     fn nulls_and_arrays() {
         let f = kql_startofday();
-        assert_eq!(call_scalars(&f, vec![ScalarValue::TimestampNanosecond(None, None)]), ScalarValue::TimestampNanosecond(None, None));
-        assert_eq!(call_scalars(&f, vec![dt(0), ScalarValue::Int64(None)]), ScalarValue::TimestampNanosecond(None, None));
+        assert_eq!(
+            call_scalars(&f, vec![ScalarValue::TimestampNanosecond(None, None)]),
+            ScalarValue::TimestampNanosecond(None, None)
+        );
+        assert_eq!(
+            call_scalars(&f, vec![dt(0), ScalarValue::Int64(None)]),
+            ScalarValue::TimestampNanosecond(None, None)
+        );
         assert_eq!(call_scalars(&f, vec![dt(-1)]), dt(-NS_PER_DAY));
         let out = call_arrays(
             &kql_startofweek(),
             vec![
-                col(TimestampNanosecondArray::from(vec![Some(at(2024, 6, 15, 1, 0, 0, 0)), Some(at(2024, 6, 16, 0, 0, 0, 0)), None])),
+                col(TimestampNanosecondArray::from(vec![
+                    Some(at(2024, 6, 15, 1, 0, 0, 0)),
+                    Some(at(2024, 6, 16, 0, 0, 0, 0)),
+                    None,
+                ])),
                 col(Int64Array::from(vec![Some(0), Some(1), Some(0)])),
             ],
         );
         assert_eq!(
-            out.as_any().downcast_ref::<datafusion::arrow::array::PrimitiveArray<TimestampNanosecondType>>().unwrap().iter().collect::<Vec<_>>(),
+            out.as_any()
+                .downcast_ref::<datafusion::arrow::array::PrimitiveArray<TimestampNanosecondType>>()
+                .unwrap()
+                .iter()
+                .collect::<Vec<_>>(),
             vec![Some(at(2024, 6, 9, 0, 0, 0, 0)), Some(at(2024, 6, 23, 0, 0, 0, 0)), None]
         );
         // Out of the representable range: null rather than a wrong date.
-        assert_eq!(call_scalars(&kql_startofyear(), vec![dt(0), ScalarValue::Int64(Some(1000))]), ScalarValue::TimestampNanosecond(None, None));
+        assert_eq!(
+            call_scalars(&kql_startofyear(), vec![dt(0), ScalarValue::Int64(Some(1000))]),
+            ScalarValue::TimestampNanosecond(None, None)
+        );
     }
 }

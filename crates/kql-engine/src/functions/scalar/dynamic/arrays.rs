@@ -37,6 +37,8 @@ pub(crate) fn array_at(a: &ArrayRef, i: usize) -> Option<Vec<Json>> {
 }
 
 /// `kql_array_length(dynamic) -> Int64`: the number of elements, null when not an array.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/array-length-function>
 pub fn kql_array_length() -> ScalarUDF {
     udf("kql_array_length", 1..=1, ret::long, |args: &Args| {
         let a = args.arg(0);
@@ -52,6 +54,8 @@ pub fn kql_array_length() -> ScalarUDF {
 }
 
 /// `kql_array_concat(dynamic, ...) -> LargeUtf8`: the arrays one after the other.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/array-concat-function>
 pub fn kql_array_concat() -> ScalarUDF {
     udf("kql_array_concat", 1..=usize::MAX, ret::dynamic, |args: &Args| {
         Ok(dynamic_out((0..args.rows).map(|i| {
@@ -67,6 +71,8 @@ pub fn kql_array_concat() -> ScalarUDF {
 
 /// `kql_array_slice(dynamic, start, end) -> LargeUtf8`: elements `start..=end`; negative indexes
 /// count from the end; out-of-range bounds are clamped.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/array-slice-function>
 pub fn kql_array_slice() -> ScalarUDF {
     udf("kql_array_slice", 3..=3, ret::dynamic, |args: &Args| {
         let (start, end) = (ints(args.arg(1), "array_slice start")?, ints(args.arg(2), "array_slice end")?);
@@ -85,6 +91,8 @@ pub fn kql_array_slice() -> ScalarUDF {
 }
 
 /// `kql_array_reverse(dynamic) -> LargeUtf8`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/array-reverse-function>
 pub fn kql_array_reverse() -> ScalarUDF {
     udf("kql_array_reverse", 1..=1, ret::dynamic, |args: &Args| {
         Ok(dynamic_out((0..args.rows).map(|i| {
@@ -98,6 +106,8 @@ pub fn kql_array_reverse() -> ScalarUDF {
 
 /// `kql_zip(dynamic, dynamic, ...) -> LargeUtf8`: an array of arrays, the k-th holding the k-th
 /// element of every input; shorter inputs are padded with null.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/zip-function>
 pub fn kql_zip() -> ScalarUDF {
     udf("kql_zip", 2..=usize::MAX, ret::dynamic, |args: &Args| {
         Ok(dynamic_out((0..args.rows).map(|i| {
@@ -118,12 +128,16 @@ pub fn kql_zip() -> ScalarUDF {
 /// reordered to match; Kusto returns them as separate columns, Quarry as one dynamic array of
 /// the arrays (`[sorted1, reordered2, ...]`), an array whose length differs from the first's
 /// being null.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/array-sort-asc-function>
 pub fn kql_array_sort_asc() -> ScalarUDF {
     udf("kql_array_sort_asc", 1..=usize::MAX, ret::dynamic, |args: &Args| sort(args, false)).build()
 }
 
 /// `kql_array_sort_desc(dynamic, ..., [nulls_last: bool]) -> LargeUtf8`; see
 /// [`kql_array_sort_asc`].
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/array-sort-desc-function>
 pub fn kql_array_sort_desc() -> ScalarUDF {
     udf("kql_array_sort_desc", 1..=usize::MAX, ret::dynamic, |args: &Args| sort(args, true)).build()
 }

@@ -1,12 +1,14 @@
 //! Property-bag functions, and the constructors of dynamic values. Bags keep their keys in the
 //! order they were written.
 //!
-//! - `bag_pack(key, value, ...)`, old name `pack`: <https://learn.microsoft.com/en-us/kusto/query/bag-pack-function>
+//! - `bag_pack(key, value, ...)`, old names `pack` and `pack_dictionary`: <https://learn.microsoft.com/en-us/kusto/query/bag-pack-function>
 //! - `pack_array(value, ...)`: <https://learn.microsoft.com/en-us/kusto/query/pack-array-function>
 //! - `bag_keys(bag)`: <https://learn.microsoft.com/en-us/kusto/query/bag-keys-function>
 //! - `bag_has_key(bag, key)`: <https://learn.microsoft.com/en-us/kusto/query/bag-has-key-function>
 //! - `bag_merge(bag, bag, ...)`: <https://learn.microsoft.com/en-us/kusto/query/bag-merge-function>
 //! - `bag_remove_keys(bag, keys)`: <https://learn.microsoft.com/en-us/kusto/query/bag-remove-keys-function>
+//! - `bag_set_key(bag, key, value)`: <https://learn.microsoft.com/en-us/kusto/query/bag-set-key-function>
+//! - `bag_zip(keys, values)`: <https://learn.microsoft.com/en-us/kusto/query/bag-zip>
 //!
 //! Values are embedded as JSON: numbers as numbers, strings as strings, bools, datetimes and
 //! timespans as their Kusto text, dynamic values as their JSON. A bag argument that is not a
@@ -38,11 +40,14 @@ fn set_entry(entries: &mut Vec<(String, Json)>, key: String, value: Json) {
     }
 }
 
-/// `kql_bag_pack(key, value, ...) -> LargeUtf8`, also as `kql_pack`: a bag of the pairs; a later
+/// `kql_bag_pack(key, value, ...) -> LargeUtf8`, also as `kql_pack` and `kql_pack_dictionary`
+/// (the page's deprecated aliases): a bag of the pairs; a later
 /// duplicate key replaces the value of an earlier one.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/bag-pack-function>
 pub fn kql_bag_pack() -> Vec<ScalarUDF> {
     udf("kql_bag_pack", 0..=usize::MAX, ret::dynamic, |args: &Args| {
-        if args.len() % 2 != 0 {
+        if args.len() % 2 == 1 {
             return plan_err!("bag_pack(): expected key and value pairs, got {} arguments", args.len());
         }
         Ok(dynamic_out((0..args.rows).map(|i| {
@@ -54,10 +59,12 @@ pub fn kql_bag_pack() -> Vec<ScalarUDF> {
             Some(Json::Obj(entries))
         })))
     })
-    .build_with_aliases(&["kql_pack"])
+    .build_with_aliases(&["kql_pack", "kql_pack_dictionary"])
 }
 
 /// `kql_pack_array(value, ...) -> LargeUtf8`: an array of the values.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/pack-array-function>
 pub fn kql_pack_array() -> ScalarUDF {
     udf("kql_pack_array", 1..=usize::MAX, ret::dynamic, |args: &Args| {
         Ok(dynamic_out((0..args.rows).map(|i| Some(Json::Arr(args.arrays.iter().map(|a| value_at(a, i)).collect())))))
@@ -66,6 +73,8 @@ pub fn kql_pack_array() -> ScalarUDF {
 }
 
 /// `kql_bag_keys(dynamic) -> LargeUtf8`: the bag's keys as an array, null when not a bag.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/bag-keys-function>
 pub fn kql_bag_keys() -> ScalarUDF {
     udf("kql_bag_keys", 1..=1, ret::dynamic, |args: &Args| {
         Ok(dynamic_out((0..args.rows).map(|i| {
@@ -107,6 +116,8 @@ fn path_keys(key: &str) -> Option<Vec<String>> {
 
 /// `kql_bag_has_key(dynamic, key) -> Boolean`: whether the bag has the key (or JSONPath `$.a.b`);
 /// null when the first argument is not a bag.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/bag-has-key-function>
 pub fn kql_bag_has_key() -> ScalarUDF {
     udf("kql_bag_has_key", 2..=2, ret::boolean, |args: &Args| {
         let out: BooleanArray = (0..args.rows)
@@ -132,6 +143,8 @@ pub fn kql_bag_has_key() -> ScalarUDF {
 /// `kql_bag_merge(dynamic, dynamic, ...) -> LargeUtf8`: one bag with the keys of all; when a key
 /// is in several, the first bag's value is kept. Arguments that are not bags are ignored; null
 /// when none is a bag.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/bag-merge-function>
 pub fn kql_bag_merge() -> ScalarUDF {
     udf("kql_bag_merge", 2..=usize::MAX, ret::dynamic, |args: &Args| {
         Ok(dynamic_out((0..args.rows).map(|i| {
@@ -168,6 +181,8 @@ fn remove_path(v: &mut Json, path: &[String]) {
 /// `kql_bag_remove_keys(dynamic, dynamic) -> LargeUtf8`: the bag without the keys listed in the
 /// array (JSONPath `$.a.b` reaches nested bags). Null when the first argument is not a bag or the
 /// second not an array.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/bag-remove-keys-function>
 pub fn kql_bag_remove_keys() -> ScalarUDF {
     udf("kql_bag_remove_keys", 2..=2, ret::dynamic, |args: &Args| {
         Ok(dynamic_out((0..args.rows).map(|i| {
@@ -179,6 +194,70 @@ pub fn kql_bag_remove_keys() -> ScalarUDF {
                 }
             }
             Some(bag)
+        })))
+    })
+    .build()
+}
+
+/// Sets `path` in the bag `v` to `value`, creating (or replacing with) bags on the way.
+fn set_path(v: &mut Vec<(String, Json)>, path: &[String], value: Json) {
+    match path {
+        [] => {}
+        [last] => set_entry(v, last.clone(), value),
+        [first, rest @ ..] => {
+            let slot = match v.iter().position(|(k, _)| k == first) {
+                Some(p) => p,
+                None => {
+                    v.push((first.clone(), Json::Obj(Vec::new())));
+                    v.len() - 1
+                }
+            };
+            if !matches!(v[slot].1, Json::Obj(_)) {
+                v[slot].1 = Json::Obj(Vec::new());
+            }
+            if let Json::Obj(child) = &mut v[slot].1 {
+                set_path(child, rest, value);
+            }
+        }
+    }
+}
+
+/// `kql_bag_set_key(bag, key, value) -> LargeUtf8`: the bag with `key` (or the JSONPath
+/// `$.a.b`, which creates the bags on its way) set to `value`, replacing an existing value.
+/// Null when the first argument is not a bag or the key is not a valid path.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/bag-set-key-function>
+pub fn kql_bag_set_key() -> ScalarUDF {
+    udf("kql_bag_set_key", 3..=3, ret::dynamic, |args: &Args| {
+        Ok(dynamic_out((0..args.rows).map(|i| {
+            let mut bag = bag_at(args.arg(0), i)?;
+            let key = value_at(args.arg(1), i).to_kusto_string();
+            let path = path_keys(&key)?;
+            set_path(&mut bag, &path, value_at(args.arg(2), i));
+            Some(Json::Obj(bag))
+        })))
+    })
+    .build()
+}
+
+/// `kql_bag_zip(keys, values) -> LargeUtf8`: a bag pairing the k-th key with the k-th value.
+/// Keys that are not strings are skipped, missing values are null, extra values are ignored;
+/// null when either argument is not an array.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/bag-zip>
+pub fn kql_bag_zip() -> ScalarUDF {
+    udf("kql_bag_zip", 2..=2, ret::dynamic, |args: &Args| {
+        Ok(dynamic_out((0..args.rows).map(|i| {
+            let keys = array_at(args.arg(0), i)?;
+            let mut values = array_at(args.arg(1), i)?.into_iter();
+            let mut bag = Vec::with_capacity(keys.len());
+            for key in keys {
+                let value = values.next().unwrap_or(Json::Null);
+                if let Json::Str(key) = key {
+                    set_entry(&mut bag, key, value);
+                }
+            }
+            Some(Json::Obj(bag))
         })))
     })
     .build()
@@ -321,6 +400,71 @@ mod tests {
         );
         assert_eq!(call_scalars(&f, vec![dy("[1]"), dy(r#"["a"]"#)]), null());
         assert_eq!(call_scalars(&f, vec![dy(r#"{"a":1}"#), null()]), null());
+    }
+
+    #[test]
+    fn bag_set_key_examples() {
+        let f = kql_bag_set_key();
+        // bag_set_key page examples.
+        let three = || ScalarValue::Int64(Some(3));
+        assert_eq!(
+            call_scalars(&f, vec![dy(r#"{"key1":1,"key2":2}"#), s("key3"), three()]),
+            dy(r#"{"key1":1,"key2":2,"key3":3}"#)
+        );
+        assert_eq!(
+            call_scalars(&f, vec![dy(r#"{"key1":1,"key3":"abc"}"#), s("key3"), three()]),
+            dy(r#"{"key1":1,"key3":3}"#)
+        );
+        assert_eq!(
+            call_scalars(
+                &f,
+                vec![dy(r#"{"key1":123,"key2":{"prop1":123,"prop2":"xyz"}}"#), s("$.key2.prop1"), s("abc")]
+            ),
+            dy(r#"{"key1":123,"key2":{"prop1":"abc","prop2":"xyz"}}"#)
+        );
+        assert_eq!(
+            call_scalars(&f, vec![dy(r#"{"key1":123}"#), s("$.key2.prop1"), s("abc")]),
+            dy(r#"{"key1":123,"key2":{"prop1":"abc"}}"#)
+        );
+        assert_eq!(call_scalars(&f, vec![dy(r#"{"a":1}"#), s("a"), ScalarValue::Int64(Some(2))]), dy(r#"{"a":2}"#));
+        assert_eq!(call_scalars(&f, vec![dy(r#"{"a":1}"#), s("$.a.b"), s("x")]), dy(r#"{"a":{"b":"x"}}"#));
+        assert_eq!(call_scalars(&f, vec![dy("{}"), s("$['x y']"), null()]), dy(r#"{"x y":null}"#));
+        assert_eq!(call_scalars(&f, vec![dy("[1]"), s("a"), s("x")]), null());
+        assert_eq!(call_scalars(&f, vec![null(), s("a"), s("x")]), null());
+        assert_eq!(call_scalars(&f, vec![dy("{}"), s("$[0]"), s("x")]), null());
+        let out = call_arrays(
+            &f,
+            vec![
+                col(LargeStringArray::from(vec![Some("{}"), None])),
+                datafusion::logical_expr::ColumnarValue::Scalar(s("k")),
+                col(Int64Array::from(vec![Some(1), Some(2)])),
+            ],
+        );
+        let out = out.as_string::<i64>();
+        assert_eq!(out.value(0), r#"{"k":1}"#);
+        assert!(out.is_null(1));
+    }
+
+    #[test]
+    fn bag_zip_examples() {
+        let f = kql_bag_zip();
+        // bag_zip page examples.
+        assert_eq!(
+            call_scalars(&f, vec![dy(r#"["a","b","c"]"#), dy(r#"[1,"2",3.4]"#)]),
+            dy(r#"{"a":1,"b":"2","c":3.4}"#)
+        );
+        assert_eq!(call_scalars(&f, vec![dy(r#"["a","b","c"]"#), dy(r#"[1,"2"]"#)]), dy(r#"{"a":1,"b":"2","c":null}"#));
+        assert_eq!(call_scalars(&f, vec![dy(r#"["a","b"]"#), dy(r#"[1,"2",2.5]"#)]), dy(r#"{"a":1,"b":"2"}"#));
+        assert_eq!(call_scalars(&f, vec![dy(r#"["a",8,"b"]"#), dy("[1,2,3]")]), dy(r#"{"a":1,"b":3}"#));
+        assert_eq!(call_scalars(&f, vec![dy("[]"), dy("[]")]), dy("{}"));
+        assert_eq!(call_scalars(&f, vec![dy(r#"{"a":1}"#), dy("[1]")]), null());
+        assert_eq!(call_scalars(&f, vec![null(), dy("[1]")]), null());
+    }
+
+    #[test]
+    fn pack_dictionary_is_bag_pack() {
+        let f = kql_bag_pack().into_iter().find(|f| f.name() == "kql_pack_dictionary").unwrap();
+        assert_eq!(call_scalars(&f, vec![s("a"), ScalarValue::Int64(Some(1))]), dy(r#"{"a":1}"#));
     }
 
     #[test]

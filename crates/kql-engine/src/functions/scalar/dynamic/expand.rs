@@ -28,6 +28,8 @@ fn list_type(_: &[DataType]) -> Result<DataType> {
 }
 
 /// `kql_json_array_elements(dynamic | string, [kind: 'bag' | 'array']) -> List<LargeUtf8>`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/mv-expand-operator>
 pub fn kql_json_array_elements() -> ScalarUDF {
     udf("kql_json_array_elements", 1..=2, list_type, |args: &Args| {
         let kinds = args.arrays.get(1).map(|a| strs(a, "mv-expand kind")).transpose()?;
@@ -48,6 +50,8 @@ pub fn kql_json_array_elements() -> ScalarUDF {
 
 /// `kql_bag_entries(dynamic | string) -> List<LargeUtf8>`: `kql_json_array_elements` with
 /// `kind='bag'`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/mv-expand-operator>
 pub fn kql_bag_entries() -> ScalarUDF {
     udf("kql_bag_entries", 1..=1, list_type, |args: &Args| {
         let mut builder = ListBuilder::new(LargeStringBuilder::new());

@@ -20,6 +20,8 @@ use super::json::{Json, Step, dynamic_at, dynamic_text_at, lookup, normalize_tex
 use crate::functions::scalar::conversion::udf::{Args, Ints, Strs, ints, normalize, ret, strs, udf};
 
 /// `kql_dynamic_get(dynamic | string, (Utf8 | Int64)...) -> LargeUtf8`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/scalar-data-types/dynamic>
 pub fn kql_dynamic_get() -> ScalarUDF {
     udf("kql_dynamic_get", 2..=usize::MAX, ret::dynamic, eval).coerce(coerce).build()
 }

@@ -306,12 +306,10 @@ impl<'a> Parser<'a> {
             }
         }
         let text = std::str::from_utf8(&self.b[start..self.i]).ok()?;
-        if is_int {
-            if let Ok(v) = text.parse::<i64>() {
-                return Some(Json::Int(v));
-            }
+        match text.parse::<i64>() {
+            Ok(v) if is_int => Some(Json::Int(v)),
+            _ => text.parse::<f64>().ok().map(Json::Real),
         }
-        text.parse::<f64>().ok().map(Json::Real)
     }
 
     /// A string literal, decoded.

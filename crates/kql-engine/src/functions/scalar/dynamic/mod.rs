@@ -6,6 +6,8 @@ pub(crate) mod bags;
 pub(crate) mod expand;
 pub(crate) mod get;
 pub(crate) mod json;
+pub(crate) mod jsonpath;
+pub(crate) mod series;
 pub(crate) mod sets;
 
 use datafusion::logical_expr::ScalarUDF;
@@ -31,9 +33,14 @@ pub fn all() -> Vec<ScalarUDF> {
         bags::kql_bag_has_key(),
         bags::kql_bag_merge(),
         bags::kql_bag_remove_keys(),
+        bags::kql_bag_set_key(),
+        bags::kql_bag_zip(),
+        series::kql_range(),
+        series::kql_repeat(),
         expand::kql_json_array_elements(),
         expand::kql_bag_entries(),
     ];
     all.extend(bags::kql_bag_pack());
+    all.extend(jsonpath::kql_extract_json());
     all
 }

@@ -55,6 +55,8 @@ impl Probe {
 }
 
 /// `kql_set_has_element(dynamic, any) -> Boolean`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/set-has-element-function>
 pub fn kql_set_has_element() -> ScalarUDF {
     udf("kql_set_has_element", 2..=2, ret::boolean, |args: &Args| {
         let out = (0..args.rows)
@@ -73,6 +75,8 @@ pub fn kql_set_has_element() -> ScalarUDF {
 /// position of the `occurrence`-th match among `length` elements from `start` (a negative
 /// start counts from the end; length -1 means all), -1 when not found, null for a non-array or
 /// for `length < -1` or `occurrence < 0`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/array-index-of-function>
 pub fn kql_array_index_of() -> ScalarUDF {
     udf("kql_array_index_of", 2..=5, ret::long, |args: &Args| {
         let opt =
@@ -120,6 +124,8 @@ fn index_of(items: &[Json], probe: &Probe, start: i64, length: i64, occurrence: 
 
 /// `kql_set_union(dynamic, dynamic, ...) -> LargeUtf8`: the distinct values of all the arrays,
 /// in order of first appearance.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/set-union-function>
 pub fn kql_set_union() -> ScalarUDF {
     udf("kql_set_union", 2..=usize::MAX, ret::dynamic, |args: &Args| {
         Ok(dynamic_out((0..args.rows).map(|i| {
@@ -134,6 +140,8 @@ pub fn kql_set_union() -> ScalarUDF {
 
 /// `kql_set_intersect(dynamic, dynamic, ...) -> LargeUtf8`: the distinct values of the first
 /// array found in every other.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/set-intersect-function>
 pub fn kql_set_intersect() -> ScalarUDF {
     udf("kql_set_intersect", 2..=usize::MAX, ret::dynamic, |args: &Args| {
         Ok(dynamic_out((0..args.rows).map(|i| filter_first(args, i, true))))
@@ -143,6 +151,8 @@ pub fn kql_set_intersect() -> ScalarUDF {
 
 /// `kql_set_difference(dynamic, dynamic, ...) -> LargeUtf8`: the distinct values of the first
 /// array found in none of the others.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/set-difference-function>
 pub fn kql_set_difference() -> ScalarUDF {
     udf("kql_set_difference", 2..=usize::MAX, ret::dynamic, |args: &Args| {
         Ok(dynamic_out((0..args.rows).map(|i| filter_first(args, i, false))))

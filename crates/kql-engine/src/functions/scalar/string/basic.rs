@@ -67,16 +67,13 @@ fn map_case(s: &str, upper: bool) -> String {
     if s.is_ascii() {
         return if upper { s.to_ascii_uppercase() } else { s.to_ascii_lowercase() };
     }
-    s.chars()
-        .map(|c| {
-            let mut m: Box<dyn Iterator<Item = char>> =
-                if upper { Box::new(c.to_uppercase()) } else { Box::new(c.to_lowercase()) };
-            match (m.next(), m.next()) {
-                (Some(x), None) => x,
-                _ => c,
-            }
-        })
-        .collect()
+    fn single(mut mapped: impl Iterator<Item = char>, c: char) -> char {
+        match (mapped.next(), mapped.next()) {
+            (Some(x), None) => x,
+            _ => c,
+        }
+    }
+    s.chars().map(|c| if upper { single(c.to_uppercase(), c) } else { single(c.to_lowercase(), c) }).collect()
 }
 
 fn tolower(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {

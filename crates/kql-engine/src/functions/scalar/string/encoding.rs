@@ -1,4 +1,6 @@
-//! `base64_encode_tostring()`, `base64_decode_tostring()`, `url_encode()`, `url_decode()`.
+//! `base64_encode_tostring()` (old name `base64_encodestring()`), `base64_decode_tostring()`
+//! (old name `base64_decodestring()`), `base64_decode_toarray()`, `base64_encode_fromarray()`,
+//! `url_encode()`, `url_encode_component()`, `url_decode()`.
 //!
 //! Base64 is written here rather than taken from a crate: the standard alphabet with padding is
 //! a few lines, and no base64 crate is a dependency of ours.
@@ -7,7 +9,8 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
 use datafusion::logical_expr::{ColumnarValue, ScalarUDF};
 
-use super::common::{KqlFunction, Param, finish_strings, result_len, strs};
+use super::common::{KqlFunction, Param, finish_dynamic, finish_strings, result_len, strs};
+use crate::functions::scalar::dynamic::json::{Json, dynamic_at};
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -78,17 +81,62 @@ fn base64_decode_tostring(args: &[ColumnarValue], rows: usize) -> Result<Columna
     )
 }
 
+/// `base64_decode_toarray(text)`: the decoded bytes as a dynamic array of longs; null when the
+/// text is not valid base64.
+fn base64_decode_toarray(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
+    let (len, scalar) = result_len(args, rows);
+    let text = strs(&args[0])?;
+    finish_dynamic(
+        (0..len).map(|i| {
+            let bytes = base64_decode(text.get(i))?;
+            Some(Json::Arr(bytes.into_iter().map(|b| Json::Int(i64::from(b))).collect()).to_text())
+        }),
+        scalar,
+    )
+}
+
+/// `base64_encode_fromarray(bytes)`: the base64 text of a dynamic array of byte values; `""`
+/// (a null string) when the argument is not an array or an element is not an integer from 0
+/// to 255.
+fn base64_encode_fromarray(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
+    let (len, scalar) = result_len(args, rows);
+    let array = args[0].to_array(len)?;
+    finish_strings(
+        (0..len).map(|i| {
+            let Json::Arr(items) = dynamic_at(&array, i) else { return String::new() };
+            let bytes: Option<Vec<u8>> = items
+                .iter()
+                .map(|v| match v {
+                    Json::Int(n) => u8::try_from(*n).ok(),
+                    _ => None,
+                })
+                .collect();
+            bytes.map(|b| base64_encode(&b)).unwrap_or_default()
+        }),
+        scalar,
+    )
+}
+
 /// Form encoding (`application/x-www-form-urlencoded`): letters, digits and `-_.!*()` are
 /// kept, a space becomes `+`, every other byte of the UTF-8 form becomes `%xx` in lowercase
 /// hex.
 fn url_encode_one(text: &str) -> String {
+    url_encode_with(text, "+")
+}
+
+/// `url_encode_component`: as [`url_encode_one`] but a space becomes `%20`.
+fn url_encode_component_one(text: &str) -> String {
+    url_encode_with(text, "%20")
+}
+
+fn url_encode_with(text: &str, space: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for &b in text.as_bytes() {
         match b {
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'!' | b'*' | b'(' | b')' => {
                 out.push(b as char)
             }
-            b' ' => out.push('+'),
+            b' ' => out.push_str(space),
             _ => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.push('%');
@@ -152,6 +200,12 @@ fn url_encode(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
     finish_strings((0..len).map(|i| url_encode_one(text.get(i))), scalar)
 }
 
+fn url_encode_component(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
+    let (len, scalar) = result_len(args, rows);
+    let text = strs(&args[0])?;
+    finish_strings((0..len).map(|i| url_encode_component_one(text.get(i))), scalar)
+}
+
 fn url_decode(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
     let (len, scalar) = result_len(args, rows);
     let text = strs(&args[0])?;
@@ -166,6 +220,16 @@ pub(crate) fn functions() -> Vec<ScalarUDF> {
         KqlFunction::new("kql_base64_encode_tostring", STR, 1, DataType::Utf8, base64_encode_tostring).udf(),
         // https://learn.microsoft.com/kusto/query/base64-decode-tostring-function
         KqlFunction::new("kql_base64_decode_tostring", STR, 1, DataType::Utf8, base64_decode_tostring).udf(),
+        // Deprecated aliases, listed on the same pages.
+        KqlFunction::new("kql_base64_encodestring", STR, 1, DataType::Utf8, base64_encode_tostring).udf(),
+        KqlFunction::new("kql_base64_decodestring", STR, 1, DataType::Utf8, base64_decode_tostring).udf(),
+        // https://learn.microsoft.com/kusto/query/base64-decode-toarray-function
+        KqlFunction::new("kql_base64_decode_toarray", STR, 1, DataType::LargeUtf8, base64_decode_toarray).udf(),
+        // https://learn.microsoft.com/kusto/query/base64-encode-fromarray-function
+        KqlFunction::new("kql_base64_encode_fromarray", &[Param::Any], 1, DataType::Utf8, base64_encode_fromarray)
+            .udf(),
+        // https://learn.microsoft.com/kusto/query/url-encode-component-function
+        KqlFunction::new("kql_url_encode_component", STR, 1, DataType::Utf8, url_encode_component).udf(),
         // https://learn.microsoft.com/kusto/query/url-encode-function
         KqlFunction::new("kql_url_encode", STR, 1, DataType::Utf8, url_encode).udf(),
         // https://learn.microsoft.com/kusto/query/url-decode-function
@@ -208,6 +272,27 @@ mod tests {
     }
 
     #[test]
+    fn base64_arrays_and_aliases() {
+        // base64_decode_toarray and base64_encode_fromarray page examples.
+        let f = functions().into_iter().find(|f| f.name() == "kql_base64_decode_toarray").unwrap();
+        assert_eq!(call_str(&f, vec![s("S3VzdG8=")]).as_deref(), Some("[75,117,115,116,111]"));
+        assert_eq!(call_str(&f, vec![s("")]).as_deref(), Some("[]"));
+        assert_eq!(call_str(&f, vec![s("U3RyaW5n0KHR0tGA0L7Rh9C60LA")]), None);
+        assert_eq!(call_str(&f, vec![null_str()]).as_deref(), Some("[]"));
+        let r = invoke(&f, vec![str_col(&[Some("AP8="), Some("!"), None])]).unwrap();
+        assert_eq!(strings_of(r), vec![Some("[0,255]".into()), None, Some("[]".into())]);
+        assert_eq!(str1("kql_base64_encode_fromarray", dynamic("[75,117,115,116,111]")), "S3VzdG8=");
+        assert_eq!(str1("kql_base64_encode_fromarray", dynamic("[]")), "");
+        assert_eq!(str1("kql_base64_encode_fromarray", dynamic("[256]")), "");
+        assert_eq!(str1("kql_base64_encode_fromarray", dynamic("[1.5]")), "");
+        assert_eq!(str1("kql_base64_encode_fromarray", dynamic("{}")), "");
+        assert_eq!(str1("kql_base64_encode_fromarray", s("[0,255]")), "AP8=");
+        assert_eq!(str1("kql_base64_encode_fromarray", null_str()), "");
+        assert_eq!(str1("kql_base64_encodestring", s("Kusto")), "S3VzdG8=");
+        assert_eq!(str1("kql_base64_decodestring", s("S3VzdG8=")), "Kusto");
+    }
+
+    #[test]
     fn url_examples() {
         // url_encode and url_decode page examples.
         assert_eq!(
@@ -222,6 +307,12 @@ mod tests {
         assert_eq!(str1("kql_url_decode", s("%zz%4")), "%zz%4");
         assert_eq!(str1("kql_url_decode", s("%ff")), "\u{FFFD}");
         assert_eq!(str1("kql_url_encode", null_str()), "");
+        // url_encode_component page example: a space is %20.
+        assert_eq!(
+            str1("kql_url_encode_component", s("https://www.bing.com/hello world/")),
+            "https%3a%2f%2fwww.bing.com%2fhello%20world%2f"
+        );
+        assert_eq!(str1("kql_url_encode_component", null_str()), "");
         assert_eq!(str1("kql_url_decode", null_str()), "");
     }
 }

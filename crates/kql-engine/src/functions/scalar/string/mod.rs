@@ -14,11 +14,13 @@ mod common;
 mod compare;
 mod concat;
 mod encoding;
-mod format;
+pub(crate) mod format;
 mod hash;
+mod misc;
 mod parse_command_line;
 mod parse_path;
 mod parse_url;
+mod parse_user_agent;
 mod regex_cache;
 mod regex_fns;
 mod terms;
@@ -34,10 +36,12 @@ pub fn all() -> Vec<ScalarUDF> {
     all.extend(concat::functions());
     all.extend(basic::functions());
     all.extend(parse_url::functions());
+    all.extend(parse_user_agent::functions());
     all.extend(parse_path::functions());
     all.extend(parse_command_line::functions());
     all.extend(encoding::functions());
     all.extend(hash::functions());
+    all.extend(misc::functions());
     all
 }
 

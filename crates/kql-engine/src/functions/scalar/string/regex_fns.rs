@@ -1,5 +1,6 @@
-//! Regular-expression functions: `matches regex`, `extract()`, `extract_all()`,
-//! `replace_regex()`, `trim()`, `trim_start()`, `trim_end()`.
+//! Regular-expression functions: `matches regex`, `extract()`, `extract_all()` (old name
+//! `extractall()`), `replace_regex()`, the deprecated `replace()`, `trim()`, `trim_start()`,
+//! `trim_end()`.
 //!
 //! Patterns use RE2 syntax (see [`super::regex_cache`]). A constant pattern is compiled once
 //! and shared across batches; a pattern that varies by row is compiled when it changes.
@@ -213,6 +214,12 @@ fn replace_regex(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
     finish_strings(out.into_iter(), scalar)
 }
 
+/// `replace(regex, rewrite, text)`: the deprecated form of `replace_regex`, whose arguments come
+/// in a different order (the pattern first, the text last).
+fn replace(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
+    replace_regex(&[args[2].clone(), args[0].clone(), args[1].clone()], rows)
+}
+
 fn leading(p: &str) -> Cow<'_, str> {
     Cow::Owned(format!("^(?:{p})+"))
 }
@@ -269,8 +276,14 @@ pub(crate) fn functions() -> Vec<ScalarUDF> {
             .udf(),
         // https://learn.microsoft.com/kusto/query/extract-all-function
         KqlFunction::new("kql_extract_all", THREE_STRINGS, 2, DataType::LargeUtf8, extract_all).udf(),
+        KqlFunction::new("kql_extractall", THREE_STRINGS, 2, DataType::LargeUtf8, extract_all).udf(),
         // https://learn.microsoft.com/kusto/query/replace-regex-function
         KqlFunction::new("kql_replace_regex", THREE_STRINGS, 3, DataType::Utf8, replace_regex).udf(),
+        // The same page lists `replace()` as a deprecated alias. Its argument order is the one
+        // of Kusto's former `replace()` page (its address, .../kusto/query/replacefunction, now
+        // leads to replace_regex): `replace(regex, rewrite, text)`, which other KQL engines
+        // (Axiom's APL) also keep.
+        KqlFunction::new("kql_replace", THREE_STRINGS, 3, DataType::Utf8, replace).udf(),
         // https://learn.microsoft.com/kusto/query/trim-function
         KqlFunction::new("kql_trim", TWO_STRINGS, 2, DataType::Utf8, trim).udf(),
         // https://learn.microsoft.com/kusto/query/trim-start-function
@@ -383,6 +396,21 @@ mod tests {
         assert_eq!(call_str(&f, vec![null_str(), s("a"), s("b")]).unwrap(), "");
         let r = invoke(&f, vec![str_col(&[Some("aXa"), None]), s("(?i)x"), s("-")]).unwrap();
         assert_eq!(strings_of(r), vec![Some("a-a".into()), Some("".into())]);
+    }
+
+    #[test]
+    fn deprecated_replace_and_extractall() {
+        let f = udf("kql_replace");
+        assert_eq!(
+            call_str(&f, vec![s(r"is (\d+)"), s(r"was: \1"), s("Number is 1.000000")]).unwrap(),
+            "Number was: 1.000000"
+        );
+        assert_eq!(call_str(&f, vec![s("a"), s("b"), null_str()]).unwrap(), "");
+        let r = invoke(&f, vec![s("x"), s("-"), str_col(&[Some("axa"), None, Some("")])]).unwrap();
+        assert_eq!(strings_of(r), vec![Some("a-a".into()), Some("".into()), Some("".into())]);
+        let f = udf("kql_extractall");
+        assert_eq!(call_str(&f, vec![s(r"(\d)"), s("1a2")]).as_deref(), Some(r#"["1","2"]"#));
+        assert_eq!(call_str(&f, vec![s(r"(\d)"), s("x")]), None);
     }
 
     #[test]

@@ -270,11 +270,13 @@ impl NeedleSet {
         set
     }
 
-    /// Marks in `found` the needles that `lowered` (the value, ASCII-lowered when
-    /// case-insensitive) has; `folded` is the fully folded value when some needle needs it.
-    /// Stops early once `stop(found_count)` holds.
+    /// Counts the needles that `lowered` (the value, ASCII-lowered when case-insensitive) has;
+    /// `folded` is the fully folded value when some needle needs it. Without `all`, stops at
+    /// the first needle found; with `all`, marks needles in `found` so that each counts once.
     fn scan(&self, lowered: &[u8], folded: Option<&[u8]>, found: &mut [bool], all: bool) -> usize {
-        found.iter_mut().for_each(|f| *f = false);
+        if all {
+            found.fill(false);
+        }
         let mut hits = 0;
         if !self.terms.is_empty() {
             let mut i = 0;
@@ -287,25 +289,31 @@ impl NeedleSet {
                 while i < lowered.len() && lowered[i].is_ascii_alphanumeric() {
                     i += 1;
                 }
-                if let Some(&index) = self.terms.get(&lowered[start..i])
-                    && !found[index]
-                {
-                    found[index] = true;
-                    hits += 1;
-                    if !all || hits == self.count {
-                        return hits;
+                if let Some(&index) = self.terms.get(&lowered[start..i]) {
+                    if !all {
+                        return 1;
+                    }
+                    if !found[index] {
+                        found[index] = true;
+                        hits += 1;
+                        if hits == self.count {
+                            return hits;
+                        }
                     }
                 }
             }
         }
         for (index, m) in &self.others {
+            if all && found[*index] {
+                continue;
+            }
             let hay = if m.ascii { lowered } else { folded.unwrap_or(lowered) };
-            if !found[*index] && m.find_in(hay) {
+            if m.find_in(hay) {
+                if !all {
+                    return 1;
+                }
                 found[*index] = true;
                 hits += 1;
-                if !all {
-                    return hits;
-                }
             }
         }
         hits
