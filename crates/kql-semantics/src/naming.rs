@@ -4,36 +4,13 @@
 
 use kql_syntax::ast::{Expr, ExprKind, LiteralKind, NamedExpr};
 
-use crate::functions::{self, FunctionKind};
-
-/// Functions whose result takes the name of their first argument when unnamed
-/// (`extend tostring(x.a)` makes `x_a`; `summarize by bin(Timestamp, 1h)` makes `Timestamp`).
-pub const NAME_PASSING_FUNCTIONS: &[&str] = &[
-    "tostring",
-    "toint",
-    "tolong",
-    "toreal",
-    "todouble",
-    "todecimal",
-    "tobool",
-    "toboolean",
-    "todatetime",
-    "totimespan",
-    "toguid",
-    "todynamic",
-    "toobject",
-    "parse_json",
-    "bin",
-    "floor",
-    "bin_at",
-    "tolower",
-    "toupper",
-    "trim",
-];
+use crate::functions;
 
 /// The column name Kusto gives an unnamed expression: a column's own name, a dynamic path
-/// joined with `_` (`x.a.b` → `x_a_b`), or the name of a conversion's argument. `None` when
-/// Kusto would number it (`Column1`, `print_0`).
+/// joined with `_` (`x.a.b` → `x_a_b`), or what the function's naming rule gives
+/// (`tostring(x)` → `x`, `strlen(s)` → `strlen_s`, `count()` → `count_`, `make_set(R)` →
+/// `set_R`; see [`crate::functions::FunctionInfo::result_name`]). `None` when Kusto numbers it
+/// (`Column1`, `print_0`).
 pub fn expr_name(expr: &Expr) -> Option<String> {
     match &expr.kind {
         ExprKind::Name(ident) => Some(ident.name.clone()),
@@ -50,40 +27,32 @@ pub fn expr_name(expr: &Expr) -> Option<String> {
             // `bin(Minute = Timestamp, 5m)` names its result.
             args[0].name.as_ref().map(|n| n.name.clone())
         }
-        ExprKind::Call { name, args } if NAME_PASSING_FUNCTIONS.contains(&name.name.as_str()) => {
-            args.first().and_then(|a| expr_name(&a.value))
+        ExprKind::Call { name, args } => {
+            let info = functions::lookup(&name.name)?;
+            let first = args.first().and_then(|a| expr_name(&a.value));
+            let named = info.result_name(first.as_deref(), args.len())?;
+            // percentile(x, 95) is percentile_x_95.
+            if name.is("percentile")
+                && let Some(ExprKind::Literal(lit)) = args.get(1).map(|a| &a.value.kind)
+            {
+                let p = match &lit.kind {
+                    LiteralKind::Long(Some(v)) => v.to_string(),
+                    LiteralKind::Real(v) => v.to_string().replace('.', "_"),
+                    _ => return Some(named),
+                };
+                return Some(format!("{named}_{p}"));
+            }
+            Some(named)
         }
         _ => None,
     }
 }
 
-/// Kusto's default name for an aggregate of `summarize`: its given name, or `prefix_Column`
-/// (`max_Timestamp`, `set_ReportId`), or `prefix_` when the argument is not a column (`count_`).
+/// Kusto's name for an aggregate of `summarize`: its given name, or the name its function's
+/// rule gives (`max_Timestamp`, `set_ReportId`, `count_`), or `Column1`.
 pub fn aggregate_name(aggregate: &NamedExpr) -> String {
     if let Some(name) = aggregate.names.first() {
         return name.name.clone();
     }
-    let ExprKind::Call { name, args } = &aggregate.expr.kind else {
-        return expr_name(&aggregate.expr).unwrap_or_else(|| "Column1".into());
-    };
-    if NAME_PASSING_FUNCTIONS.contains(&name.name.as_str())
-        && let Some(inner @ Expr { kind: ExprKind::Call { .. }, .. }) = args.first().map(|a| &a.value)
-    {
-        // tostring(make_set(X)) keeps the aggregate's name, set_X.
-        let inner = NamedExpr { names: Vec::new(), expr: inner.clone(), span: inner.span };
-        return aggregate_name(&inner);
-    }
-    let info = functions::lookup(&name.name);
-    let prefix = info.and_then(|f| f.output_name_prefix()).unwrap_or(name.name.as_str());
-    if (name.is("take_any") || name.is("any"))
-        && let Some(arg) = args.first().and_then(|a| expr_name(&a.value))
-    {
-        return arg;
-    }
-    let is_if = info.is_some_and(|f| f.kind == FunctionKind::Aggregate) && name.name.ends_with("if");
-    let arg = if is_if && name.is("countif") { None } else { args.first().and_then(|a| expr_name(&a.value)) };
-    match arg {
-        Some(arg) => format!("{prefix}_{arg}"),
-        None => format!("{prefix}_"),
-    }
+    expr_name(&aggregate.expr).unwrap_or_else(|| "Column1".into())
 }

@@ -444,6 +444,14 @@ impl<'a> Binder<'a, '_> {
             args.iter()
                 .map(|a| match &a.value.kind {
                     ExprKind::Star => Type::Unknown,
+                    // `typeof(long)` passes the type itself (extract, extractjson).
+                    ExprKind::Call { name, args } if name.is("typeof") => args
+                        .first()
+                        .and_then(|t| match &t.value.kind {
+                            ExprKind::Name(ty) => Type::from_name(&ty.name),
+                            _ => None,
+                        })
+                        .unwrap_or(Type::Unknown),
                     _ if is_aggregate => self.scalar(&a.value, row, inner),
                     // In `summarize`, aggregates may sit inside scalar calls: tostring(make_set(x)).
                     _ => self.scalar(&a.value, row, ctx),
@@ -534,7 +542,7 @@ fn comparable(l: Type, r: Type) -> bool {
     if l.is_unknown() || r.is_unknown() || l == Dynamic || r == Dynamic {
         return true;
     }
-    (l.is_numeric() && r.is_numeric()) || l == r
+    (l.is_numeric() && r.is_numeric()) || (l == r && matches!(l, DateTime | TimeSpan))
 }
 
 /// The type of arithmetic on two numbers: the wider of the two.
@@ -550,10 +558,9 @@ fn numeric_result(l: Type, r: Type) -> Option<Type> {
         Decimal
     } else if l == Real || r == Real {
         Real
-    } else if l == Long || r == Long {
-        Long
     } else {
-        Int
+        // Kusto widens int arithmetic to long.
+        Long
     })
 }
 

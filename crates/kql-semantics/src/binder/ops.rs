@@ -347,7 +347,10 @@ impl<'a> Binder<'a, '_> {
                     let by_ty = self.scalar(by, Some(&input), Ctx::default());
                     out.push_unique(&format!("approximate_sum_{}", expr_name(by).unwrap_or_default()), by_ty);
                 } else {
-                    out.push_unique("approximate_count_", Type::Long);
+                    out.push_unique(
+                        &format!("approximate_count_{}", expr_name(&args.of).unwrap_or_default()),
+                        Type::Long,
+                    );
                 }
                 out
             }
@@ -478,9 +481,10 @@ impl<'a> Binder<'a, '_> {
         }
         let name = match column.names.first() {
             Some(name) => name.name.clone(),
+            // `print` numbers every unnamed value, whatever it is.
+            None if prefix == "print_" => format!("print_{index}"),
             None => match expr_name(&column.expr) {
                 Some(name) => name,
-                None if prefix == "print_" => format!("print_{index}"),
                 None => next_column_name(out),
             },
         };

@@ -294,7 +294,7 @@ mod tests {
     use std::sync::Arc;
 
     use datafusion::arrow::array::{
-        ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray, TimestampNanosecondArray,
+        Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBatch, StringArray, TimestampNanosecondArray,
     };
     use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
     use datafusion::arrow::util::pretty::pretty_format_batches;
@@ -424,6 +424,126 @@ mod tests {
         let mut set_b: Vec<i64> = serde_json::from_str(row_b[7]).unwrap();
         set_b.sort();
         assert_eq!(set_b, vec![3, 5]);
+    }
+
+    /// The results are the same when DataFusion skips partial aggregation (each row then
+    /// becomes a partial state through `convert_to_state`).
+    #[tokio::test]
+    async fn skipping_partial_aggregation_changes_nothing() {
+        let rows = 300;
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("g", DataType::Utf8, false),
+            Field::new("t", DataType::Timestamp(TimeUnit::Nanosecond, None), true),
+            Field::new("s", DataType::Utf8, true),
+            Field::new("x", DataType::Int64, true),
+            Field::new("d", DataType::LargeUtf8, true),
+            Field::new("hit", DataType::Boolean, true),
+        ]));
+        let batches: Vec<RecordBatch> = (0..3)
+            .map(|batch| {
+                let row = |i: i64| batch * rows + i;
+                let columns: Vec<ArrayRef> = vec![
+                    Arc::new(StringArray::from_iter_values((0..rows).map(|i| format!("g{}", row(i) % 97)))),
+                    Arc::new(TimestampNanosecondArray::from_iter(
+                        (0..rows).map(|i| (row(i) % 7 != 0).then_some(row(i) % 13)),
+                    )),
+                    Arc::new(StringArray::from_iter(
+                        (0..rows).map(|i| (row(i) % 5 != 0).then(|| format!("s{}", row(i) % 11))),
+                    )),
+                    Arc::new(Int64Array::from_iter((0..rows).map(|i| (row(i) % 3 != 0).then_some(row(i) % 17)))),
+                    Arc::new(datafusion::arrow::array::LargeStringArray::from_iter(
+                        (0..rows).map(|i| (row(i) % 4 != 0).then(|| format!(r#"{{"k{}":{}}}"#, row(i) % 6, row(i)))),
+                    )),
+                    Arc::new(BooleanArray::from_iter((0..rows).map(|i| (row(i) % 9 != 0).then_some(row(i) % 2 == 0)))),
+                ];
+                RecordBatch::try_new(Arc::clone(&schema), columns).unwrap()
+            })
+            .collect();
+        let call = |name: &str, args: Vec<Expr>| by_name(name).call(args).alias(name);
+        let aggregates = vec![
+            call("kql_countif", vec![col("hit")]),
+            call("kql_dcount", vec![col("s")]),
+            call("kql_dcountif", vec![col("x"), col("hit")]),
+            call("kql_sum", vec![col("x")]),
+            call("kql_sumif", vec![col("x"), col("hit")]),
+            call("kql_avg", vec![col("x")]),
+            call("kql_minif", vec![col("s"), col("hit")]),
+            call("kql_maxif", vec![col("t"), col("hit")]),
+            call("kql_make_set", vec![col("s")]),
+            call("kql_make_set_if", vec![col("x"), col("hit"), lit(100i64)]),
+            call("kql_make_list", vec![col("t")]),
+            call("kql_make_list_with_nulls", vec![col("x")]),
+            call("kql_make_bag", vec![col("d")]),
+            call("kql_arg_max", vec![col("t"), col("s")]),
+            call("kql_arg_min", vec![col("t"), col("x")]),
+            call("kql_take_any", vec![col("s")]),
+            call("kql_take_anyif", vec![col("x"), col("hit")]),
+            call("kql_percentile", vec![col("x"), lit(50.0)]),
+            call("kql_variance", vec![col("x")]),
+            call("kql_stdevp", vec![col("t")]),
+        ];
+        let mut outputs = Vec::new();
+        for skip in [false, true] {
+            let mut config = SessionConfig::new().with_target_partitions(2).with_batch_size(64);
+            if skip {
+                config = config
+                    .set_usize("datafusion.execution.skip_partial_aggregation_probe_rows_threshold", 1)
+                    .set_str("datafusion.execution.skip_partial_aggregation_probe_ratio_threshold", "0.0");
+            }
+            let ctx = SessionContext::new_with_config(config);
+            let table = MemTable::try_new(Arc::clone(&schema), vec![batches.clone()]).unwrap();
+            let df = ctx
+                .read_table(Arc::new(table))
+                .unwrap()
+                .aggregate(vec![col("g")], aggregates.clone())
+                .unwrap()
+                .sort(vec![col("g").sort(true, true)])
+                .unwrap();
+            let plan = pretty_format_batches(&df.clone().explain(false, true).unwrap().collect().await.unwrap())
+                .unwrap()
+                .to_string();
+            let skipped = plan.contains("skipped_aggregation_rows=") && !plan.contains("skipped_aggregation_rows=0");
+            assert_eq!(skipped, skip, "{plan}");
+            outputs.push(df.collect().await.unwrap());
+        }
+        // Rows reach the final aggregation in another order when partial aggregation is
+        // skipped: arrays are compared as multisets, and reals to rounding.
+        let cells = |batches: &[RecordBatch]| -> Vec<(String, String)> {
+            let mut cells = Vec::new();
+            for batch in batches {
+                for (index, field) in batch.schema().fields().iter().enumerate() {
+                    let column = datafusion::arrow::compute::cast(batch.column(index), &DataType::Utf8).unwrap();
+                    for row in 0..batch.num_rows() {
+                        let text = column.as_string::<i32>();
+                        let text = if text.is_null(row) { "null".to_owned() } else { text.value(row).to_owned() };
+                        cells.push((field.name().clone(), text));
+                    }
+                }
+            }
+            cells
+        };
+        let normalize = |(name, text): (String, String)| -> (String, String) {
+            if name.starts_with("kql_make_set") || name.starts_with("kql_make_list") {
+                let mut items: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(&text)
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect();
+                items.sort();
+                (name, items.join(","))
+            } else if name == "kql_variance" || name == "kql_stdevp" || name == "kql_avg" {
+                let value: f64 = text.parse().unwrap();
+                (name, format!("{value:.9}"))
+            } else {
+                (name, text)
+            }
+        };
+        let expected: Vec<_> = cells(&outputs[0]).into_iter().map(normalize).collect();
+        let actual: Vec<_> = cells(&outputs[1]).into_iter().map(normalize).collect();
+        assert_eq!(expected.len(), 21 * 97);
+        for (expected, actual) in expected.iter().zip(&actual) {
+            assert_eq!(expected, actual);
+        }
     }
 
     /// Without `by`, an empty input still gives one row of default values.
