@@ -32,10 +32,10 @@ fn category(message: &str) -> String {
     first.chars().take(110).collect()
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let list = args.iter().any(|a| a == "--list");
+    let trace = args.iter().any(|a| a == "--trace");
     let now = args
         .iter()
         .position(|a| a == "--now")
@@ -46,25 +46,51 @@ async fn main() {
     for arg in args.iter().filter(|a| !a.starts_with("--")) {
         collect(Path::new(arg), &mut files);
     }
-    let catalog = SchemaCatalog::defender();
-    let mut engine = Engine::new(now);
-    for name in catalog.table_names() {
-        let table = catalog.table(name).expect("listed");
-        let fields: Vec<Field> =
-            table.columns.iter().map(|c| Field::new(&c.name, kql_engine::types::arrow_type(c.ty), true)).collect();
-        engine.register_batches(name, Arc::new(Schema::new(fields)), Vec::new()).expect("empty table");
-    }
+    let catalog = Arc::new(SchemaCatalog::defender());
     let (mut bound, mut ran) = (0, 0);
     let mut failures: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for path in &files {
         let text = String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).into_owned();
         let parsed = kql_syntax::parse(&text);
-        if parsed.has_errors() || kql_semantics::bind(&parsed.script, &catalog).has_errors() {
+        if parsed.has_errors() {
+            continue;
+        }
+        let analysis = kql_semantics::bind(&parsed.script, catalog.as_ref());
+        if analysis.has_errors() {
             continue;
         }
         bound += 1;
-        let outcome = tokio::time::timeout(std::time::Duration::from_secs(20), engine.query(&text)).await;
-        let message = match outcome {
+        if trace {
+            eprintln!("{}", path.display());
+        }
+        // Each query gets its own engine with empty tables for what it reads (all tables for
+        // `union *` and `search`), run on its own thread so that a plan that takes too long
+        // (DataFusion plans synchronously) can be abandoned.
+        let tables: Vec<String> = if analysis.tables_read.is_empty() {
+            catalog.table_names().into_iter().map(str::to_string).collect()
+        } else {
+            analysis.tables_read.iter().cloned().collect()
+        };
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let catalog = Arc::clone(&catalog);
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+            let outcome = runtime.block_on(async {
+                let mut engine = Engine::new(now);
+                for name in &tables {
+                    let Some(table) = catalog.table(name) else { continue };
+                    let fields: Vec<Field> = table
+                        .columns
+                        .iter()
+                        .map(|c| Field::new(&c.name, kql_engine::types::arrow_type(c.ty), true))
+                        .collect();
+                    engine.register_batches(name, Arc::new(Schema::new(fields)), Vec::new()).expect("empty table");
+                }
+                engine.query(&text).await
+            });
+            let _ = sender.send(outcome);
+        });
+        let message = match receiver.recv_timeout(std::time::Duration::from_secs(20)) {
             Ok(Ok(_)) => {
                 ran += 1;
                 continue;
@@ -95,4 +121,6 @@ async fn main() {
         ran,
         100.0 * ran as f64 / bound.max(1) as f64
     );
+    // Abandoned queries may still be running on their threads.
+    std::process::exit(0);
 }

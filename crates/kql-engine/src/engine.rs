@@ -144,8 +144,22 @@ impl Engine {
 }
 
 impl TableLookup for Engine {
+    /// A registered table, or, for a catalog table the data does not include, an empty table of
+    /// the catalog's columns: a rule over a table the export lacks finds nothing rather than
+    /// failing.
     fn table(&self, name: &str) -> Option<Arc<dyn TableProvider>> {
-        self.tables.get(name).cloned()
+        if let Some(table) = self.tables.get(name) {
+            return Some(table.clone());
+        }
+        let catalog = SchemaCatalog::defender_ref();
+        let table = kql_semantics::Catalog::table(catalog, name)?;
+        let fields: Vec<datafusion::arrow::datatypes::Field> = table
+            .columns
+            .iter()
+            .map(|c| datafusion::arrow::datatypes::Field::new(&c.name, crate::types::arrow_type(c.ty), true))
+            .collect();
+        let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(fields));
+        Some(Arc::new(datafusion::datasource::empty::EmptyTable::new(schema)))
     }
 
     fn table_names(&self) -> Vec<String> {

@@ -120,6 +120,12 @@ impl<'a> Planner<'a> {
     }
 
     fn binary(&mut self, op: BinaryOp, l: DfExpr, r: DfExpr, schema: &DFSchema, span: Span) -> Result<DfExpr> {
+        // Kusto compares bools with numbers (`IsRemote == 1`): compare as longs.
+        let (l, r) = match (l.get_type(schema), r.get_type(schema)) {
+            (Ok(DataType::Boolean), Ok(t)) if t.is_numeric() => (cast(l, DataType::Int64), r),
+            (Ok(t), Ok(DataType::Boolean)) if t.is_numeric() => (l, cast(r, DataType::Int64)),
+            _ => (l, r),
+        };
         // Kusto: a comparison with null is false, except `!=`, which is true.
         let compare = |operator: Operator, if_null: bool| {
             df_fn::coalesce(vec![binary_expr(l.clone(), operator, r.clone()), lit(if_null)])
@@ -180,7 +186,21 @@ impl<'a> Planner<'a> {
                         datafusion::logical_expr::LogicalPlanBuilder::from(plan).project(vec![lowered])?.build()?;
                     (self.udf("tolower", vec![value], span)?, plan)
                 }
-                _ => return Err(PlanError::unsupported(format!("`{}` with a tabular list", op.as_str()), span)),
+                ListOp::HasAny | ListOp::HasAll => {
+                    // The needles are the subquery's first column, gathered into one array.
+                    let name = plan.schema().field(0).name().clone();
+                    let gather = self
+                        .functions
+                        .aggregate("make_set")
+                        .ok_or_else(|| PlanError::unsupported("make_set", span))?
+                        .call(vec![column(&name)])
+                        .alias("needles");
+                    let plan = datafusion::logical_expr::LogicalPlanBuilder::from(plan)
+                        .aggregate(Vec::<DfExpr>::new(), vec![gather])?
+                        .build()?;
+                    let function = if op == ListOp::HasAny { "has_any" } else { "has_all" };
+                    return self.udf(function, vec![value, scalar_subquery(Arc::new(plan))], span);
+                }
             };
             let test = in_subquery(value, Arc::new(plan));
             return Ok(if matches!(op, ListOp::NotIn | ListOp::NotInCi) { not(test) } else { test });

@@ -21,6 +21,10 @@
 //! `by` is compared with Arrow's ordering of its type (`real` NaN is the greatest value). Like
 //! `max()` and `min()`, a null `string` `by` is a missing value, not `""`. The result has
 //! the type of `value`; a group with no rows gives null.
+//!
+//! With a constant `by` (`kql_arg_max(true, column)`) every row ties, so one such call per
+//! column takes all the columns from one row: the first seen. That is a `take_any(*)` whose
+//! values are consistent, which separate `kql_take_any` calls are not.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -566,6 +570,16 @@ mod tests {
             Arg::Column(Arc::new(StringArray::from(vec!["p", "q", "r", "s", "t"]))),
         ];
         groups_agree(&max, &by_real, &by_real);
+    }
+
+    #[test]
+    fn a_constant_by_takes_the_first_row_seen() {
+        let max = super::super::by_name("kql_arg_max");
+        let with = |values: Vec<i64>| {
+            [Arg::Const(ScalarValue::Boolean(Some(true))), Arg::Column(Arc::new(Int64Array::from(values)))]
+        };
+        assert_eq!(merged(&max, &with(vec![4, 5]), &with(vec![6])), ScalarValue::Int64(Some(4)));
+        groups_agree(&max, &with(vec![1, 2, 3, 4, 5]), &with(vec![6, 7]));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! | `bool`     | `true` / `false` |
 //! | `datetime` | an ISO-8601 UTC string with up to 7 fractional digits, trailing zeros trimmed: `"2024-01-02T03:04:05.1234567Z"` |
 //! | `timespan` | Kusto's `[-][d.]hh:mm:ss[.fffffff]` string |
-//! | `dynamic`  | the JSON value itself (text that is not valid JSON becomes a JSON string) |
+//! | `dynamic`  | the JSON value itself, re-serialized compactly (text that is not valid JSON becomes a JSON string) |
 
 use std::sync::Arc;
 

@@ -19,19 +19,22 @@
 //! - `maxSize` (default and maximum 1,048,576) caps the number of elements; later values are
 //!   dropped.
 //!
-//! Order: Kusto leaves the order undefined (for `make_list`, it tracks the input order when the
-//! input is sorted). Quarry keeps first-seen order within a partition, and concatenates
-//! partitions' partial results in the order DataFusion merges them; with one partition (or
-//! sorted, single-partition input) the order is the input order. A group with no values gives
-//! `[]`, the documented default.
+//! Order: Kusto leaves the order undefined, except that `make_list` tracks the input order when
+//! the input to `summarize` is sorted. Quarry keeps first-seen order within a partition, and
+//! concatenates partitions' partial results in the order DataFusion merges them, so without an
+//! `ORDER BY` the order is the input order only for a single partition. With an `ORDER BY` on
+//! the call (which the planner adds after `sort by`), elements follow that order across
+//! partitions, ties in the order seen, and `maxSize` keeps the first elements in that order.
+//! A group with no values gives `[]`, the documented default.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, LargeStringArray, ListBuilder, StringArray, StringBuilder,
+    Array, ArrayRef, AsArray, BooleanArray, LargeStringArray, ListBuilder, StringArray, StringBuilder, StructArray,
+    new_empty_array,
 };
-use datafusion::arrow::compute::cast;
+use datafusion::arrow::compute::{SortOptions, cast};
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::{Result, ScalarValue, exec_err, plan_err};
 use datafusion::logical_expr::function::AccumulatorArgs;
@@ -40,7 +43,7 @@ use serde_json::Value;
 
 use super::json::JsonColumn;
 use super::num::{list_scalar, list_type, lists};
-use super::udaf::{Constants, Family, keeps, kept_rows, long_constant};
+use super::udaf::{Constants, Family, Ordering, keeps, kept_rows, long_constant};
 
 /// The default, and largest, `maxSize`.
 pub(super) const MAX_SIZE: i64 = 1_048_576;
@@ -109,6 +112,26 @@ impl Family for MakeArray {
 
     fn supports_groups(&self, _: &[DataType]) -> bool {
         true
+    }
+
+    fn order_sensitive(&self) -> bool {
+        true
+    }
+
+    fn ordered_accumulator(
+        &self,
+        name: &str,
+        data: &[DataType],
+        constants: &[ScalarValue],
+        _: &DataType,
+        order: Ordering,
+    ) -> Result<Box<dyn Accumulator>> {
+        Ok(Box::new(OrderedMakeArray {
+            rules: self.rules(name, data, constants)?,
+            order,
+            entries: Vec::new(),
+            bytes: 0,
+        }))
     }
 
     fn groups_accumulator(
@@ -244,6 +267,140 @@ impl Accumulator for MakeArrayAccumulator {
                     return Ok(());
                 }
                 self.bytes += self.elements.push(&self.rules, element);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `make_set` and `make_list` with an `ORDER BY`: every element with its ordering keys; the
+/// order, and then `maxSize` and (for a set) the first of equal elements, are applied when the
+/// result is built. Elements with equal keys keep the order in which they were seen. Unlike
+/// the unordered accumulators, this one holds every element of the group until the end, even
+/// beyond `maxSize`, as a later row may sort before the ones seen first.
+#[derive(Debug)]
+struct OrderedMakeArray {
+    rules: Rules,
+    order: Ordering,
+    /// Ordering keys and element text.
+    entries: Vec<(Vec<ScalarValue>, String)>,
+    bytes: usize,
+}
+
+/// Compares two ordering keys under `options`.
+fn compare_keys(a: &[ScalarValue], b: &[ScalarValue], options: &[SortOptions]) -> std::cmp::Ordering {
+    use std::cmp::Ordering::*;
+    for ((a, b), options) in a.iter().zip(b).zip(options) {
+        let order = match (a.is_null(), b.is_null()) {
+            (true, true) => Equal,
+            (true, false) => {
+                if options.nulls_first {
+                    Less
+                } else {
+                    Greater
+                }
+            }
+            (false, true) => {
+                if options.nulls_first {
+                    Greater
+                } else {
+                    Less
+                }
+            }
+            (false, false) => {
+                let order = a.partial_cmp(b).unwrap_or(Equal);
+                if options.descending { order.reverse() } else { order }
+            }
+        };
+        if order != Equal {
+            return order;
+        }
+    }
+    Equal
+}
+
+impl OrderedMakeArray {
+    fn push(&mut self, keys: Vec<ScalarValue>, text: String) {
+        self.bytes +=
+            text.len() + keys.iter().map(ScalarValue::size).sum::<usize>() + size_of::<(Vec<ScalarValue>, String)>();
+        self.entries.push((keys, text));
+    }
+}
+
+impl Accumulator for OrderedMakeArray {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let column = JsonColumn::new(&values[0])?;
+        let keys = &values[1..];
+        let mut buffer = String::new();
+        for row in 0..column.len() {
+            let mut texts = Vec::new();
+            self.rules.elements(&column, row, &mut buffer, |text| texts.push(text.to_owned()));
+            if texts.is_empty() {
+                continue;
+            }
+            let row_keys = keys.iter().map(|k| ScalarValue::try_from_array(k, row)).collect::<Result<Vec<_>>>()?;
+            for text in texts {
+                self.push(row_keys.clone(), text);
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        // A stable sort: equal keys keep the order seen.
+        let options = self.order.options.clone();
+        self.entries.sort_by(|a, b| compare_keys(&a.0, &b.0, &options));
+        let mut elements = Elements::default();
+        for (_, text) in &self.entries {
+            if elements.full(&self.rules) {
+                break;
+            }
+            elements.push(&self.rules, text);
+        }
+        Ok(ScalarValue::LargeUtf8(Some(elements.json())))
+    }
+
+    fn size(&self) -> usize {
+        size_of_val(self) + self.bytes
+    }
+
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        let texts: StringArray = self.entries.iter().map(|(_, text)| Some(text.as_str())).collect();
+        let mut columns = Vec::with_capacity(self.order.keys.len());
+        for (index, field) in self.order.keys.iter().enumerate() {
+            let column = if self.entries.is_empty() {
+                new_empty_array(field.data_type())
+            } else {
+                ScalarValue::iter_to_array(self.entries.iter().map(|(keys, _)| keys[index].clone()))?
+            };
+            columns.push(column);
+        }
+        let keys = StructArray::try_new(self.order.keys.clone(), columns, None)?;
+        Ok(vec![list_scalar(Arc::new(texts)), list_scalar(Arc::new(keys))])
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        let (Some(texts), Some(keys)) = (states[0].as_list_opt::<i32>(), states[1].as_list_opt::<i32>()) else {
+            return exec_err!("expected list states, got {} and {}", states[0].data_type(), states[1].data_type());
+        };
+        for row in 0..texts.len() {
+            if texts.is_null(row) || keys.is_null(row) {
+                continue;
+            }
+            let row_texts = cast(&texts.value(row), &DataType::Utf8)?;
+            let row_texts = row_texts.as_string::<i32>();
+            let row_keys = keys.value(row);
+            let row_keys = row_keys.as_struct();
+            for item in 0..row_texts.len() {
+                if row_texts.is_null(item) {
+                    continue;
+                }
+                let item_keys = row_keys
+                    .columns()
+                    .iter()
+                    .map(|column| ScalarValue::try_from_array(column, item))
+                    .collect::<Result<Vec<_>>>()?;
+                self.push(item_keys, row_texts.value(item).to_owned());
             }
         }
         Ok(())

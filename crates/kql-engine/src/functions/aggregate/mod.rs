@@ -17,7 +17,15 @@
 //! | `kql_variance`, `kql_variancep`, `kql_varianceif`, `kql_stdev`, `kql_stdevp`, `kql_stdevif` | `x [, pred]` | `real` |
 //!
 //! In the `_if` variants the predicate follows the data arguments; a null predicate is false.
-//! Constants (`maxSize`, `accuracy`, `p`) come last and must be literals.
+//! Constants (`maxSize`, `accuracy`, `p`) come last and must be literals. The `make_list` and
+//! `make_set` families honour an `ORDER BY` on the call (DataFusion's aggregate `order_by`),
+//! across partitions: that is how `sort by T | summarize make_list(x)` keeps Kusto's promise
+//! that the list follows the sorted input. The other aggregates ignore an `ORDER BY`.
+//!
+//! Every aggregate runs in DataFusion's two phases (partial states merged across partitions),
+//! and has a `GroupsAccumulator` for `summarize ... by` (except `kql_arg_max`/`kql_arg_min` over
+//! a `by` that is not a number, `bool`, `datetime`, `timespan` or string, and
+//! `kql_minif`/`kql_maxif` over `bool`, which fall back to one accumulator per group).
 //!
 //! Not here because DataFusion's own function already has Kusto's meaning: `count()` (the
 //! planner uses `count(*)`), `count(x)`, `min(x)` and `max(x)`.
@@ -172,9 +180,12 @@ mod testing {
         with_args(udaf, args, |acc_args| udaf.accumulator(acc_args))
     }
 
+    /// A groups accumulator, if any, and the coerced argument arrays.
+    type Groups = (Option<Box<dyn GroupsAccumulator>>, Vec<ArrayRef>);
+
     /// A fresh groups accumulator for `args` (`None` when `udaf` has none for these types),
     /// and the coerced argument arrays.
-    fn try_groups(udaf: &AggregateUDF, args: &[Arg]) -> Result<(Option<Box<dyn GroupsAccumulator>>, Vec<ArrayRef>)> {
+    fn try_groups(udaf: &AggregateUDF, args: &[Arg]) -> Result<Groups> {
         with_args(udaf, args, |acc_args| {
             let supported = udaf.groups_accumulator_supported(acc_args.clone());
             if supported { udaf.create_groups_accumulator(acc_args).map(Some) } else { Ok(None) }
@@ -546,6 +557,77 @@ mod tests {
         }
     }
 
+    /// With an `ORDER BY` on the call, `make_list` and `make_set` keep that order across
+    /// partitions, also when DataFusion skips partial aggregation.
+    #[tokio::test]
+    async fn order_by_orders_make_list_across_partitions() {
+        use datafusion::logical_expr::ExprFunctionExt;
+        let partition = |times: Vec<i64>| {
+            let groups: Vec<&str> = times.iter().map(|t| if t % 2 == 0 { "even" } else { "odd" }).collect();
+            let names: Vec<String> = times.iter().map(|t| format!("n{t}")).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let hits: Vec<Option<bool>> = times.iter().map(|t| Some(t % 3 != 0)).collect();
+            events(groups, times.into_iter().map(Some).collect(), names, hits, 0)
+        };
+        let partitions = [partition(vec![9, 2, 5]), partition(vec![4, 1, 8, 7]), partition(vec![6, 3, 10])];
+        let ordered = |name: &str, args: Vec<Expr>, descending: bool, alias: &str| {
+            by_name(name).call(args).order_by(vec![col("t").sort(!descending, true)]).build().unwrap().alias(alias)
+        };
+        for skip in [false, true] {
+            let mut config = SessionConfig::new().with_target_partitions(3).with_batch_size(2);
+            if skip {
+                config = config
+                    .set_usize("datafusion.execution.skip_partial_aggregation_probe_rows_threshold", 1)
+                    .set_str("datafusion.execution.skip_partial_aggregation_probe_ratio_threshold", "0.0");
+            }
+            let ctx = SessionContext::new_with_config(config);
+            let schema = partitions[0].schema();
+            let table = MemTable::try_new(schema, partitions.iter().map(|b| vec![b.clone()]).collect()).unwrap();
+            let df = ctx
+                .read_table(Arc::new(table))
+                .unwrap()
+                .aggregate(
+                    vec![col("g")],
+                    vec![
+                        ordered("kql_make_list", vec![col("name")], false, "list"),
+                        ordered("kql_make_list", vec![col("name"), lit(2i64)], true, "last_two"),
+                        ordered("kql_make_list_if", vec![col("name"), col("hit")], false, "list_if"),
+                        ordered("kql_make_set", vec![col("name")], true, "set_desc"),
+                    ],
+                )
+                .unwrap()
+                .sort(vec![col("g").sort(true, true)])
+                .unwrap();
+            let text = pretty_format_batches(&df.collect().await.unwrap()).unwrap().to_string();
+            let rows: Vec<Vec<String>> = text
+                .lines()
+                .filter(|l| l.starts_with("| even") || l.starts_with("| odd"))
+                .map(|l| l.split('|').map(|c| c.trim().to_owned()).collect())
+                .collect();
+            assert_eq!(rows.len(), 2, "{text}");
+            // | g | list | last_two | list_if | set_desc |
+            let expected = [
+                [
+                    "even",
+                    r#"["n2","n4","n6","n8","n10"]"#,
+                    r#"["n10","n8"]"#,
+                    r#"["n2","n4","n8","n10"]"#,
+                    r#"["n10","n8","n6","n4","n2"]"#,
+                ],
+                [
+                    "odd",
+                    r#"["n1","n3","n5","n7","n9"]"#,
+                    r#"["n9","n7"]"#,
+                    r#"["n1","n5","n7"]"#,
+                    r#"["n9","n7","n5","n3","n1"]"#,
+                ],
+            ];
+            for (row, expected) in rows.iter().zip(expected) {
+                assert_eq!(row[1..6], expected, "skip: {skip}\n{text}");
+            }
+        }
+    }
+
     /// Without `by`, an empty input still gives one row of default values.
     #[tokio::test]
     async fn empty_input_gives_default_values() {
@@ -582,88 +664,5 @@ mod tests {
         let text = pretty_format_batches(&df.collect().await.unwrap()).unwrap().to_string();
         let row: Vec<&str> = text.lines().nth(3).unwrap().split('|').map(str::trim).collect();
         assert_eq!(&row[1..13], ["0", "0", "0", "0", "[]", "[]", "{}", "0.0", "0.0", "", "", ""], "{text}");
-    }
-}
-
-#[cfg(test)]
-mod perf_tmp {
-    use std::sync::Arc;
-    use std::time::Instant;
-
-    use datafusion::arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray, TimestampNanosecondArray};
-    use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
-    use datafusion::datasource::MemTable;
-    use datafusion::functions_aggregate::expr_fn::{count_distinct, max};
-    use datafusion::logical_expr::{Expr, col};
-    use datafusion::prelude::{SessionConfig, SessionContext};
-
-    #[tokio::test(flavor = "multi_thread")]
-    #[ignore]
-    async fn perf() {
-        let schema = Arc::new(Schema::new(vec![
-            Field::new("g", DataType::Utf8, false),
-            Field::new("t", DataType::Timestamp(TimeUnit::Nanosecond, None), true),
-            Field::new("name", DataType::Utf8, true),
-            Field::new("n", DataType::Int64, true),
-        ]));
-        let mut parts = Vec::new();
-        for p in 0..4 {
-            let mut batches = Vec::new();
-            for b in 0..32 {
-                let rows = 8192;
-                let base = (p * 32 + b) * rows;
-                let g: Vec<String> = (0..rows).map(|i| format!("g{}", (base + i) * 7919 % 20000)).collect();
-                let t: Vec<i64> = (0..rows).map(|i| ((base + i) * 104729 % 1000003) as i64).collect();
-                let name: Vec<String> = (0..rows).map(|i| format!("n{}", (base + i) % 50)).collect();
-                let n: Vec<i64> = (0..rows).map(|i| (base + i) as i64).collect();
-                let cols: Vec<ArrayRef> = vec![
-                    Arc::new(StringArray::from(g)),
-                    Arc::new(TimestampNanosecondArray::from(t)),
-                    Arc::new(StringArray::from(name)),
-                    Arc::new(Int64Array::from(n)),
-                ];
-                batches.push(RecordBatch::try_new(schema.clone(), cols).unwrap());
-            }
-            parts.push(batches);
-        }
-        let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(4));
-        crate::functions::register_all(&ctx);
-        ctx.register_table("t", Arc::new(MemTable::try_new(schema, parts).unwrap())).unwrap();
-        let run = |label: &'static str, aggs: Vec<Expr>| {
-            let ctx = ctx.clone();
-            async move {
-                let start = Instant::now();
-                let df = ctx.table("t").await.unwrap().aggregate(vec![col("g")], aggs).unwrap();
-                let rows: usize = df.collect().await.unwrap().iter().map(|b| b.num_rows()).sum();
-                println!("{label}: {:?} ({rows} groups)", start.elapsed());
-            }
-        };
-        let f = |name: &str, args: Vec<Expr>| super::by_name(name).call(args);
-        let check = ctx
-            .table("t")
-            .await
-            .unwrap()
-            .aggregate(vec![], vec![count_distinct(col("g"))])
-            .unwrap()
-            .collect()
-            .await
-            .unwrap();
-        println!("{}", datafusion::arrow::util::pretty::pretty_format_batches(&check).unwrap());
-        run("df max(t)", vec![max(col("t"))]).await;
-        run("kql_arg_max(t,name)", vec![f("kql_arg_max", vec![col("t"), col("name")])]).await;
-        run(
-            "kql_arg_max x3",
-            vec![
-                f("kql_arg_max", vec![col("t"), col("name")]),
-                f("kql_arg_max", vec![col("t"), col("n")]),
-                f("kql_arg_max", vec![col("t"), col("g")]),
-            ],
-        )
-        .await;
-        run("df count distinct(name)", vec![count_distinct(col("name"))]).await;
-        run("kql_dcount(name)", vec![f("kql_dcount", vec![col("name")])]).await;
-        run("kql_make_set(name)", vec![f("kql_make_set", vec![col("name")])]).await;
-        run("kql_sum(n)", vec![f("kql_sum", vec![col("n")])]).await;
-        run("df sum(n)", vec![datafusion::functions_aggregate::expr_fn::sum(col("n"))]).await;
     }
 }

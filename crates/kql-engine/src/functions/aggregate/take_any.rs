@@ -10,8 +10,10 @@
 //! values are all empty or null (Kusto strings are never null), and null otherwise. The result
 //! has the type of `expr`.
 //!
-//! `take_any(a, b)` and `take_any(*)`, which must take all values from one row, are not this
-//! function: the planner lowers them to `kql_arg_max`-style consistent picks.
+//! `take_any(a, b)` and `take_any(*)` must take all their values from one row, which separate
+//! `kql_take_any` calls do not promise. For those, one `kql_arg_max(<constant>, column)` per
+//! column does: with a constant `by` every row ties, so every column takes the first row seen
+//! (see `arg_extreme.rs`).
 
 use std::sync::Arc;
 

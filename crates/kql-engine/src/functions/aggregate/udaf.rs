@@ -11,14 +11,15 @@
 
 use std::fmt::Debug;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, BooleanArray};
-use datafusion::arrow::compute::{and, filter, prep_null_mask_filter};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Schema};
+use datafusion::arrow::compute::{SortOptions, and, filter, prep_null_mask_filter};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::{Result, ScalarValue, exec_err, plan_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
-use datafusion::logical_expr::utils::format_state_name;
+use datafusion::logical_expr::utils::{AggregateOrderSensitivity, format_state_name};
 use datafusion::logical_expr::{
     Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, EmitTo, GroupsAccumulator, Signature, Volatility,
 };
@@ -30,6 +31,14 @@ pub(super) enum Constant {
     Long,
     /// A number (a percentile), passed as `Float64`.
     Real,
+}
+
+/// The `ORDER BY` of a call: the sort options of each key, and the fields of the keys as they
+/// appear in the partial state.
+#[derive(Clone, Debug)]
+pub(super) struct Ordering {
+    pub options: Vec<SortOptions>,
+    pub keys: Fields,
 }
 
 /// The trailing constant arguments of a family: how many are required, and the kinds of all
@@ -103,6 +112,28 @@ pub(super) trait Family: Debug + Send + Sync {
         plan_err!("{name}() has no groups accumulator")
     }
 
+    /// Whether the result depends on the order of the rows (`make_list`, `make_set`): then an
+    /// `ORDER BY` on the call is honoured across partitions (see
+    /// [`Family::ordered_accumulator`]); other aggregates ignore it.
+    fn order_sensitive(&self) -> bool {
+        false
+    }
+
+    /// An accumulator for a call with `ORDER BY` (only when [`Family::order_sensitive`]). It
+    /// receives the data arguments followed by the ordering columns, and its partial state is
+    /// that of [`Family::state_fields`] followed by a list of the ordering keys (structs of
+    /// `order.keys`), one per element of its first state field.
+    fn ordered_accumulator(
+        &self,
+        name: &str,
+        _data: &[DataType],
+        _constants: &[ScalarValue],
+        _ret: &DataType,
+        _order: Ordering,
+    ) -> Result<Box<dyn Accumulator>> {
+        plan_err!("{name}() does not take an ORDER BY")
+    }
+
     /// The type an untyped null data argument is read as (`summarize sum(null)`).
     fn null_type(&self) -> DataType {
         DataType::Int64
@@ -161,7 +192,7 @@ impl KqlAggregate {
     fn constants(&self, args: &AccumulatorArgs) -> Result<Vec<ScalarValue>> {
         let mut constants = Vec::new();
         for (i, expr) in args.exprs.iter().enumerate().skip(self.constants_start()) {
-            let batch = RecordBatch::new_empty(std::sync::Arc::new(Schema::empty()));
+            let batch = RecordBatch::new_empty(Arc::new(Schema::empty()));
             match expr.evaluate(&batch) {
                 Ok(ColumnarValue::Scalar(value)) => constants.push(value),
                 _ => return plan_err!("{}(): argument {} must be a constant", self.name, i + 1),
@@ -232,8 +263,25 @@ impl AggregateUDFImpl for KqlAggregate {
             args.input_fields.iter().take(self.data_arity()).map(|f| f.data_type().clone()).collect();
         let name = args.name;
         let state_name = |part: &str| format_state_name(name, part);
-        let fields = self.family.state_fields(&state_name, &data, args.return_field.data_type())?;
+        let mut fields = self.family.state_fields(&state_name, &data, args.return_field.data_type())?;
+        if self.family.order_sensitive() && !args.ordering_fields.is_empty() {
+            // The ordering keys of each element, so that partial results merge in order.
+            let keys = DataType::Struct(Fields::from(args.ordering_fields.to_vec()));
+            fields.push(Field::new(
+                state_name("orderings"),
+                DataType::List(Arc::new(Field::new_list_field(keys, true))),
+                true,
+            ));
+        }
         Ok(fields.into_iter().map(FieldRef::from).collect())
+    }
+
+    fn order_sensitivity(&self) -> AggregateOrderSensitivity {
+        if self.family.order_sensitive() {
+            AggregateOrderSensitivity::HardRequirement
+        } else {
+            AggregateOrderSensitivity::Insensitive
+        }
     }
 
     fn accumulator(&self, acc_args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
@@ -243,12 +291,27 @@ impl AggregateUDFImpl for KqlAggregate {
         }
         let data = self.data_types(&acc_args);
         let constants = self.constants(&acc_args)?;
-        let inner = self.family.accumulator(self.name, &data, &constants, acc_args.return_field.data_type())?;
-        Ok(Box::new(ArgsAccumulator { inner, data: arity, conditional: self.conditional }))
+        let ret = acc_args.return_field.data_type();
+        if self.family.order_sensitive() && !acc_args.order_bys.is_empty() {
+            let mut keys = Vec::with_capacity(acc_args.order_bys.len());
+            for sort in acc_args.order_bys {
+                // Named as DataFusion names the ordering fields of the partial state.
+                keys.push(Field::new(sort.expr.to_string(), sort.expr.data_type(acc_args.schema)?, true));
+            }
+            let order =
+                Ordering { options: acc_args.order_bys.iter().map(|sort| sort.options).collect(), keys: keys.into() };
+            let inner = self.family.ordered_accumulator(self.name, &data, &constants, ret, order)?;
+            let ordering = Some(acc_args.exprs.len());
+            return Ok(Box::new(ArgsAccumulator { inner, data: arity, conditional: self.conditional, ordering }));
+        }
+        let inner = self.family.accumulator(self.name, &data, &constants, ret)?;
+        Ok(Box::new(ArgsAccumulator { inner, data: arity, conditional: self.conditional, ordering: None }))
     }
 
     fn groups_accumulator_supported(&self, args: AccumulatorArgs) -> bool {
-        args.expr_fields.len() >= self.constants_start() && self.family.supports_groups(&self.data_types(&args))
+        (args.order_bys.is_empty() || !self.family.order_sensitive())
+            && args.expr_fields.len() >= self.constants_start()
+            && self.family.supports_groups(&self.data_types(&args))
     }
 
     fn create_groups_accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn GroupsAccumulator>> {
@@ -280,6 +343,9 @@ struct ArgsAccumulator {
     inner: Box<dyn Accumulator>,
     data: usize,
     conditional: bool,
+    /// Index of the first `ORDER BY` column among the values (after all the arguments), which
+    /// the inner accumulator receives after the data arguments.
+    ordering: Option<usize>,
 }
 
 impl Accumulator for ArgsAccumulator {
@@ -287,16 +353,19 @@ impl Accumulator for ArgsAccumulator {
         if values.len() < self.data + usize::from(self.conditional) {
             return exec_err!("aggregate received {} arguments, expected at least {}", values.len(), self.data);
         }
-        let data = &values[..self.data];
+        let mut data = values[..self.data].to_vec();
+        if let Some(start) = self.ordering {
+            data.extend(values.iter().skip(start).cloned());
+        }
         if !self.conditional {
-            return self.inner.update_batch(data);
+            return self.inner.update_batch(&data);
         }
         let mask = predicate_mask(&values[self.data])?;
         let kept = mask.true_count();
         if kept == 0 {
             Ok(())
         } else if kept == mask.len() {
-            self.inner.update_batch(data)
+            self.inner.update_batch(&data)
         } else {
             let filtered = data.iter().map(|array| filter(array, &mask)).collect::<std::result::Result<Vec<_>, _>>()?;
             self.inner.update_batch(&filtered)
@@ -392,7 +461,7 @@ pub(super) fn kept_rows<'a>(
 /// `array` with the rows that `filter` drops set to null (partial states of skipped rows).
 pub(super) fn null_unless_kept(array: &ArrayRef, filter: Option<&BooleanArray>) -> Result<ArrayRef> {
     match filter {
-        None => Ok(std::sync::Arc::clone(array)),
+        None => Ok(Arc::clone(array)),
         Some(filter) => {
             let filter = if filter.null_count() > 0 { prep_null_mask_filter(filter) } else { filter.clone() };
             Ok(datafusion::arrow::compute::nullif(array, &datafusion::arrow::compute::not(&filter)?)?)
