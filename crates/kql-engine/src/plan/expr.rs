@@ -137,30 +137,19 @@ impl<'a> Planner<'a> {
             BinaryOp::LtEq => compare(Operator::LtEq, false),
             BinaryOp::Gt => compare(Operator::Gt, false),
             BinaryOp::GtEq => compare(Operator::GtEq, false),
-            BinaryOp::EqCi => self.udf("equals_ci", vec![self.as_text(l, schema), self.as_text(r, schema)], span)?,
-            BinaryOp::NotEqCi => {
-                not(self.udf("equals_ci", vec![self.as_text(l, schema), self.as_text(r, schema)], span)?)
-            }
+            BinaryOp::EqCi => self.udf("equals_ci", vec![l, r], span)?,
+            BinaryOp::NotEqCi => not(self.udf("equals_ci", vec![l, r], span)?),
             BinaryOp::Str(string_op) => {
-                let call = self.udf(
-                    &string_op_function(string_op),
-                    vec![self.as_text(l, schema), self.as_text(r, schema)],
-                    span,
-                )?;
+                let call = self.udf(&string_op_function(string_op), vec![l, r], span)?;
                 if string_op.negated { not(call) } else { call }
             }
-            BinaryOp::MatchesRegex => self.udf("matches_regex", vec![self.as_text(l, schema), r], span)?,
+            BinaryOp::MatchesRegex => self.udf("matches_regex", vec![l, r], span)?,
             BinaryOp::Add => binary_expr(l, Operator::Plus, r),
             BinaryOp::Sub => binary_expr(l, Operator::Minus, r),
             BinaryOp::Mul => binary_expr(l, Operator::Multiply, r),
             BinaryOp::Div => binary_expr(l, Operator::Divide, r),
             BinaryOp::Mod => binary_expr(l, Operator::Modulo, r),
         })
-    }
-
-    /// String operators take strings; a dynamic value is matched on its text.
-    fn as_text(&self, value: DfExpr, _schema: &DFSchema) -> DfExpr {
-        value
     }
 
     fn in_list(
@@ -279,7 +268,7 @@ impl<'a> Planner<'a> {
                 Ok(when(df_fn::coalesce(vec![condition, lit(false)]), then).otherwise(otherwise)?)
             }
             "case" => {
-                if args.len() < 3 || args.len() % 2 == 0 {
+                if args.len() < 3 || args.len().is_multiple_of(2) {
                     return Err(PlanError::invalid("case() takes condition/value pairs and an else value", span));
                 }
                 let mut builder: Option<datafusion::logical_expr::conditional_expressions::CaseBuilder> = None;

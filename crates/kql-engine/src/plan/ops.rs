@@ -375,7 +375,7 @@ impl<'a> Planner<'a> {
         if decls.is_empty() {
             return Err(PlanError::invalid("datatable needs at least one column", span));
         }
-        if values.len() % decls.len() != 0 {
+        if !values.len().is_multiple_of(decls.len()) {
             return Err(PlanError::invalid(
                 format!(
                     "datatable has {} columns but {} values, not a whole number of rows",

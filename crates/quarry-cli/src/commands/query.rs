@@ -11,9 +11,7 @@ use codespan_reporting::term::{
     termcolor::{ColorChoice, StandardStream},
 };
 use kql_engine::{Engine, QueryError};
-use kql_semantics::Catalog;
 
-use crate::Outcome;
 use crate::results::{ResultFormat, write_results};
 
 /// What `quarry query` was asked to do.
@@ -118,18 +116,4 @@ fn now_nanos() -> i64 {
 /// The terminal's width from `COLUMNS`, when set.
 fn terminal_width() -> Option<u16> {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
-}
-
-/// Lists the registered tables and their columns (for the shell's `.tables`/`.schema`).
-#[allow(dead_code)]
-pub fn describe(engine: &Engine) -> Vec<(String, Vec<(String, String)>)> {
-    let catalog = engine.catalog();
-    engine
-        .table_names()
-        .into_iter()
-        .filter_map(|name| {
-            let table = catalog.table(&name)?;
-            Some((name, table.columns.iter().map(|c| (c.name.clone(), c.ty.name().to_string())).collect()))
-        })
-        .collect()
 }
