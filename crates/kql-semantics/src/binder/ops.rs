@@ -1,7 +1,7 @@
 //! Column flow through the tabular operators.
 
 use kql_syntax::ast::{
-    ColumnDecl, Expr, ExprKind, LiteralKind, NamedExpr, Operator, OperatorKind, OptionArg, ParsePart,
+    ColumnDecl, ExpandColumn, Expr, ExprKind, LiteralKind, NamedExpr, Operator, OperatorKind, OptionArg, ParsePart,
 };
 
 use super::expr::Ctx;
@@ -139,7 +139,7 @@ impl<'a> Binder<'a, '_> {
             OperatorKind::GetSchema => Schema::new(
                 [
                     ("ColumnName", Type::String),
-                    ("ColumnOrdinal", Type::Int),
+                    ("ColumnOrdinal", Type::Long),
                     ("DataType", Type::String),
                     ("ColumnType", Type::String),
                 ]
@@ -148,42 +148,12 @@ impl<'a> Binder<'a, '_> {
                 .collect(),
             ),
             OperatorKind::MvExpand { options, columns, limit } => {
-                let mut out = input.clone();
-                for column in columns {
-                    let ty = column.to_type.as_ref().map_or(Type::Dynamic, |t| self.type_name(t));
-                    self.scalar(&column.column.expr, Some(&input), Ctx::default());
-                    let name =
-                        column.column.names.first().map(|n| n.name.clone()).or_else(|| expr_name(&column.column.expr));
-                    if let Some(name) = name {
-                        out.set(&name, ty);
-                    }
-                }
-                if let Some(limit) = limit {
-                    self.scalar(limit, Some(&input), Ctx::default());
-                }
-                if let Some(index) = option_name(options, "with_itemindex") {
-                    out.set(&index, Type::Long);
-                }
+                let mut out = self.expand(&input, options, columns, limit.as_ref());
                 out.table = None;
                 out
             }
             OperatorKind::MvApply { options, columns, limit, on } => {
-                let mut expanded = input.clone();
-                for column in columns {
-                    let ty = column.to_type.as_ref().map_or(Type::Dynamic, |t| self.type_name(t));
-                    self.scalar(&column.column.expr, Some(&input), Ctx::default());
-                    let name =
-                        column.column.names.first().map(|n| n.name.clone()).or_else(|| expr_name(&column.column.expr));
-                    if let Some(name) = name {
-                        expanded.set(&name, ty);
-                    }
-                }
-                if let Some(limit) = limit {
-                    self.scalar(limit, Some(&input), Ctx::default());
-                }
-                if let Some(index) = option_name(options, "with_itemindex") {
-                    expanded.set(&index, Type::Long);
-                }
+                let expanded = self.expand(&input, options, columns, limit.as_ref());
                 let result = self.sub_query(on, &expanded);
                 let mut out = input.clone();
                 for column in result.columns {
@@ -411,6 +381,33 @@ impl<'a> Binder<'a, '_> {
             }
             OperatorKind::Unstructured { .. } | OperatorKind::Error => Schema::unknown(),
         }
+    }
+
+    /// The columns after `mv-expand` (or inside `mv-apply`): each expanded column becomes
+    /// dynamic or its `to typeof()` type, and `with_itemindex` adds a long.
+    fn expand(
+        &mut self,
+        input: &Schema,
+        options: &[OptionArg],
+        columns: &'a [ExpandColumn],
+        limit: Option<&'a Expr>,
+    ) -> Schema {
+        let mut out = input.clone();
+        for column in columns {
+            let ty = column.to_type.as_ref().map_or(Type::Dynamic, |t| self.type_name(t));
+            self.scalar(&column.column.expr, Some(input), Ctx::default());
+            let name = column.column.names.first().map(|n| n.name.clone()).or_else(|| expr_name(&column.column.expr));
+            if let Some(name) = name {
+                out.set(&name, ty);
+            }
+        }
+        if let Some(limit) = limit {
+            self.scalar(limit, Some(input), Ctx::default());
+        }
+        if let Some(index) = option_name(options, "with_itemindex") {
+            out.set(&index, Type::Long);
+        }
+        out
     }
 
     /// A `search` predicate: bare strings are terms to look for in every column.
