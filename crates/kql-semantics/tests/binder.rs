@@ -1022,7 +1022,6 @@ fn search_then_project() {
 }
 
 #[test]
-#[ignore = "binder differs from Kusto: ColumnOrdinal is int (Kusto: long)"]
 fn getschema_columns() {
     assert_columns(r#"T | getschema"#, "ColumnName:string, ColumnOrdinal:long, DataType:string, ColumnType:string");
 }

@@ -132,3 +132,26 @@ fn missing_data_is_a_data_error() {
     let output = quarry(&["query", "-d", "no-such-folder", "print 1"]);
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn the_shell_runs_multi_line_queries_and_dot_commands() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quarry"))
+        .args(["query", "-d", "hunt-data", "--format", "csv"])
+        .current_dir(fixtures())
+        .env("HOME", std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start quarry");
+    let input = ".tables\nDeviceProcessEvents\n| where DeviceId == 'dev-5'\n| project FileName\n\n.schema DeviceFileCertificateInfo\n.quit\n";
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("DeviceFileCertificateInfo\nDeviceNetworkEvents\nDeviceProcessEvents\n"), "{stdout}");
+    assert!(stdout.contains("FileName\nPDQ-Connect-Agent.exe\n"), "{stdout}");
+    assert!(stdout.contains("Signer: string"), "{stdout}");
+}

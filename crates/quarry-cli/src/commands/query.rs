@@ -48,8 +48,9 @@ pub fn run(options: &QueryOptions) -> anyhow::Result<QueryOutcome> {
             (file.display().to_string(), text)
         }
         (Some(_), Some(_)) => bail!("give the query either as an argument or with -f FILE, not both"),
-        (None, None) => bail!("no query: give it as an argument or with -f FILE"),
+        (None, None) => (String::new(), String::new()),
     };
+    let interactive = options.query.is_none() && options.file.is_none();
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     runtime.block_on(async {
@@ -59,30 +60,46 @@ pub fn run(options: &QueryOptions) -> anyhow::Result<QueryOutcome> {
             eprintln!("quarry: error: {err:#}");
             return Ok(QueryOutcome::DataError);
         }
+        if interactive {
+            crate::commands::shell::run(&engine, options.format).await?;
+            return Ok(QueryOutcome::Done);
+        }
         match engine.query(&text).await {
             Ok(result) => {
-                let mut out = BufWriter::new(io::stdout().lock());
-                let width = if io::stdout().is_terminal() { terminal_width() } else { None };
-                write_results(options.format, result.schema.as_ref(), &result.batches, &mut out, width)?;
-                out.flush()?;
+                print_result(&result, options.format)?;
                 Ok(QueryOutcome::Done)
             }
-            Err(QueryError::Invalid(diagnostics)) => {
-                report(&name, &text, &diagnostics)?;
-                Ok(QueryOutcome::QueryError)
-            }
-            Err(QueryError::Plan(err)) => {
-                let diagnostic =
-                    kql_syntax::Diagnostic::error("KE001", err.to_string(), err.span().unwrap_or_default());
-                report(&name, &text, &[diagnostic])?;
-                Ok(QueryOutcome::QueryError)
-            }
-            Err(QueryError::Execution(err)) => {
-                eprintln!("quarry: error: the query failed while running: {err}");
-                Ok(QueryOutcome::DataError)
-            }
+            Err(err) => report_error(&name, &text, err),
         }
     })
+}
+
+/// Prints a result to stdout in `format`.
+pub fn print_result(result: &kql_engine::QueryResult, format: ResultFormat) -> anyhow::Result<()> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let width = if io::stdout().is_terminal() { terminal_width() } else { None };
+    write_results(format, result.schema.as_ref(), &result.batches, &mut out, width)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Reports why a query failed, on stderr, and says which kind of failure it was.
+pub fn report_error(name: &str, text: &str, err: QueryError) -> anyhow::Result<QueryOutcome> {
+    match err {
+        QueryError::Invalid(diagnostics) => {
+            report(name, text, &diagnostics)?;
+            Ok(QueryOutcome::QueryError)
+        }
+        QueryError::Plan(err) => {
+            let diagnostic = kql_syntax::Diagnostic::error("KE001", err.to_string(), err.span().unwrap_or_default());
+            report(name, text, &[diagnostic])?;
+            Ok(QueryOutcome::QueryError)
+        }
+        QueryError::Execution(err) => {
+            eprintln!("quarry: error: the query failed while running: {err}");
+            Ok(QueryOutcome::DataError)
+        }
+    }
 }
 
 /// Prints diagnostics with the query line and a caret, to stderr.
