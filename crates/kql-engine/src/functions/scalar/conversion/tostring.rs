@@ -13,7 +13,7 @@ use datafusion::arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int32T
 use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::ScalarUDF;
 
-use super::text::{fmt_datetime, fmt_decimal, fmt_real, fmt_timespan};
+use super::text::{fmt_decimal, fmt_real, fmt_timespan};
 use super::udf::{Args, Spans, Times, ret, spans, strs, times, udf};
 use crate::functions::scalar::dynamic::json::Json;
 
@@ -64,7 +64,15 @@ pub(crate) fn to_string_array(a: &ArrayRef) -> Result<ArrayRef> {
         }
         DataType::Timestamp(TimeUnit::Nanosecond, _) => {
             let t: Times = times(a, "tostring")?;
-            (0..n).map(|i| Some(t.get(i).map(fmt_datetime).unwrap_or_default())).collect()
+            // Kusto's string form of a datetime always has seven fractional digits
+            // (`2017-10-15T12:00:00.0000000Z`, as the reverse() and hash_sha256() pages show),
+            // the same form strcat() writes.
+            let full = |ns: i64| {
+                let mut text = String::with_capacity(28);
+                crate::functions::scalar::string::format::write_datetime(&mut text, ns);
+                text
+            };
+            (0..n).map(|i| Some(t.get(i).map(full).unwrap_or_default())).collect()
         }
         DataType::Duration(TimeUnit::Nanosecond) => {
             let d: Spans = spans(a, "tostring")?;
@@ -124,7 +132,8 @@ mod tests {
         assert_eq!(tostring(ScalarValue::Boolean(Some(true))), "true");
         assert_eq!(tostring(s("abc")), "abc");
         let when = ns_from_parts(2015, 12, 31, 23, 59, 59, 900_000_000).unwrap();
-        assert_eq!(tostring(dt(when)), "2015-12-31T23:59:59.9Z");
+        // Seven fractional digits, the same text strcat() gives (see the reverse() docs example).
+        assert_eq!(tostring(dt(when)), "2015-12-31T23:59:59.9000000Z");
         assert_eq!(tostring(ts(NS_PER_DAY + NS_PER_SEC / 2)), "1.00:00:00.5000000");
         assert_eq!(tostring(ScalarValue::Decimal128(Some(1_500_000_000_000_000_000), 38, 18)), "1.5");
     }
