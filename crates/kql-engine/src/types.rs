@@ -13,22 +13,13 @@
 //! | `guid`     | `Utf8`                             | shown as its text |
 //! | `dynamic`  | `LargeUtf8` holding JSON text      | a distinct Arrow type, so that "dynamic" survives projections, joins and aggregations and is printed as JSON, not as a string |
 
-use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::arrow::datatypes::DataType;
 use kql_semantics::Type;
 
-/// The Arrow type that carries values of KQL type `ty`.
+/// The Arrow type that carries values of KQL type `ty`. The mapping is defined once, in
+/// `quarry-data`, whose readers produce the batches this engine runs on.
 pub fn arrow_type(ty: Type) -> DataType {
-    match ty {
-        Type::Bool => DataType::Boolean,
-        Type::Int => DataType::Int32,
-        Type::Long => DataType::Int64,
-        Type::Real => DataType::Float64,
-        Type::Decimal => DataType::Decimal128(38, 18),
-        Type::String | Type::Guid | Type::Unknown => DataType::Utf8,
-        Type::DateTime => DataType::Timestamp(TimeUnit::Nanosecond, None),
-        Type::TimeSpan => DataType::Duration(TimeUnit::Nanosecond),
-        Type::Dynamic => DYNAMIC,
-    }
+    quarry_data::arrow_type(ty)
 }
 
 /// The Arrow type of `dynamic` values (JSON text).

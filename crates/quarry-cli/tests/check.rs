@@ -304,3 +304,19 @@ fn a_closed_stdout_counts_as_success() {
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+#[test]
+fn a_query_with_a_syntax_error_is_still_bound() {
+    // The parser recovers past the unclosed `(`, so the unknown column in the summarize is
+    // reported in the same run.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rule.kql");
+    std::fs::write(&file, "DeviceNetworkEvents\n| where (RemotePort == 443\n| summarize count() by AccountUpn\n")
+        .unwrap();
+    let (code, lines, _) = check_json(&[file.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let codes: Vec<&str> =
+        lines[0]["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"KS001"), "{codes:?}");
+    assert!(codes.contains(&"KB002"), "{codes:?}");
+}

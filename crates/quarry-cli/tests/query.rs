@@ -155,3 +155,13 @@ fn the_shell_runs_multi_line_queries_and_dot_commands() {
     assert!(stdout.contains("FileName\nPDQ-Connect-Agent.exe\n"), "{stdout}");
     assert!(stdout.contains("Signer: string"), "{stdout}");
 }
+
+#[test]
+fn an_unsupported_operator_is_named_with_its_position() {
+    let output =
+        quarry(&["query", "-d", "hunt-data", "DeviceProcessEvents | make-series count() on Timestamp step 1d"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("the `make-series` operator is not supported by Quarry's engine yet"), "{stderr}");
+    assert!(stderr.contains("<query>:1:23"), "{stderr}");
+}

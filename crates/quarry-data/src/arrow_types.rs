@@ -1,5 +1,5 @@
-//! How KQL's types are carried in Arrow. The engine (kql-engine `types.rs`) relies on exactly
-//! this mapping.
+//! How KQL's types are carried in Arrow: the one definition, used by the readers here and by
+//! the engine (kql-engine `types.rs`).
 
 use arrow::datatypes::{DataType, TimeUnit};
 use kql_semantics::Type;

@@ -91,8 +91,11 @@ pub fn report_error(name: &str, text: &str, err: QueryError) -> anyhow::Result<Q
             Ok(QueryOutcome::QueryError)
         }
         QueryError::Plan(err) => {
-            let diagnostic = kql_syntax::Diagnostic::error("KE001", err.to_string(), err.span().unwrap_or_default());
-            report(name, text, &[diagnostic])?;
+            match err.span() {
+                Some(span) => report(name, text, &[kql_syntax::Diagnostic::error("KE001", err.to_string(), span)])?,
+                // DataFusion's planning errors carry no position: a caret at 1:1 would mislead.
+                None => eprintln!("error[KE001]: {name}: {err}"),
+            }
             Ok(QueryOutcome::QueryError)
         }
         QueryError::Execution(err) => {
