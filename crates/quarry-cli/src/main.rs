@@ -31,10 +31,13 @@ pub enum Outcome {
     Failed,
     /// The query given is wrong (status 2, as for usage errors).
     Invalid,
+    /// The command did its job, but some input records were rejected (status 3, `ingest`).
+    Partial,
 }
 
 const EXIT_FAILED: u8 = 1;
 const EXIT_USAGE_OR_INTERNAL: u8 = 2;
+const EXIT_PARTIAL: u8 = 3;
 
 fn main() -> ExitCode {
     let args = match Args::try_parse() {
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(EXIT_FAILED),
         Ok(Outcome::Invalid) => ExitCode::from(EXIT_USAGE_OR_INTERNAL),
+        Ok(Outcome::Partial) => ExitCode::from(EXIT_PARTIAL),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("quarry: error: {err:#}");
@@ -66,6 +70,10 @@ fn run(args: Args) -> anyhow::Result<Outcome> {
             commands::query::QueryOutcome::DataError => Outcome::Failed,
             commands::query::QueryOutcome::QueryError => Outcome::Invalid,
         }),
+        Command::Hunt(hunt) => commands::hunt::run(hunt),
+        Command::Rules(rules) => commands::rules::run(rules),
+        Command::Ingest(ingest) => commands::ingest::run(ingest),
+        Command::Gen(args) => commands::generate::run(args),
     }
 }
 

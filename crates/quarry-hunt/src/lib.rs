@@ -32,11 +32,13 @@
 
 #![deny(missing_docs)]
 
+pub mod catalog;
 mod discover;
 mod error;
 mod format;
 pub mod lint;
 mod origin;
+pub mod rule;
 mod source;
 
 pub use discover::{Discovery, discover};
@@ -45,4 +47,5 @@ pub use lint::{
     DataConnector, Located, MetadataFinding, RuleMetadata, Severity as LintSeverity, duplicate_ids, lint_metadata,
 };
 pub use origin::{Origin, Position};
+pub use rule::{DataConnectorRef, Rule, RuleSource, Scenario};
 pub use source::{QuerySource, SourceFormat, SourceNote, is_seed_document, load_file, load_text};

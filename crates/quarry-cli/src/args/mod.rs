@@ -8,6 +8,16 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::commands::check::CheckOptions;
 use crate::output::Format;
 
+mod generate;
+mod hunt;
+mod ingest;
+mod rules;
+
+pub use generate::GenArgs;
+pub use hunt::HuntArgs;
+pub use ingest::IngestArgs;
+pub use rules::RulesArgs;
+
 /// Run KQL threat-hunting rules offline.
 #[derive(Debug, Parser)]
 #[command(name = "quarry", version, propagate_version = true)]
@@ -38,6 +48,14 @@ pub enum Command {
     /// Exit status: 0 on success, 2 when the query is wrong (syntax, unknown names,
     /// unsupported), 1 when the data could not be read or the query failed while running.
     Query(QueryArgs),
+    /// Run hunting rules (by default the built-in RMM pack) over data and report findings.
+    Hunt(HuntArgs),
+    /// List, show and export the built-in rule pack.
+    Rules(RulesArgs),
+    /// Convert telemetry exports into a Quarry store (Parquet per table, by day).
+    Ingest(IngestArgs),
+    /// Generate realistic synthetic Defender telemetry, with planted RMM activity.
+    Gen(GenArgs),
 }
 
 /// Arguments of `quarry query`.

@@ -1,0 +1,1 @@
+//! Synthetic Defender XDR telemetry for trying and benchmarking Quarry without real data.
