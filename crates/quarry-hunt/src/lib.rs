@@ -36,6 +36,7 @@ pub mod catalog;
 mod discover;
 mod error;
 mod format;
+pub mod hunt;
 pub mod lint;
 mod origin;
 pub mod rule;

@@ -1,0 +1,5 @@
+//! Running a rule pack over data: the hunt, and the report it produces.
+
+mod report;
+
+pub use report::{HuntReport, RuleRun, RuleStatus, Suppression, TableScan};
