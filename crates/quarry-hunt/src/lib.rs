@@ -38,6 +38,7 @@ mod error;
 mod format;
 pub mod hunt;
 pub mod lint;
+pub mod load;
 mod origin;
 pub mod rule;
 mod source;

@@ -5,8 +5,13 @@
 
 use std::path::PathBuf;
 
+use crate::origin::Origin;
+
 /// A hunting rule.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Build one with [`Rule::new`] and struct update syntax (`Rule { tool: .., ..Rule::new(..) }`)
+/// so that fields added later do not break the code.
+#[derive(Clone, Debug, Default)]
 pub struct Rule {
     /// Stable identifier (a GUID for Sentinel rules); for `.kql` files, derived from the path.
     pub id: String,
@@ -32,6 +37,35 @@ pub struct Rule {
     pub scenarios: Vec<Scenario>,
     /// Where the rule came from.
     pub source: RuleSource,
+    /// Maps byte offsets of [`query`](Self::query) to lines and columns of the rule's file, so
+    /// that a failing rule is reported at the file's own line and column. `None` for generated
+    /// rules.
+    pub origin: Option<Origin>,
+}
+
+impl Rule {
+    /// A rule with an id, a name and a query; everything else empty, source built-in.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, query: impl Into<String>) -> Self {
+        Rule { id: id.into(), name: name.into(), query: query.into(), ..Rule::default() }
+    }
+}
+
+/// Rules compare by content; where the query sits in its file does not matter.
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.name == other.name
+            && self.description == other.description
+            && self.hypothesis == other.hypothesis
+            && self.severity == other.severity
+            && self.data_connectors == other.data_connectors
+            && self.tactics == other.tactics
+            && self.techniques == other.techniques
+            && self.query == other.query
+            && self.tool == other.tool
+            && self.scenarios == other.scenarios
+            && self.source == other.source
+    }
 }
 
 /// One entry of a rule's `requiredDataConnectors`.
@@ -45,7 +79,7 @@ pub struct DataConnectorRef {
 
 /// A false-positive scenario of a rule: a legitimate activity that would match, and how to
 /// exclude it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scenario {
     /// The situation, e.g. "An administrator deploys updates with Pulseway".
     pub scenario: String,
@@ -56,10 +90,11 @@ pub struct Scenario {
 }
 
 /// Where a rule came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum RuleSource {
     /// Loaded from a file.
     File(PathBuf),
     /// Generated from the built-in RMM catalogue.
+    #[default]
     BuiltIn,
 }

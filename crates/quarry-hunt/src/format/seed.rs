@@ -23,7 +23,8 @@ use std::sync::Arc;
 use super::yaml_scan::scan_metadata;
 use super::{Extracted, Line, is_blank, lines};
 use crate::lint::RuleMetadata;
-use crate::origin::FileText;
+use crate::origin::{FileText, Position};
+use crate::rule::Scenario;
 use crate::source::slice_origin;
 
 /// The index of the `KQL Query` line among `lines(text)`, if there is one. The marker may be a
@@ -132,6 +133,92 @@ fn unquote(value: &str) -> String {
     value.to_string()
 }
 
+/// The hypothesis of a seed document: the non-blank lines before its `KQL Query` line, joined
+/// with single spaces (a Markdown heading's `#` marks dropped). `None` when there are none.
+pub(crate) fn hypothesis(text: &str) -> Option<String> {
+    let all = lines(text);
+    let marker = all.iter().position(|line| is_marker(line.text(text)))?;
+    let words: Vec<&str> = all[..marker]
+        .iter()
+        .map(|l| l.text(text).trim().trim_start_matches('#').trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// A false-positive scenario of a seed document, with the line each part is written on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SeedScenario {
+    pub scenario: Scenario,
+    /// The `Scenario:` line.
+    pub line: u32,
+    /// Where the exclusion's text starts (after `Filter/Exclusion:`), when there is one.
+    pub exclusion_at: Option<Position>,
+}
+
+/// The false-positive scenarios of a seed document: each `Scenario:` line, an optional
+/// `Description:` line and an optional `Filter/Exclusion:` line (also spelled `Filter:`,
+/// `Exclusion:`). Lines that start with none of these keys continue the previous part. Text
+/// before the first `Scenario:` line is not read.
+pub(crate) fn scenarios(text: &str) -> Vec<SeedScenario> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Part {
+        Scenario,
+        Description,
+        Exclusion,
+    }
+    let mut out: Vec<SeedScenario> = Vec::new();
+    let mut part = None;
+    for (index, line) in lines(text).into_iter().enumerate() {
+        let raw = line.text(text);
+        let trimmed = raw.trim();
+        let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let keyed = |key: &str| -> Option<(String, u32)> {
+            let lead = raw.len() - raw.trim_start().len();
+            let rest = trimmed.strip_prefix(key)?;
+            let rest = rest.strip_prefix(':')?;
+            let value = rest.trim_start();
+            let column = raw[..lead + key.len() + 1 + (rest.len() - value.len())].chars().count() + 1;
+            Some((value.trim_end().to_string(), u32::try_from(column).unwrap_or(u32::MAX)))
+        };
+        if let Some((value, _)) = keyed("Scenario") {
+            out.push(SeedScenario {
+                scenario: Scenario { scenario: value, description: None, exclusion: None },
+                line: line_no,
+                exclusion_at: None,
+            });
+            part = Some(Part::Scenario);
+            continue;
+        }
+        let Some(current) = out.last_mut() else { continue };
+        if let Some((value, _)) = keyed("Description") {
+            current.scenario.description = Some(value);
+            part = Some(Part::Description);
+        } else if let Some((value, column)) =
+            keyed("Filter/Exclusion").or_else(|| keyed("Filter")).or_else(|| keyed("Exclusion"))
+        {
+            current.scenario.exclusion = Some(value);
+            current.exclusion_at = Some(Position { line: line_no, column });
+            part = Some(Part::Exclusion);
+        } else if !trimmed.is_empty() {
+            // A continuation of the part above, as when a long filter wraps.
+            let target = match part {
+                Some(Part::Scenario) => Some(&mut current.scenario.scenario),
+                Some(Part::Description) => current.scenario.description.as_mut(),
+                Some(Part::Exclusion) => current.scenario.exclusion.as_mut(),
+                None => None,
+            };
+            if let Some(target) = target {
+                if !target.is_empty() {
+                    target.push(' ');
+                }
+                target.push_str(trimmed);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -192,6 +279,27 @@ Filter/Exclusion: Exclude the admin's devices.
         let source = load_text(Path::new("s.txt"), text, SourceFormat::SeedDocument).unwrap();
         assert_eq!(source.query, "T\n| take 1");
         assert_eq!(source.rule_id, None);
+    }
+
+    #[test]
+    fn hypothesis_and_scenarios() {
+        assert_eq!(
+            super::hypothesis(SEED).as_deref(),
+            Some("Adversaries may install the made-up ZetaDesk agent to keep remote access; hunt for its processes.")
+        );
+        let text = "H1\n\n# H2\nKQL Query\nT\nid: x\nScenario: One\nDescription: D1\nFilter/Exclusion: \
+                    process.name == \"a\"\n  && file.name contains \"b\"\nScenario: Two\r\nFilter/Exclusion: Exclude it.";
+        assert_eq!(super::hypothesis(text).as_deref(), Some("H1 H2"));
+        let found = super::scenarios(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].scenario.scenario, "One");
+        assert_eq!(found[0].scenario.description.as_deref(), Some("D1"));
+        assert_eq!(found[0].scenario.exclusion.as_deref(), Some("process.name == \"a\" && file.name contains \"b\""));
+        assert_eq!(found[0].line, 7);
+        assert_eq!(found[0].exclusion_at, Some(Position { line: 9, column: 19 }));
+        assert_eq!(found[1].scenario.description, None);
+        assert_eq!(found[1].scenario.exclusion.as_deref(), Some("Exclude it."));
+        assert!(super::scenarios(SEED).len() == 1);
     }
 
     #[test]
