@@ -35,6 +35,7 @@
 pub mod catalog;
 mod discover;
 mod error;
+pub mod exclusion;
 mod format;
 pub mod hunt;
 pub mod lint;
