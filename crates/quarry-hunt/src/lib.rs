@@ -37,6 +37,7 @@ mod discover;
 mod error;
 pub mod exclusion;
 mod format;
+pub mod generate;
 pub mod hunt;
 pub mod lint;
 pub mod load;
