@@ -23,3 +23,13 @@ pub const DUPLICATE_KEY: &str = "QD102";
 
 /// A record has an empty key `""`, which cannot be a column name; it is skipped.
 pub const EMPTY_KEY: &str = "QD103";
+
+/// A file ends early: a cut-off gzip stream, a read error, or a JSON document that stops in
+/// the middle. The records before it are kept.
+pub const TRUNCATED: &str = "QD004";
+
+/// A CSV row (or a Log Analytics row) with more or fewer values than there are columns.
+pub const RAGGED_ROW: &str = "QD005";
+
+/// A file that cannot be opened or read at all; it is skipped and the others are read.
+pub const UNREADABLE_FILE: &str = "QD006";

@@ -36,8 +36,11 @@ pub struct TableSource {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SourceKind {
-    /// One JSON object per line (`.json`, `.jsonl`, `.ndjson`).
+    /// JSON (`.json`, `.jsonl`, `.ndjson`, optionally gzipped `.gz`): NDJSON, streaming-API
+    /// records, API responses; the content says which.
     NdJson,
+    /// CSV (`.csv`, optionally `.csv.gz`), as the portal exports it.
+    Csv,
     /// Apache Parquet (`.parquet`); the engine reads these itself.
     Parquet,
 }
@@ -47,6 +50,7 @@ impl SourceKind {
     pub fn name(self) -> &'static str {
         match self {
             SourceKind::NdJson => "NDJSON",
+            SourceKind::Csv => "CSV",
             SourceKind::Parquet => "Parquet",
         }
     }
@@ -55,6 +59,7 @@ impl SourceKind {
     pub fn from_extension(ext: &str) -> Option<SourceKind> {
         match ext.to_ascii_lowercase().as_str() {
             "json" | "jsonl" | "ndjson" => Some(SourceKind::NdJson),
+            "csv" => Some(SourceKind::Csv),
             "parquet" => Some(SourceKind::Parquet),
             _ => None,
         }
@@ -91,7 +96,7 @@ impl Found {
             for entry in list_dir(path)? {
                 let entry_meta = metadata(&entry)?;
                 if entry_meta.is_dir() {
-                    let table = file_name(&entry)?.to_string();
+                    let table = table_of_folder(file_name(&entry)?);
                     let mut files = Vec::new();
                     collect_table_files(&entry, 0, &mut files)?;
                     for (file, kind) in files {
@@ -115,7 +120,8 @@ impl Found {
             kind,
             paths: Vec::new(),
         });
-        if source.kind != kind {
+        // JSON and CSV files of one table are read alike; Parquet is registered as it is.
+        if source.kind != kind && (source.kind == SourceKind::Parquet || kind == SourceKind::Parquet) {
             return Err(DataError::MixedFormats {
                 table: table.to_string(),
                 first: source.paths[0].clone(),
@@ -157,9 +163,14 @@ fn collect_table_files(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, SourceK
     Ok(())
 }
 
+/// The kind of a data file, from its name.
+pub fn kind_of(path: &Path) -> Option<SourceKind> {
+    classify(path).ok().map(|(_, k)| k)
+}
+
 /// The table name and kind of a data file, from its name.
 fn classify(path: &Path) -> Result<(String, SourceKind), DataError> {
-    let name = file_name(path)?;
+    let name = crate::input::strip_gz(file_name(path)?);
     let unknown = |extension: Option<&str>| DataError::UnknownFormat {
         path: path.to_path_buf(),
         extension: extension.map(str::to_string),
@@ -173,6 +184,16 @@ fn classify(path: &Path) -> Result<(String, SourceKind), DataError> {
         return Err(unknown(Some(ext)));
     }
     Ok((stem.to_string(), kind))
+}
+
+/// The table a folder holds: its name, less the prefix of Defender's Storage containers
+/// (`insights-logs-advancedhunting-deviceprocessevents`; readers restore the catalog's case).
+fn table_of_folder(name: &str) -> String {
+    const PREFIX: &str = "insights-logs-advancedhunting-";
+    match name.get(..PREFIX.len()) {
+        Some(p) if p.eq_ignore_ascii_case(PREFIX) && name.len() > PREFIX.len() => name[PREFIX.len()..].to_string(),
+        _ => name.to_string(),
+    }
 }
 
 /// The entries of a folder that are not hidden, sorted by path.
@@ -218,11 +239,14 @@ mod tests {
         assert_eq!(
             c("notes.txt"),
             Err(
-                "notes.txt: unknown data format '.txt'; expected NDJSON (.json, .jsonl, .ndjson) or Parquet (.parquet)"
+                "notes.txt: unknown data format '.txt'; expected JSON (.json, .jsonl, .ndjson), CSV (.csv), either gzipped (.gz), or Parquet (.parquet)"
                     .into()
             )
         );
         assert!(c("README").unwrap_err().starts_with("README: unknown data format;"));
-        assert!(c("X.json.gz").unwrap_err().contains("'.gz'"));
+        assert_eq!(c("X.json.gz"), Ok(("X".into(), SourceKind::NdJson)));
+        assert_eq!(c("PT1H.json"), Ok(("PT1H".into(), SourceKind::NdJson)));
+        assert_eq!(c("export.csv.gz"), Ok(("export".into(), SourceKind::Csv)));
+        assert_eq!(table_of_folder("insights-logs-advancedhunting-deviceinfo"), "deviceinfo");
     }
 }

@@ -16,7 +16,7 @@ pub enum DataError {
     },
     /// A file whose format is not recognised from its name.
     #[error(
-        "{}: unknown data format{}; expected NDJSON (.json, .jsonl, .ndjson) or Parquet (.parquet)",
+        "{}: unknown data format{}; expected JSON (.json, .jsonl, .ndjson), CSV (.csv), either gzipped (.gz), or Parquet (.parquet)",
         path.display(),
         extension.as_deref().map(|e| format!(" '.{e}'")).unwrap_or_default()
     )]
@@ -70,6 +70,14 @@ pub enum DataError {
         table: String,
         /// The format name.
         kind: &'static str,
+    },
+    /// A folder that looks like a Quarry store but whose manifest cannot be read.
+    #[error("{}: not a readable Quarry store manifest: {reason}", path.display())]
+    BadStore {
+        /// The manifest.
+        path: PathBuf,
+        /// Why.
+        reason: String,
     },
     /// A bug: Arrow refused the arrays built for a batch.
     #[error("internal error building table '{table}': {message}")]

@@ -30,6 +30,9 @@ use crate::row::RawRow;
 /// How many rejected records and field warnings are kept with their details; all are counted.
 pub const MAX_DETAILS: usize = 1000;
 
+/// At most this many bytes of records are held back to type unknown columns.
+const MAX_SAMPLE_BYTES: usize = 64 << 20;
+
 /// Options for reading.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadOptions {
@@ -61,6 +64,8 @@ pub struct Location {
 pub struct Rejected {
     /// The file.
     pub file: PathBuf,
+    /// The table the record was for (the file's table when the record does not say).
+    pub table: String,
     /// The 1-based line.
     pub line: u64,
     /// A stable code from [`crate::codes`].
@@ -119,6 +124,8 @@ struct ColumnState {
 /// Records waiting for the schema to be settled.
 struct Sample {
     records: Vec<(String, Location)>,
+    /// Their total size.
+    bytes: usize,
     /// Keys not in the catalog, in order of first appearance.
     keys: Vec<(String, Inference)>,
     key_index: HashMap<String, usize>,
@@ -146,12 +153,17 @@ pub struct TableBuilder {
 impl TableBuilder {
     /// A builder for table `name`, with the catalog's schema for it when there is one.
     pub fn new(name: &str, catalog: &dyn Catalog, options: &ReadOptions) -> TableBuilder {
+        TableBuilder::with_schema(name, catalog.table(name).cloned(), options)
+    }
+
+    /// A builder for table `name` whose known columns are `known` (the catalog's, or those an
+    /// export declares), or inferred from the data when `None`.
+    pub fn with_schema(name: &str, known: Option<TableSchema>, options: &ReadOptions) -> TableBuilder {
         let mut options = options.clone();
         options.batch_rows = options.batch_rows.max(1);
-        let known = catalog.table(name).cloned();
         let mut builder = TableBuilder {
             name: name.to_string(),
-            sample: Some(Sample { records: Vec::new(), keys: Vec::new(), key_index: HashMap::new() }),
+            sample: Some(Sample { records: Vec::new(), bytes: 0, keys: Vec::new(), key_index: HashMap::new() }),
             options,
             known,
             columns: Vec::new(),
@@ -175,10 +187,21 @@ impl TableBuilder {
     /// Adds one record, `text` holding one JSON object. Anything else is rejected with its
     /// reason; reading goes on.
     pub fn push_json(&mut self, text: &str, at: &Location) {
-        let row = match RawRow::parse(text) {
-            Ok(row) => row,
-            Err(reason) => return self.reject(at, codes::INVALID_RECORD, reason),
-        };
+        if let Err(reason) = self.try_push_json(text, at) {
+            self.reject(at, codes::INVALID_RECORD, reason);
+        }
+    }
+
+    /// Adds one record, `text` holding one JSON object; otherwise returns why it is not one
+    /// (and nothing is counted: the caller reports the rejection).
+    pub fn try_push_json(&mut self, text: &str, at: &Location) -> Result<(), String> {
+        let row = RawRow::parse(text)?;
+        self.push_row(&row, text, at);
+        Ok(())
+    }
+
+    /// Adds one parsed record; `text` is its JSON text.
+    pub(crate) fn push_row(&mut self, row: &RawRow<'_>, text: &str, at: &Location) {
         if let Some(sample) = &mut self.sample {
             for (key, raw) in &row.fields {
                 if self.known.as_ref().is_some_and(|t| t.column(key).is_some()) {
@@ -195,32 +218,57 @@ impl TableBuilder {
                 sample.keys[i].1.add(raw.get());
             }
             sample.records.push((text.to_string(), at.clone()));
-            if sample.records.len() >= self.options.infer_rows {
+            sample.bytes += text.len();
+            // Few records, but huge ones, settle the schema early so memory stays bounded.
+            if sample.records.len() >= self.options.infer_rows || sample.bytes > MAX_SAMPLE_BYTES {
                 self.settle_schema();
             }
             return;
         }
-        self.decode_row(&row, at);
+        self.decode_row(row, at);
     }
 
     /// Records a rejected record (for readers: a line that is not UTF-8, too long...).
     pub fn reject(&mut self, at: &Location, code: &'static str, reason: String) {
         self.rejected_count += 1;
         if self.rejected.len() < MAX_DETAILS {
-            self.rejected.push(Rejected { file: at.file.to_path_buf(), line: at.line, code, reason });
+            self.rejected.push(Rejected { file: at.file.to_path_buf(), table: self.name.clone(), line: at.line, code, reason });
         }
     }
 
-    /// The table read so far.
-    pub fn finish(mut self) -> Result<TableData, DataError> {
-        if self.sample.is_some() {
-            self.settle_schema();
+    /// The table name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether completed batches are waiting.
+    pub fn has_batches(&self) -> bool {
+        !self.finished.is_empty()
+    }
+
+    /// How many rows were added so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Roughly how many bytes the completed batches waiting in the builder hold.
+    pub fn buffered_bytes(&self) -> usize {
+        self.finished.iter().flat_map(|(_, arrays)| arrays).map(|a| a.get_array_memory_size()).sum()
+    }
+
+    /// Takes the completed batches so far (with the columns known now); with `all`, also the
+    /// rows of the batch being built and the records still held back to settle the schema.
+    /// Later batches may have more columns (keys first seen later), never fewer.
+    pub fn take_batches(&mut self, all: bool) -> Result<(SchemaRef, Vec<RecordBatch>), DataError> {
+        if all {
+            if self.sample.is_some() {
+                self.settle_schema();
+            }
+            if self.rows_in_batch > 0 {
+                self.flush();
+            }
         }
-        if self.rows_in_batch > 0 {
-            self.flush();
-        }
-        let fields: Vec<Field> = self.columns.iter().map(|c| Field::new(&c.name, arrow_type(c.ty), true)).collect();
-        let schema = Arc::new(Schema::new(fields));
+        let schema = self.arrow_schema();
         let mut batches = Vec::with_capacity(self.finished.len());
         for (n, mut arrays) in std::mem::take(&mut self.finished) {
             for col in &self.columns[arrays.len()..] {
@@ -231,6 +279,31 @@ impl TableBuilder {
                 .map_err(|e| DataError::Internal { table: self.name.clone(), message: e.to_string() })?;
             batches.push(batch);
         }
+        Ok((schema, batches))
+    }
+
+    /// The Arrow schema of the columns known now.
+    pub fn arrow_schema(&self) -> SchemaRef {
+        let fields: Vec<Field> = self.columns.iter().map(|c| Field::new(&c.name, arrow_type(c.ty), true)).collect();
+        Arc::new(Schema::new(fields))
+    }
+
+    /// The rejected records and field warnings so far, taken out of the builder.
+    pub fn take_reports(&mut self) -> (Vec<Rejected>, usize, Vec<FieldWarning>, usize) {
+        let r = (
+            std::mem::take(&mut self.rejected),
+            self.rejected_count,
+            std::mem::take(&mut self.warnings),
+            self.warning_count,
+        );
+        self.rejected_count = 0;
+        self.warning_count = 0;
+        r
+    }
+
+    /// The table read so far.
+    pub fn finish(mut self) -> Result<TableData, DataError> {
+        let (schema, batches) = self.take_batches(true)?;
         let kql_schema = TableSchema::new(
             self.name.clone(),
             self.columns.iter().map(|c| Column::new(c.name.clone(), c.ty)).collect(),

@@ -103,15 +103,15 @@ fn unknown_extensions_are_errors_that_name_the_file() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{}: unknown data format '.txt'; expected NDJSON (.json, .jsonl, .ndjson) or Parquet (.parquet)",
+            "{}: unknown data format '.txt'; expected JSON (.json, .jsonl, .ndjson), CSV (.csv), either gzipped (.gz), or Parquet (.parquet)",
             notes.display()
         )
     );
 
     let dir = scratch_dir("unknown-ext-in-table-folder");
-    let gz = touch(&dir, "DeviceEvents/PT1H.json.gz");
-    assert!(matches!(discover(&dir), Err(DataError::UnknownFormat { path, .. }) if path == gz));
-    assert!(matches!(discover(&gz), Err(DataError::UnknownFormat { path, .. }) if path == gz));
+    let zip = touch(&dir, "DeviceEvents/PT1H.json.zip");
+    assert!(matches!(discover(&dir), Err(DataError::UnknownFormat { path, .. }) if path == zip));
+    assert!(matches!(discover(&zip), Err(DataError::UnknownFormat { path, .. }) if path == zip));
 }
 
 #[test]

@@ -3,8 +3,7 @@
 use std::path::Path;
 
 use kql_semantics::SchemaCatalog;
-use quarry_data::formats::ndjson::read_lines;
-use quarry_data::{ReadOptions, TableBuilder};
+use quarry_data::{NoProgress, ReadOptions, RejectLog, SourceKind, TableSet, read_from};
 
 /// A small deterministic generator (xorshift), so failures reproduce.
 struct Rng(u64);
@@ -95,12 +94,14 @@ fn random_records_never_panic_and_are_all_accounted_for() {
         ReadOptions { batch_rows: 1, infer_rows: 50, max_line_bytes: 40 },
     ] {
         for name in ["T", "Unknown"] {
-            let mut builder = TableBuilder::new(name, &catalog, &options);
-            read_lines(text.as_slice(), Path::new("fuzz.jsonl"), &options, &mut builder).unwrap();
-            let t = builder.finish().unwrap();
-            assert_eq!(t.rows + t.rejected_count, lines, "{name} {options:?}");
+            let mut set = TableSet::new(&catalog, &options, RejectLog::default(), &NoProgress);
+            read_from(text.as_slice(), Path::new("fuzz.jsonl"), SourceKind::NdJson, name, &mut set);
+            let rejected = set.rejects.count;
+            let t = set.builders.remove(name).unwrap().finish().unwrap();
+            assert_eq!(set.builders.len(), 0);
+            assert_eq!(t.rows + rejected, lines, "{name} {options:?}");
             assert_eq!(t.batches.iter().map(|b| b.num_rows()).sum::<usize>(), t.rows);
-            assert!(t.rows > 1000 && t.rejected_count > 100, "{} rows, {} rejected", t.rows, t.rejected_count);
+            assert!(t.rows > 1000 && rejected > 100, "{} rows, {} rejected", t.rows, rejected);
         }
     }
 }

@@ -1,4 +1,5 @@
-//! One module per data format. Each reads a [`crate::TableSource`] of its kind and implements
-//! [`crate::TableReader`].
+//! One module per data format. Each reads files into a [`crate::sink::TableSet`].
 
+pub mod csv;
+pub mod json;
 pub mod ndjson;

@@ -1,0 +1,128 @@
+//! Opening an input file: gzip is recognised by its magic bytes (whatever the name), bytes read
+//! are reported to the progress display.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use std::cell::RefCell;
+use std::hash::Hasher;
+use std::rc::Rc;
+
+use flate2::read::MultiGzDecoder;
+use twox_hash::XxHash64;
+
+use crate::progress::Progress;
+
+/// Read buffer size.
+const BUF: usize = 1 << 17;
+/// Progress is reported at least every this many bytes.
+const REPORT_EVERY: u64 = 1 << 20;
+
+/// A content hash computed while a file is read.
+pub type SharedHash = Rc<RefCell<XxHash64>>;
+
+/// A reader that reports the bytes read through it (and hashes them, when asked).
+pub struct Counting<'p, R> {
+    inner: R,
+    progress: &'p dyn Progress,
+    unreported: u64,
+    hash: Option<SharedHash>,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(h) = &self.hash {
+            h.borrow_mut().write(&buf[..n]);
+        }
+        self.unreported += n as u64;
+        if self.unreported >= REPORT_EVERY || n == 0 {
+            self.progress.advance(self.unreported, 0);
+            self.unreported = 0;
+        }
+        Ok(n)
+    }
+}
+
+impl<R> Drop for Counting<'_, R> {
+    fn drop(&mut self) {
+        if self.unreported > 0 {
+            self.progress.advance(self.unreported, 0);
+        }
+    }
+}
+
+/// Opens `path` for reading, decompressing gzip.
+pub fn open<'p>(path: &Path, progress: &'p dyn Progress) -> io::Result<Box<dyn BufRead + 'p>> {
+    open_hashed(path, progress, None)
+}
+
+/// Opens `path` for reading, decompressing gzip, and feeds the bytes read (as stored) to `hash`.
+pub fn open_hashed<'p>(
+    path: &Path,
+    progress: &'p dyn Progress,
+    hash: Option<SharedHash>,
+) -> io::Result<Box<dyn BufRead + 'p>> {
+    let file = File::open(path)?;
+    let mut reader = BufReader::with_capacity(BUF, Counting { inner: file, progress, unreported: 0, hash });
+    let head = reader.fill_buf()?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Ok(Box::new(BufReader::with_capacity(BUF, MultiGzDecoder::new(reader))))
+    } else {
+        Ok(Box::new(reader))
+    }
+}
+
+/// Whether `path` names a gzip file by its extension.
+pub fn strip_gz(name: &str) -> &str {
+    name.strip_suffix(".gz").or_else(|| name.strip_suffix(".GZ")).unwrap_or(name)
+}
+
+/// The xxHash64 of a whole file, as stored.
+pub fn hash_file(path: &Path) -> io::Result<u64> {
+    let mut file = File::open(path)?;
+    let mut h = XxHash64::with_seed(0);
+    let mut buf = vec![0u8; BUF];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(h.finish());
+        }
+        h.write(&buf[..n]);
+    }
+}
+
+/// A quick fingerprint of a file: its size and the hash of its first and last megabyte. Files
+/// with different fingerprints differ; equal ones are compared by [`hash_file`].
+pub fn quick_fingerprint(path: &Path) -> io::Result<(u64, u64)> {
+    use std::io::{Seek, SeekFrom};
+    const EDGE: u64 = 1 << 20;
+    let mut file = File::open(path)?;
+    let size = file.metadata()?.len();
+    let mut h = XxHash64::with_seed(size);
+    let mut buf = vec![0u8; EDGE as usize];
+    let n = read_full(&mut file, &mut buf)?;
+    h.write(&buf[..n]);
+    if size > 2 * EDGE {
+        file.seek(SeekFrom::Start(size - EDGE))?;
+        let n = read_full(&mut file, &mut buf)?;
+        h.write(&buf[..n]);
+    } else if size > EDGE {
+        let n = read_full(&mut file, &mut buf)?;
+        h.write(&buf[..n]);
+    }
+    Ok((size, h.finish()))
+}
+
+fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        let n = file.read(&mut buf[got..])?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    Ok(got)
+}
