@@ -1,6 +1,8 @@
 //! Running a rule pack over data: the hunt, and the report it produces.
 
 mod report;
+mod run;
 pub mod shape;
 
+pub use run::{AllowedTool, HuntOptions, Progress, hunt};
 pub use report::{HuntReport, RuleRun, RuleStatus, Suppression, TableScan};
