@@ -17,7 +17,7 @@ use crate::error::DataError;
 use crate::codes;
 use crate::progress::Progress;
 use crate::row::RawRow;
-use crate::table::{Location, MAX_DETAILS, ReadOptions, Rejected, TableBuilder};
+use crate::table::{FieldWarning, Location, MAX_DETAILS, ReadOptions, Rejected, TableBuilder};
 
 /// How much of a rejected record's text is kept in a rejects file.
 const MAX_REJECT_TEXT: usize = 4096;
@@ -74,6 +74,25 @@ impl RejectLog {
         }
     }
 
+    /// Writes a field warning (a value read as null) to the rejects file.
+    pub fn add_warning(&mut self, w: &FieldWarning, table: &str) {
+        if let Some(out) = &mut self.writer
+            && self.write_error.is_none()
+        {
+            let mut obj = serde_json::Map::new();
+            obj.insert("file".into(), w.file.display().to_string().into());
+            obj.insert("line".into(), w.line.into());
+            obj.insert("table".into(), table.into());
+            obj.insert("column".into(), w.column.clone().into());
+            obj.insert("code".into(), w.code.into());
+            obj.insert("reason".into(), format!("value read as null: {}", w.reason).into());
+            let line = serde_json::Value::Object(obj).to_string();
+            if let Err(e) = out.write_all(line.as_bytes()).and_then(|()| out.write_all(b"\n")) {
+                self.write_error = Some(e);
+            }
+        }
+    }
+
     /// Adds the counts and details of `other` (its records were written already).
     pub fn merge(&mut self, other: RejectLog) {
         self.count += other.count;
@@ -119,6 +138,10 @@ pub struct TableSet<'a> {
     declared: HashMap<String, TableSchema>,
     /// Rejected records.
     pub rejects: RejectLog,
+    /// Field warnings per table, once drained from the builders.
+    pub warning_counts: BTreeMap<String, u64>,
+    /// The first field warnings drained.
+    pub warning_details: Vec<FieldWarning>,
     /// Rows kept per table so far (JSON and CSV records, and Parquet rows).
     pub row_counts: BTreeMap<String, u64>,
     progress: &'a dyn Progress,
@@ -151,6 +174,8 @@ impl<'a> TableSet<'a> {
             declared: HashMap::new(),
             rejects,
             row_counts: BTreeMap::new(),
+            warning_counts: BTreeMap::new(),
+            warning_details: Vec::new(),
             progress,
             pending_rows: 0,
             batch_sink: None,
@@ -184,10 +209,29 @@ impl<'a> TableSet<'a> {
         sink.finish()
     }
 
+    /// Moves the field warnings out of the builders: counted per table, and written to the
+    /// rejects file (the first [`MAX_DETAILS`] of each table per call).
+    pub fn drain_warnings(&mut self) {
+        for (name, b) in &mut self.builders {
+            let (_, _, warnings, count) = b.take_reports();
+            if count > 0 {
+                *self.warning_counts.entry(name.clone()).or_default() += count as u64;
+                for w in &warnings {
+                    self.rejects.add_warning(w, name);
+                }
+                for w in warnings {
+                    if self.warning_details.len() < MAX_DETAILS {
+                        self.warning_details.push(w);
+                    }
+                }
+            }
+        }
+    }
+
     /// The rejects, the field-warning counts per table, and the batch sink.
     pub fn into_parts(mut self) -> (RejectLog, BTreeMap<String, u64>, Option<Box<dyn BatchSink + 'a>>) {
-        let warnings = self.builders.iter_mut().map(|(k, b)| (k.clone(), b.take_reports().3 as u64)).collect();
-        (std::mem::take(&mut self.rejects), warnings, self.batch_sink)
+        self.drain_warnings();
+        (std::mem::take(&mut self.rejects), std::mem::take(&mut self.warning_counts), self.batch_sink)
     }
 
     /// Adds a batch read as it is (a Parquet input) to `table`.

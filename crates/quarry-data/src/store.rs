@@ -151,6 +151,8 @@ pub struct IngestReport {
     pub rejects_file: Option<PathBuf>,
     /// Parts written.
     pub parts: usize,
+    /// The first field warnings (values read as null).
+    pub warnings: Vec<crate::table::FieldWarning>,
     /// Input bytes read (as stored).
     pub bytes: u64,
 }
@@ -300,6 +302,7 @@ pub fn ingest<P: AsRef<Path>>(
                     let before = set.row_counts.clone();
                     let rejected_before = set.rejects.count;
                     let hash = read_job(job, &mut set);
+                    set.drain_warnings();
                     set.check_sink()?;
                     let mut result = JobResult { hash, rejected: (set.rejects.count - rejected_before) as u64, ..Default::default() };
                     for (k, n) in &set.row_counts {
@@ -311,9 +314,11 @@ pub fn ingest<P: AsRef<Path>>(
                     results.lock().map_err(|_| poisoned())?.push((i, result));
                 }
                 set.finish_sink()?;
+                set.drain_warnings();
+                let details = std::mem::take(&mut set.warning_details);
                 let (rejects, warnings, sink) = set.into_parts();
                 let writer = sink.and_then(|s| s.into_any().downcast::<PartWriter>().ok());
-                Ok(WorkerOutput { writer, warnings, rejects })
+                Ok(WorkerOutput { writer, warnings, details, rejects })
             }));
         }
         for h in handles {
@@ -330,6 +335,11 @@ pub fn ingest<P: AsRef<Path>>(
                 rejects.merge(out.rejects);
                 for (t, n) in out.warnings {
                     *warnings.entry(t).or_default() += n;
+                }
+                for w in out.details {
+                    if report.warnings.len() < crate::table::MAX_DETAILS {
+                        report.warnings.push(w);
+                    }
                 }
                 writers.extend(out.writer);
             }
@@ -410,7 +420,8 @@ pub fn ingest<P: AsRef<Path>>(
         report.tables.entry(t).or_default().devices = d.len();
     }
     write_manifest(store, &manifest)?;
-    if rejects.count == 0 {
+    let warned = report.tables.values().any(|t| t.warnings > 0);
+    if rejects.count == 0 && !warned {
         let _ = fs::remove_file(&rejects_path);
         let _ = fs::remove_dir(&rejects_dir);
     } else {
@@ -434,6 +445,7 @@ fn write_manifest(store: &Path, manifest: &Manifest) -> Result<(), DataError> {
 struct WorkerOutput {
     writer: Option<Box<PartWriter>>,
     warnings: BTreeMap<String, u64>,
+    details: Vec<crate::table::FieldWarning>,
     rejects: RejectLog,
 }
 

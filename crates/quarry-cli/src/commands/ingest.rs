@@ -57,7 +57,14 @@ pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let report = ingest(&args.paths, &args.store, &catalog, &options, &progress);
     progress.0.finish_and_clear();
-    let report = report.with_context(|| format!("cannot ingest into {}", args.store.display()))?;
+    // The contract says 1 when the ingest itself fails (not the generic error status).
+    let report = match report.with_context(|| format!("cannot ingest into {}", args.store.display())) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("quarry: error: {e:#}");
+            return Ok(Outcome::Failed);
+        }
+    };
     print_summary(&report, started.elapsed());
     Ok(if report.rejects.count > 0 { Outcome::Partial } else { Outcome::Clean })
 }
@@ -86,16 +93,23 @@ fn print_summary(report: &IngestReport, elapsed: Duration) {
     for path in &report.skipped {
         eprintln!("quarry: skipped (already in the store): {}", path.display());
     }
-    println!("{:<32} {:>12} {:>10} {:>8}  time span", "table", "rows", "rejected", "devices");
+    println!("{:<32} {:>12} {:>10} {:>9} {:>8}  time span", "table", "rows", "rejected", "nulled", "devices");
     for (name, t) in &report.tables {
         let span = match (t.min_time, t.max_time) {
             (Some(a), Some(b)) => format!("{} .. {}", iso(a), iso(b)),
             _ => "-".into(),
         };
-        println!("{:<32} {:>12} {:>10} {:>8}  {}", name, t.rows, t.rejected, t.devices, span);
+        println!("{:<32} {:>12} {:>10} {:>9} {:>8}  {}", name, t.rows, t.rejected, t.warnings, t.devices, span);
     }
     for r in report.rejects.details.iter().take(SHOW_REJECTED) {
         eprintln!("quarry: rejected: {}:{}: ({}) {}", r.file.display(), r.line, r.code, r.reason);
+    }
+    for w in report.warnings.iter().take(SHOW_REJECTED) {
+        eprintln!("quarry: value read as null: {}:{}: column {}: ({}) {}", w.file.display(), w.line, w.column, w.code, w.reason);
+    }
+    let nulled: u64 = report.tables.values().map(|t| t.warnings).sum();
+    if nulled > 0 {
+        eprintln!("quarry: {nulled} value(s) did not fit their column and were read as null (rows kept)");
     }
     if report.rejects.count > 0 {
         eprintln!(
