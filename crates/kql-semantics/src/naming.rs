@@ -30,19 +30,22 @@ pub fn expr_name(expr: &Expr) -> Option<String> {
         ExprKind::Call { name, args } => {
             let info = functions::lookup(&name.name)?;
             let first = args.first().and_then(|a| expr_name(&a.value));
-            let named = info.result_name(first.as_deref(), args.len())?;
-            // percentile(x, 95) is percentile_x_95.
+            // percentile(x, 95) is percentile_x_95 (checked with Kusto.Language).
             if name.is("percentile")
                 && let Some(ExprKind::Literal(lit)) = args.get(1).map(|a| &a.value.kind)
             {
                 let p = match &lit.kind {
                     LiteralKind::Long(Some(v)) => v.to_string(),
                     LiteralKind::Real(v) => v.to_string().replace('.', "_"),
-                    _ => return Some(named),
+                    _ => return None,
                 };
-                return Some(format!("{named}_{p}"));
+                return Some(format!("percentile_{}_{p}", first?));
             }
-            Some(named)
+            // take_any(x) keeps the column's own name (checked with Kusto.Language).
+            if name.is("take_any") && args.len() == 1 {
+                return first;
+            }
+            info.result_name(first.as_deref(), args.len())
         }
         _ => None,
     }

@@ -146,9 +146,17 @@ impl<'a> Planner<'a> {
             BinaryOp::MatchesRegex => self.udf("matches_regex", vec![l, r], span)?,
             BinaryOp::Add => binary_expr(l, Operator::Plus, r),
             BinaryOp::Sub => binary_expr(l, Operator::Minus, r),
-            BinaryOp::Mul => binary_expr(l, Operator::Multiply, r),
-            BinaryOp::Div => binary_expr(l, Operator::Divide, r),
-            BinaryOp::Mod => binary_expr(l, Operator::Modulo, r),
+            BinaryOp::Mul | BinaryOp::Div => {
+                let operator = if op == BinaryOp::Mul { Operator::Multiply } else { Operator::Divide };
+                timespan_arithmetic(l, operator, r, schema)?
+            }
+            BinaryOp::Mod => {
+                // Kusto's modulo is never negative: 0 <= N % D < abs(D)
+                // (https://learn.microsoft.com/en-us/kusto/query/numerical-operators).
+                let rem = binary_expr(l, Operator::Modulo, r.clone());
+                when(rem.clone().lt(lit(0i64)), binary_expr(rem.clone(), Operator::Plus, df_fn::abs(r)))
+                    .otherwise(rem)?
+            }
         })
     }
 
@@ -407,6 +415,28 @@ impl<'a> Planner<'a> {
         };
         self.udf(function, vec![value], span)
     }
+}
+
+/// `*` and `/` with timespans, which DataFusion does not do on durations: a timespan divided by
+/// a timespan is a real, a timespan times or divided by a number is a timespan
+/// (https://learn.microsoft.com/en-us/kusto/query/datetime-timespan-arithmetic).
+fn timespan_arithmetic(l: DfExpr, operator: Operator, r: DfExpr, schema: &DFSchema) -> Result<DfExpr> {
+    let is_span = |e: &DfExpr| matches!(e.get_type(schema), Ok(DataType::Duration(_)));
+    let (l_span, r_span) = (is_span(&l), is_span(&r));
+    let as_long = |e: DfExpr| cast(e, DataType::Int64);
+    let as_real = |e: DfExpr| cast(cast(e, DataType::Int64), DataType::Float64);
+    let to_span = |e: DfExpr| {
+        cast(
+            cast(df_fn::trunc(vec![cast(e, DataType::Float64)]), DataType::Int64),
+            arrow_type(kql_semantics::Type::TimeSpan),
+        )
+    };
+    Ok(match (l_span, r_span) {
+        (true, true) if operator == Operator::Divide => binary_expr(as_real(l), operator, as_real(r)),
+        (true, false) => to_span(binary_expr(as_long(l), operator, r)),
+        (false, true) if operator == Operator::Multiply => to_span(binary_expr(l, operator, as_long(r))),
+        _ => binary_expr(l, operator, r),
+    })
 }
 
 /// `-constant`, including timespans, which DataFusion cannot negate.

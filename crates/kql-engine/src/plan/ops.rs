@@ -102,13 +102,7 @@ impl<'a> Planner<'a> {
                 input
             }
             OperatorKind::MvExpand { options, columns, limit } => {
-                if !options.is_empty() {
-                    return Err(PlanError::unsupported("mv-expand options (bagexpansion, with_itemindex)", op.span));
-                }
-                if limit.is_some() {
-                    return Err(PlanError::unsupported("mv-expand limit", op.span));
-                }
-                self.mv_expand(input, columns, op.span)?
+                self.mv_expand(input, options, columns, limit.as_ref(), op.span)?
             }
             OperatorKind::Parse { filter, options, source, pattern } => {
                 let regex_kind = options
@@ -250,13 +244,41 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// `mv-expand Col [to typeof(T)]`: one row per element of a dynamic array.
-    fn mv_expand(
+    /// `mv-expand [bagexpansion=bag|array] [with_itemindex=I] Col [to typeof(T)], ... [limit N]`:
+    /// one row per element; several columns expand side by side, the shorter padded with null
+    /// (<https://learn.microsoft.com/en-us/kusto/query/mv-expand-operator>).
+    pub(crate) fn mv_expand(
         &mut self,
         input: LogicalPlan,
+        options: &'a [kql_syntax::ast::OptionArg],
         columns: &'a [kql_syntax::ast::ExpandColumn],
+        limit: Option<&'a kql_syntax::ast::Expr>,
         span: Span,
     ) -> Result<LogicalPlan> {
+        let mut index_name = None;
+        let mut bag_kind = "bag";
+        for option in options {
+            let value = match &option.value.kind {
+                ExprKind::Name(n) => n.name.as_str(),
+                _ => return Err(PlanError::invalid("expected a name after `=`", option.value.span)),
+            };
+            if option.name.is("with_itemindex") {
+                index_name = Some(value.to_string());
+            } else if option.name.is("bagexpansion") && (value == "bag" || value == "array") {
+                bag_kind = if value == "bag" { "bag" } else { "array" };
+            } else if option.name.is("kind") && value == "bag" {
+                // The default.
+            } else {
+                return Err(PlanError::unsupported(
+                    format!("mv-expand option `{}={value}`", option.name.name),
+                    option.name.span,
+                ));
+            }
+        }
+        let limit = match limit {
+            Some(count) => Some(self.constant_count(count, "mv-expand limit")?),
+            None => None,
+        };
         let schema = input.schema().as_ref().clone();
         let mut expanded = Vec::new();
         let mut replacements = Vec::new();
@@ -269,7 +291,7 @@ impl<'a> Planner<'a> {
                 .map(|n| n.name.clone())
                 .or_else(|| expr_name(&column_spec.column.expr))
                 .ok_or_else(|| PlanError::invalid("mv-expand needs a column name", column_spec.column.span))?;
-            let elements = self.udf("json_array_elements", vec![value], span)?;
+            let elements = self.udf("json_array_elements", vec![value, lit(bag_kind)], span)?;
             replacements.push((elements, name.clone()));
             let ty = match &column_spec.to_type {
                 Some(t) => Some(
@@ -280,11 +302,41 @@ impl<'a> Planner<'a> {
             };
             expanded.push((name, ty));
         }
-        let mut plan = extend(input, replacements)?;
-        for (name, _) in &expanded {
-            plan = LogicalPlanBuilder::from(plan)
-                .unnest_column(datafusion::common::Column::from_name(name.clone()))?
-                .build()?;
+        // The element index (for with_itemindex and limit): 0 .. the longest list.
+        let hidden_index = "__kql_item_index";
+        let index_column = index_name.clone().unwrap_or_else(|| hidden_index.to_string());
+        let want_index = index_name.is_some() || limit.is_some();
+        if want_index {
+            use datafusion::functions_nested::expr_fn::{cardinality, range};
+            let lengths: Vec<DfExpr> = replacements
+                .iter()
+                .map(|(e, _)| {
+                    datafusion::functions::expr_fn::coalesce(vec![
+                        cast(cardinality(e.clone()), DataType::Int64),
+                        lit(0i64),
+                    ])
+                })
+                .collect();
+            let longest = if lengths.len() == 1 {
+                lengths.into_iter().next().expect("one")
+            } else {
+                datafusion::functions::expr_fn::greatest(lengths)
+            };
+            replacements.push((range(lit(0i64), longest, lit(1i64)), index_column.clone()));
+        }
+        let plan = extend(input, replacements.clone())?;
+        let unnest: Vec<datafusion::common::Column> =
+            replacements.iter().map(|(_, n)| datafusion::common::Column::from_name(n.clone())).collect();
+        let mut plan = LogicalPlanBuilder::from(plan)
+            .unnest_columns_with_options(unnest, datafusion::common::UnnestOptions::new().with_preserve_nulls(false))?
+            .build()?;
+        if let Some(n) = limit {
+            plan = LogicalPlanBuilder::from(plan).filter(column(&index_column).lt(lit(n as i64)))?.build()?;
+        }
+        if want_index && index_name.is_none() {
+            let keep: Vec<DfExpr> =
+                column_names(&plan).into_iter().filter(|n| n != hidden_index).map(|n| column(&n)).collect();
+            plan = LogicalPlanBuilder::from(plan).project(keep)?.build()?;
         }
         let typed: Vec<(DfExpr, String)> = expanded
             .iter()

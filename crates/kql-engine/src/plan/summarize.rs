@@ -1,8 +1,7 @@
 //! `summarize`: group keys first, then aggregates, named as Kusto names them.
 
-use datafusion::arrow::datatypes::DataType;
 use datafusion::functions_aggregate::expr_fn as agg;
-use datafusion::logical_expr::{Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, cast, lit};
+use datafusion::logical_expr::{Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, lit};
 use kql_semantics::naming::{aggregate_name, expr_name};
 use kql_syntax::Span;
 use kql_syntax::ast::{Arg, Expr, ExprKind, NamedExpr};
@@ -154,14 +153,11 @@ impl<'a> Planner<'a> {
         };
         Ok(match name.name.as_str() {
             "count" => agg::count(values.into_iter().next().unwrap_or(lit(1i64))),
-            "sum" => agg::sum(first(&values)?),
-            "avg" => agg::avg(cast(first(&values)?, DataType::Float64)),
+            // Kusto's own sum/avg/stdev/variance: 0 rather than null over no rows, as the
+            // summarize reference documents for their default values.
+            "sum" | "avg" | "stdev" | "stdevp" | "variance" | "variancep" => kql(self, name.name.as_str(), values)?,
             "min" => agg::min(first(&values)?),
             "max" => agg::max(first(&values)?),
-            "stdev" => agg::stddev(cast(first(&values)?, DataType::Float64)),
-            "stdevp" => agg::stddev_pop(cast(first(&values)?, DataType::Float64)),
-            "variance" => agg::var_sample(cast(first(&values)?, DataType::Float64)),
-            "variancep" => agg::var_pop(cast(first(&values)?, DataType::Float64)),
             "dcount" | "count_distinct" => match self.functions.aggregate("dcount") {
                 Some(udaf) => udaf.call(vec![first(&values)?]),
                 None => agg::count_distinct(first(&values)?),

@@ -30,7 +30,7 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Float64Array};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array};
 use datafusion::arrow::compute::kernels::cmp;
 use datafusion::arrow::compute::kernels::zip::zip;
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int32Type, Int64Type};
@@ -64,6 +64,25 @@ macro_rules! test {
     };
 }
 
+/// `binary_and(a, b)` and its siblings: bitwise operations on longs; null gives null.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/binary-and-function> (and `binary-or-function`,
+/// `binary-xor-function`, `binary-not-function`, `binary-shift-left-function`,
+/// `binary-shift-right-function`, `bitset-count-ones-function`).
+macro_rules! bitwise {
+    ($name:literal, $op:expr) => {
+        udf($name, 2..=2, ret::long, |args: &Args| {
+            let op: fn(i64, i64) -> i64 = $op;
+            let a = crate::functions::scalar::conversion::udf::ints(args.arg(0), "a bitwise operand")?;
+            let b = crate::functions::scalar::conversion::udf::ints(args.arg(1), "a bitwise operand")?;
+            let out: Int64Array = (0..args.rows).map(|i| Some(op(a.get(i)?, b.get(i)?))).collect();
+            Ok(Arc::new(out) as ArrayRef)
+        })
+        .coerce(all_long)
+        .build()
+    };
+}
+
 /// Every function of this group.
 pub fn all() -> Vec<ScalarUDF> {
     let mut all = vec![
@@ -86,7 +105,43 @@ pub fn all() -> Vec<ScalarUDF> {
         test!("kql_isfinite", f64::is_finite),
     ];
     all.extend(kql_max_min());
+    all.extend([
+        bitwise!("kql_binary_and", |a, b| a & b),
+        bitwise!("kql_binary_or", |a, b| a | b),
+        bitwise!("kql_binary_xor", |a, b| a ^ b),
+        bitwise!("kql_binary_shift_left", |a, b| if (0..64).contains(&b) { a << b } else { 0 }),
+        bitwise!("kql_binary_shift_right", |a, b| if (0..64).contains(&b) { a >> b } else { 0 }),
+    ]);
+    all.push(
+        udf("kql_binary_not", 1..=1, ret::long, |args: &Args| {
+            let a = crate::functions::scalar::conversion::udf::ints(args.arg(0), "binary_not")?;
+            let out: Int64Array = (0..args.rows).map(|i| a.get(i).map(|v| !v)).collect();
+            Ok(Arc::new(out) as ArrayRef)
+        })
+        .coerce(all_long)
+        .build(),
+    );
+    all.push(
+        udf("kql_bitset_count_ones", 1..=1, ret::long, |args: &Args| {
+            let a = crate::functions::scalar::conversion::udf::ints(args.arg(0), "bitset_count_ones")?;
+            let out: Int64Array = (0..args.rows).map(|i| a.get(i).map(|v| i64::from(v.count_ones()))).collect();
+            Ok(Arc::new(out) as ArrayRef)
+        })
+        .coerce(all_long)
+        .build(),
+    );
     all
+}
+
+/// Integer arguments are read as longs; anything else is refused at planning.
+fn all_long(types: &[DataType]) -> Result<Vec<DataType>> {
+    types
+        .iter()
+        .map(|t| match normalize(t) {
+            DataType::Int32 | DataType::Int64 | DataType::Null => Ok(DataType::Int64),
+            other => plan_err!("expected an integer, got {other}"),
+        })
+        .collect()
 }
 
 /// Numeric arguments are read as reals; anything else is refused at planning.
