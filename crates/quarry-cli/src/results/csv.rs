@@ -45,7 +45,7 @@ pub fn write(schema: &Schema, batches: &[RecordBatch], out: &mut dyn Write) -> i
 }
 
 /// One field, quoted when RFC 4180 needs it (or when it would leave a blank line: `only`).
-fn write_field(out: &mut dyn Write, text: &str, only: bool) -> io::Result<()> {
+pub(crate) fn write_field(out: &mut dyn Write, text: &str, only: bool) -> io::Result<()> {
     let needs_quotes = (only && text.is_empty()) || text.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
     if !needs_quotes {
         return out.write_all(text.as_bytes());

@@ -128,7 +128,7 @@ fn keep_whole(table: &mut Table, schema: &Schema, widths: &[usize], width: usize
 }
 
 /// `text` with control characters and bidi controls escaped, so each cell is one inert line.
-fn escape(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape(text: &str) -> Cow<'_, str> {
     fn needs_escape(c: char) -> bool {
         c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     }

@@ -1,0 +1,377 @@
+//! `--format table`: the hunt for a person at a terminal.
+//!
+//! A summary line; the devices with findings (tools, first/last seen across rules, counts); the
+//! tools found (on how many devices); findings whose rows name no device; then the rule status:
+//! skipped and failed rules with their reasons, and every exclusion that removed events, with
+//! its count, since tuning must never be silent. `--verbose` adds each device's tools one by
+//! one, each exclusion's predicate and origin, every rule's evidence rows and the scans per table.
+//! Values are escaped as `quarry query`'s table escapes them (the data is the attacker's text).
+
+use std::io::{self, Write};
+
+use arrow::array::{RecordBatch, UInt32Array};
+use arrow::compute::take_record_batch;
+use comfy_table::{Cell, CellAlignment, ColumnConstraint, ContentArrangement, Row, Table, Width, presets};
+use quarry_hunt::hunt::RuleStatus;
+
+use super::model::{Activity, Analysis, datetime};
+use super::{RenderOptions, plural};
+use crate::results::table::{TableOptions, escape};
+
+/// Rows of findings without a device shown when not verbose, per rule.
+const OTHER_ROWS: usize = 20;
+
+const BOLD: &str = "\x1b[1m";
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const RESET: &str = "\x1b[0m";
+
+pub fn write(analysis: &Analysis<'_>, out: &mut dyn Write, options: &RenderOptions) -> io::Result<()> {
+    let paint = |style: &str, text: &str| {
+        if options.color { format!("{style}{text}{RESET}") } else { text.to_owned() }
+    };
+    let report = analysis.report;
+    let tools: Vec<&str> = analysis.tools.iter().map(|t| t.name.as_str()).collect();
+    let mut summary = format!(
+        "Hunt at {}: {} ({} ran, {} skipped, {} failed); {} on {}",
+        datetime(Some(report.now)),
+        plural(report.rules.len(), "rule", "rules"),
+        analysis.ran,
+        analysis.skipped,
+        analysis.failed,
+        plural(analysis.findings.len(), "finding", "findings"),
+        plural(analysis.devices.len(), "device", "devices"),
+    );
+    summary.push_str(&format!("; {}", plural(tools.len(), "tool", "tools")));
+    if !tools.is_empty() {
+        summary.push_str(&format!(": {}", tools.join(", ")));
+    }
+    writeln!(out, "{}", escape(&summary))?;
+
+    if !analysis.devices.is_empty() {
+        writeln!(out, "\n{}", paint(BOLD, "Devices"))?;
+        let rows = analysis.devices.iter().map(|device| {
+            let tools: Vec<&str> = device.tools.keys().map(String::as_str).collect();
+            let mut row = vec![device.label().to_owned(), device.id.clone(), tools.join(", ")];
+            row.extend(activity_cells(&device.activity));
+            row
+        });
+        let header = ["Device", "Device id", "Tools", "First seen", "Last seen", "Findings", "Events"];
+        print_table(out, &header, rows, &[5, 6], options)?;
+        if options.verbose {
+            writeln!(out, "\n{}", paint(BOLD, "Devices by tool"))?;
+            let rows = analysis.devices.iter().flat_map(|device| {
+                device.tools.iter().map(|(tool, activity)| {
+                    let mut row = vec![device.label().to_owned(), tool.clone()];
+                    row.extend(activity_cells(activity));
+                    row
+                })
+            });
+            let header = ["Device", "Tool", "First seen", "Last seen", "Findings", "Events"];
+            print_table(out, &header, rows, &[4, 5], options)?;
+        }
+    }
+
+    if !analysis.tools.is_empty() {
+        writeln!(out, "\n{}", paint(BOLD, "Tools"))?;
+        let rows = analysis.tools.iter().map(|tool| {
+            let rules: Vec<&str> = tool.activity.rules.iter().map(|&i| report.rules[i].rule.id.as_str()).collect();
+            let mut row = vec![tool.name.clone(), tool.devices.len().to_string()];
+            row.extend(activity_cells(&tool.activity));
+            row.push(rules.join(", "));
+            row
+        });
+        let header = ["Tool", "Devices", "First seen", "Last seen", "Findings", "Events", "Rules"];
+        print_table(out, &header, rows, &[1, 4, 5], options)?;
+    }
+
+    // Findings whose rows name no device, per rule.
+    let table_options = TableOptions { width: options.width, colour: options.color };
+    // (Verbose prints every rule's rows below, these included.)
+    let others = if options.verbose { 0 } else { report.rules.len() };
+    for (index, run) in report.rules.iter().enumerate().take(others) {
+        let batches = other_rows(analysis, index)?;
+        let Some(schema) = batches.first().map(RecordBatch::schema) else { continue };
+        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+        let title = format!("Other findings: {} ({}), {}", run.rule.name, run.rule.id, plural(rows, "row", "rows"));
+        writeln!(out, "\n{}", paint(BOLD, &escape(&title)))?;
+        crate::results::table::write(&schema, &cut(&batches, OTHER_ROWS), out, table_options)?;
+        if rows > OTHER_ROWS {
+            writeln!(out, "… {} more (--verbose, or --format html)", rows - OTHER_ROWS)?;
+        }
+    }
+
+    if options.verbose {
+        for run in report.rules.iter().filter(|run| run.rows() > 0) {
+            let title = format!("Evidence: {} ({})", run.rule.name, run.rule.id);
+            writeln!(out, "\n{}", paint(BOLD, &escape(&title)))?;
+            if let Some(schema) = run.schema.clone().or_else(|| run.batches.first().map(RecordBatch::schema)) {
+                let batches: Vec<RecordBatch> = run.batches.iter().filter(|b| b.schema() == schema).cloned().collect();
+                crate::results::table::write(&schema, &batches, out, table_options)?;
+            }
+        }
+    }
+
+    writeln!(out, "\n{}", paint(BOLD, "Rule status"))?;
+    let mut quiet = true;
+    for run in &report.rules {
+        let (label, style) = match run.status {
+            RuleStatus::Ran => continue,
+            RuleStatus::Skipped { .. } => ("skipped", YELLOW),
+            RuleStatus::Failed { .. } => ("failed ", RED),
+        };
+        quiet = false;
+        let line = format!("{} ({}): {}", run.rule.id, run.rule.name, run.status.reason().unwrap_or_default());
+        writeln!(out, "  {} {}", paint(style, label), escape(&line))?;
+    }
+    for run in report.rules.iter().filter(|run| !run.suppressed.is_empty()) {
+        quiet = false;
+        let line = format!(
+            "{} ({}): {} suppressed by exclusions",
+            run.rule.id,
+            run.rule.name,
+            plural(usize::try_from(run.suppressed_total()).unwrap_or(usize::MAX), "event", "events")
+        );
+        writeln!(out, "  tuned   {}", escape(&line))?;
+        for exclusion in &run.suppressed {
+            let mut line = format!("{:>8}  {}", exclusion.events, exclusion.reason);
+            if options.verbose {
+                line.push_str(&format!(" [{}] where {}", exclusion.origin, exclusion.predicate));
+            }
+            writeln!(out, "          {}", escape(&line))?;
+        }
+    }
+    if quiet {
+        writeln!(out, "  every rule ran; no exclusion removed any event")?;
+    }
+
+    if options.verbose && !report.scans.is_empty() {
+        writeln!(out, "\n{}", paint(BOLD, "Scans"))?;
+        let rows = report.scans.iter().map(|s| {
+            vec![
+                s.table.clone(),
+                s.scans.to_string(),
+                s.rows_read.to_string(),
+                s.rows_kept.to_string(),
+                s.rules.to_string(),
+            ]
+        });
+        print_table(out, &["Table", "Scans", "Rows read", "Rows kept", "Rules"], rows, &[1, 2, 3, 4], options)?;
+    }
+    Ok(())
+}
+
+fn activity_cells(activity: &Activity) -> [String; 4] {
+    [seconds(activity.first), seconds(activity.last), activity.findings.to_string(), activity.events.to_string()]
+}
+
+/// A datetime to the second (`2024-04-21T00:00:00Z`): the overview tables need the width; the
+/// evidence rows (`--verbose`, or json) keep every digit.
+fn seconds(ns: Option<i64>) -> String {
+    let text = datetime(ns);
+    match text.split_once('.') {
+        Some((whole, _)) => format!("{whole}Z"),
+        None => text,
+    }
+}
+
+/// The rows of rule `rule` that name no device, as batches of the rule's own columns.
+fn other_rows(analysis: &Analysis<'_>, rule: usize) -> io::Result<Vec<RecordBatch>> {
+    let mut groups: Vec<(&RecordBatch, Vec<u32>)> = Vec::new();
+    for finding in analysis.other_findings().filter(|f| f.rule == rule) {
+        let row = u32::try_from(finding.row).map_err(io::Error::other)?;
+        match groups.iter_mut().find(|(batch, _)| std::ptr::eq(*batch, finding.batch)) {
+            Some((_, rows)) => rows.push(row),
+            None => groups.push((finding.batch, vec![row])),
+        }
+    }
+    let schema = groups.first().map(|(batch, _)| batch.schema());
+    groups
+        .into_iter()
+        // The table writer takes one schema; a rule's batches share it.
+        .filter(|(batch, _)| Some(batch.schema()) == schema)
+        .map(|(batch, rows)| take_record_batch(batch, &UInt32Array::from(rows)).map_err(io::Error::other))
+        .collect()
+}
+
+/// The first `limit` rows of `batches`.
+fn cut(batches: &[RecordBatch], limit: usize) -> Vec<RecordBatch> {
+    let mut left = limit;
+    let mut shown = Vec::new();
+    for batch in batches {
+        if left == 0 {
+            break;
+        }
+        let take = batch.num_rows().min(left);
+        shown.push(batch.slice(0, take));
+        left -= take;
+    }
+    shown
+}
+
+/// Gives columns `whole` a lower bound of their widest cell, left to right, while the table
+/// still fits `width` with every other column at least one character wide (as `quarry query`'s
+/// table does for numbers and datetimes).
+fn keep_whole(table: &mut Table, widths: &[usize], whole: &[usize], width: usize) {
+    // Each column takes its content, a space either side and a border; one more border closes.
+    let mut used = 1 + widths.len() * 4;
+    let mut whole = whole.to_vec();
+    whole.sort_unstable();
+    for i in whole {
+        let Some(&w) = widths.get(i) else { continue };
+        if w <= 1 || used + w - 1 > width {
+            continue;
+        }
+        used += w - 1;
+        if let Some(column) = table.column_mut(i) {
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                u16::try_from(w + 2).unwrap_or(u16::MAX),
+            )));
+        }
+    }
+}
+
+/// A table in the style of `quarry query`'s, fitted to the terminal's width.
+fn print_table(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    numeric: &[usize],
+    options: &RenderOptions,
+) -> io::Result<()> {
+    // Numbers and datetimes are kept whole while they fit: a cut one reads as another value.
+    let whole: Vec<usize> = numeric
+        .iter()
+        .copied()
+        .chain(header.iter().enumerate().filter(|(_, h)| h.ends_with(" seen")).map(|(i, _)| i))
+        .collect();
+    let mut table = Table::new();
+    table.load_preset(presets::UTF8_FULL_CONDENSED).set_truncation_indicator("…").set_delimiter('\0');
+    match options.width {
+        Some(width) => table.set_content_arrangement(ContentArrangement::Dynamic).set_width(width),
+        None => table.set_content_arrangement(ContentArrangement::Disabled),
+    };
+    let mut head = Row::from(header.iter().map(|h| Cell::new(*h)));
+    head.max_height(1);
+    table.set_header(head);
+    // Widest cell per column, in characters.
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(&row) {
+            *width = (*width).max(escape(cell).chars().count());
+        }
+        let mut cells = Row::from(row.iter().map(|cell| Cell::new(escape(cell))));
+        cells.max_height(1);
+        table.add_row(cells);
+    }
+    for &i in numeric {
+        if let Some(column) = table.column_mut(i) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    if let Some(width) = options.width {
+        keep_whole(&mut table, &widths, &whole, usize::from(width));
+    }
+    for (i, line) in table.lines().enumerate() {
+        if options.color && i == 1 {
+            writeln!(out, "{BOLD}{line}{RESET}")?;
+        } else {
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::super::*;
+
+    #[test]
+    fn summary_devices_tools_and_status() {
+        let text = rendered(HuntFormat::Table, &RenderOptions { width: Some(160), ..RenderOptions::default() });
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Hunt at 2024-05-01T00:00:00Z: 7 rules (5 ran, 1 skipped, 1 failed); 6 findings on 2 devices; \
+             3 tools: AnyDesk, Pulseway, ScreenConnect"
+        );
+        let row = |needle: &str| {
+            *lines
+                .iter()
+                .find(|l| l.contains(needle) && l.starts_with('│'))
+                .unwrap_or_else(|| panic!("{needle}:\n{text}"))
+        };
+        let host_a = row("host-a.contoso.local");
+        for cell in ["aaa111", "AnyDesk, ScreenConnect", "2024-04-21T00:00:00Z", "2024-04-29T00:00:00Z", " 2 ", " 6 "] {
+            assert!(host_a.contains(cell), "{cell} in {host_a}");
+        }
+        assert!(row("host-b.contoso.local").contains("AnyDesk, Pulseway"), "{text}");
+        let anydesk = row("│ AnyDesk ");
+        assert!(anydesk.contains("rmm-anydesk, rmm-anydesk-files"), "{anydesk}");
+        // Findings without a device are shown, not lost.
+        assert!(text.contains("Other findings: AnyDesk files (rmm-anydesk-files), 2 rows"), "{text}");
+        assert!(text.contains("anydesk (1).exe"), "{text}");
+        // Rule status: skipped, failed, and the exclusion with its count.
+        assert!(
+            text.contains("skipped rmm-action1-cert (Action1 certificate): table DeviceFileCertificateInfo"),
+            "{text}"
+        );
+        assert!(text.contains("failed  broken (Broken rule): broken.kql:3:5: unknown column `Foo`"), "{text}");
+        assert!(text.contains("tuned   rmm-anydesk (AnyDesk execution): 12 events suppressed by exclusions"), "{text}");
+        assert!(text.contains("      12  IT deploys AnyDesk with SCCM"), "{text}");
+        // Not verbose: no predicates, no scans, no colour.
+        assert!(!text.contains("sccm.exe") && !text.contains("Scans") && !text.contains('\x1b'), "{text}");
+        for line in &lines {
+            assert!(line.chars().count() <= 160, "{line}");
+        }
+    }
+
+    #[test]
+    fn verbose_adds_scans_predicates_and_evidence() {
+        let text =
+            rendered(HuntFormat::Table, &RenderOptions { verbose: true, width: None, ..RenderOptions::default() });
+        assert!(text.contains("[exclusions.yaml:4] where InitiatingProcessFileName =~ \"sccm.exe\""), "{text}");
+        assert!(text.contains("Scans"), "{text}");
+        assert!(text.lines().any(|l| l.contains("DeviceProcessEvents") && l.contains("100000") && l.contains(" 40 ")));
+        assert!(text.contains("Evidence: ScreenConnect execution (rmm-screenconnect)"), "{text}");
+        assert!(text.contains("<script>alert(1)</script>"), "{text}");
+        assert!(text.contains("Devices by tool"), "{text}");
+    }
+
+    #[test]
+    fn times_and_counts_stay_whole_while_text_is_cut() {
+        let text = rendered(HuntFormat::Table, &RenderOptions { width: Some(110), ..RenderOptions::default() });
+        let host_a = text.lines().find(|l| l.contains("aaa111")).unwrap();
+        assert!(host_a.chars().count() <= 110, "{host_a}");
+        assert!(host_a.contains("2024-04-21T00:00:00Z") && host_a.contains("2024-04-29T00:00:00Z"), "{text}");
+        assert!(host_a.contains('…'), "the text columns give way: {text}");
+    }
+
+    #[test]
+    fn narrow_terminal_and_colour() {
+        let text =
+            rendered(HuntFormat::Table, &RenderOptions { width: Some(60), color: true, ..RenderOptions::default() });
+        for line in text.lines().filter(|l| l.starts_with(['│', '┌', '└', '╞'])) {
+            assert!(line.chars().count() <= 60, "{line}");
+        }
+        assert!(text.contains("\x1b[1mDevices\x1b[0m"), "{text}");
+        assert!(text.contains("\x1b[31mfailed \x1b[0m"), "{text}");
+    }
+
+    #[test]
+    fn a_quiet_hunt_says_so() {
+        let mut report = sample_report();
+        report.rules.retain(|r| r.rule.id == "rmm-quiet");
+        let mut out = Vec::new();
+        render(&report, HuntFormat::Table, &mut out, &RenderOptions::default()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with(
+                "Hunt at 2024-05-01T00:00:00Z: 1 rule (1 ran, 0 skipped, 0 failed); 0 findings on 0 devices; 0 tools\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("every rule ran; no exclusion removed any event"), "{text}");
+    }
+}
