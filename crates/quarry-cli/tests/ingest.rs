@@ -64,7 +64,13 @@ fn streaming_api_storage_folders_name_tables_by_category_and_keep_values_exact()
     assert_eq!(
         rows,
         [
-            json!(["2024-05-01T10:00:01.1234567Z", 912345678901234567i64, "{\"ProcessUniqueId\":\"17\"}", "0", "alpha.contoso.test"]),
+            json!([
+                "2024-05-01T10:00:01.1234567Z",
+                912345678901234567i64,
+                "{\"ProcessUniqueId\":\"17\"}",
+                "0",
+                "alpha.contoso.test"
+            ]),
             json!(["2024-05-01T10:00:02Z", 3, null, "", "beta.contoso.test"]),
             json!(["2024-05-02T23:59:59.5Z", 5, null, "", "alpha.contoso.test"]),
         ]
@@ -79,14 +85,18 @@ fn streaming_api_storage_folders_name_tables_by_category_and_keep_values_exact()
 
 #[test]
 fn event_hub_captures_plain_and_gzip() {
-    let rows = query(&["eventhub"], "DeviceNetworkEvents | sort by ReportId asc | project ReportId, RemoteIP, RemotePort");
+    let rows =
+        query(&["eventhub"], "DeviceNetworkEvents | sort by ReportId asc | project ReportId, RemoteIP, RemotePort");
     assert_eq!(rows, [json!([11, "203.0.113.7", 443]), json!([12, "", 80]), json!([13, "203.0.113.7", 443])]);
 }
 
 #[test]
 fn api_responses_use_the_catalog_or_the_declared_schema() {
     let rows = query(&["api"], "DeviceLogonEvents | sort by Timestamp asc | project Timestamp, LogonId");
-    assert_eq!(rows, [json!(["2024-05-04T01:02:03.456789Z", 123456789012345678i64]), json!(["2024-05-04T01:02:04Z", null])]);
+    assert_eq!(
+        rows,
+        [json!(["2024-05-04T01:02:03.456789Z", 123456789012345678i64]), json!(["2024-05-04T01:02:04Z", null])]
+    );
     // Graph runHuntingQuery: a table the catalog does not know, typed by its schema.
     let rows = query(&["api"], "graph_hunting | sort by Timestamp asc | project Tool, Hits, Extra, ht = gettype(Hits)");
     assert_eq!(
@@ -101,7 +111,10 @@ fn api_responses_use_the_catalog_or_the_declared_schema() {
 
 #[test]
 fn portal_csv_and_log_analytics_responses() {
-    let rows = query(&["csv"], "portal_export | sort by Timestamp asc | project ProcessCommandLine, AdditionalFields, ReportId, ProcessId");
+    let rows = query(
+        &["csv"],
+        "portal_export | sort by Timestamp asc | project ProcessCommandLine, AdditionalFields, ReportId, ProcessId",
+    );
     assert_eq!(
         rows,
         [
@@ -109,7 +122,8 @@ fn portal_csv_and_log_analytics_responses() {
             json!(["", null, 7, null]),
         ]
     );
-    let rows = query(&["la"], "DeviceFileEvents | sort by Timestamp asc | project TimeGenerated, AdditionalFields.Size");
+    let rows =
+        query(&["la"], "DeviceFileEvents | sort by Timestamp asc | project TimeGenerated, AdditionalFields.Size");
     assert_eq!(rows, [json!(["2024-05-07T00:00:05Z", 10]), json!(["2024-05-07T00:00:06Z", null])]);
 }
 
@@ -141,11 +155,8 @@ fn malformed_files_keep_every_good_record_and_report_every_bad_one() {
     }
     // The rejects file lists the six rejected records and the value read as null.
     let rejects = std::fs::read_dir(store.join("_rejects")).unwrap().next().unwrap().unwrap().path();
-    let lines: Vec<Value> = std::fs::read_to_string(rejects)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<Value> =
+        std::fs::read_to_string(rejects).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 7);
     assert_eq!(lines.iter().filter(|l| l.get("column").is_some()).count(), 1);
     // The store holds exactly the good records.
@@ -166,7 +177,10 @@ fn a_huge_field_and_a_bom_do_not_cost_records() {
     );
     std::fs::write(dir.join("DeviceProcessEvents.jsonl"), text).unwrap();
     let d = dir.to_str().unwrap();
-    let rows = query(&[d], "DeviceProcessEvents | project DeviceName, n = strlen(ProcessCommandLine) | sort by DeviceName asc");
+    let rows = query(
+        &[d],
+        "DeviceProcessEvents | project DeviceName, n = strlen(ProcessCommandLine) | sort by DeviceName asc",
+    );
     assert_eq!(rows, [json!(["a", 0]), json!(["b", 5 << 20]), json!(["c", 0])]);
 }
 
@@ -176,10 +190,7 @@ fn ingest_is_idempotent_appends_and_the_store_answers_queries() {
     let s = store.to_str().unwrap();
     let out = quarry(&["ingest", "storage", "--store", s]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        summary(&out),
-        [("DeviceInfo".to_string(), 1, 0, 0), ("DeviceProcessEvents".to_string(), 3, 0, 0)]
-    );
+    assert_eq!(summary(&out), [("DeviceInfo".to_string(), 1, 0, 0), ("DeviceProcessEvents".to_string(), 3, 0, 0)]);
     // Day partitions, sorted by time.
     assert!(store.join("DeviceProcessEvents/day=2024-05-01").is_dir());
     assert!(store.join("DeviceProcessEvents/day=2024-05-02").is_dir());

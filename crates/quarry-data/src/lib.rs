@@ -49,7 +49,7 @@ pub use error::DataError;
 pub use formats::ndjson::{NdJsonReader, read_ndjson};
 pub use load::{Loaded, load};
 pub use progress::{NoProgress, Progress};
-pub use store::{IngestOptions, IngestReport, TableSummary, ingest, is_store};
 pub use reader::{TableReader, read_from, read_into, read_table, reader_for};
 pub use sink::{RejectLog, TableSet};
+pub use store::{IngestOptions, IngestReport, TableSummary, ingest, is_store};
 pub use table::{FieldWarning, Location, MAX_DETAILS, ReadOptions, Rejected, TableBuilder, TableData};

@@ -164,7 +164,12 @@ pub trait BatchSink: Send {
 
 impl<'a> TableSet<'a> {
     /// An empty set.
-    pub fn new(catalog: &'a dyn Catalog, options: &ReadOptions, rejects: RejectLog, progress: &'a dyn Progress) -> Self {
+    pub fn new(
+        catalog: &'a dyn Catalog,
+        options: &ReadOptions,
+        rejects: RejectLog,
+        progress: &'a dyn Progress,
+    ) -> Self {
         let lower = catalog.table_names().into_iter().map(|n| (n.to_ascii_lowercase(), n.to_string())).collect();
         TableSet {
             catalog,
@@ -332,8 +337,7 @@ impl<'a> TableSet<'a> {
 
     /// Rejects a record of `table` (or of the file's table when its own is unknown).
     pub fn reject(&mut self, table: &str, at: &Location, code: &'static str, reason: String, text: Option<&[u8]>) {
-        let rejected =
-            Rejected { file: at.file.to_path_buf(), line: at.line, table: table.to_string(), code, reason };
+        let rejected = Rejected { file: at.file.to_path_buf(), line: at.line, table: table.to_string(), code, reason };
         self.rejects.add(rejected, text);
     }
 

@@ -172,10 +172,8 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, DataError> {
         }
         Err(e) => return Err(DataError::io(&path, e)),
     };
-    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| DataError::BadStore {
-        path: path.clone(),
-        reason: e.to_string(),
-    })?;
+    let manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| DataError::BadStore { path: path.clone(), reason: e.to_string() })?;
     if manifest.format != FORMAT {
         return Ok(None);
     }
@@ -219,11 +217,8 @@ pub fn ingest<P: AsRef<Path>>(
     progress: &dyn Progress,
 ) -> Result<IngestReport, DataError> {
     fs::create_dir_all(store).map_err(|e| DataError::io(store, e))?;
-    let mut manifest = read_manifest(store)?.unwrap_or_else(|| Manifest {
-        format: FORMAT.into(),
-        version: 1,
-        ..Manifest::default()
-    });
+    let mut manifest =
+        read_manifest(store)?.unwrap_or_else(|| Manifest { format: FORMAT.into(), version: 1, ..Manifest::default() });
     remove_leftovers(store, &manifest);
     let run = run_id();
 
@@ -304,7 +299,11 @@ pub fn ingest<P: AsRef<Path>>(
                     let hash = read_job(job, &mut set);
                     set.drain_warnings();
                     set.check_sink()?;
-                    let mut result = JobResult { hash, rejected: (set.rejects.count - rejected_before) as u64, ..Default::default() };
+                    let mut result = JobResult {
+                        hash,
+                        rejected: (set.rejects.count - rejected_before) as u64,
+                        ..Default::default()
+                    };
                     for (k, n) in &set.row_counts {
                         let n = n - before.get(k).copied().unwrap_or(0);
                         if n > 0 {

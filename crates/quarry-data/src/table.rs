@@ -232,7 +232,13 @@ impl TableBuilder {
     pub fn reject(&mut self, at: &Location, code: &'static str, reason: String) {
         self.rejected_count += 1;
         if self.rejected.len() < MAX_DETAILS {
-            self.rejected.push(Rejected { file: at.file.to_path_buf(), table: self.name.clone(), line: at.line, code, reason });
+            self.rejected.push(Rejected {
+                file: at.file.to_path_buf(),
+                table: self.name.clone(),
+                line: at.line,
+                code,
+                reason,
+            });
         }
     }
 

@@ -93,19 +93,27 @@ fn print_summary(report: &IngestReport, elapsed: Duration) {
     for path in &report.skipped {
         eprintln!("quarry: skipped (already in the store): {}", path.display());
     }
-    println!("{:<32} {:>12} {:>10} {:>9} {:>8}  time span", "table", "rows", "rejected", "nulled", "devices");
+    let w = report.tables.keys().map(|k| k.len()).max().unwrap_or(0).max(5);
+    println!("{:<w$} {:>12} {:>10} {:>9} {:>8}  time span", "table", "rows", "rejected", "nulled", "devices");
     for (name, t) in &report.tables {
         let span = match (t.min_time, t.max_time) {
             (Some(a), Some(b)) => format!("{} .. {}", iso(a), iso(b)),
             _ => "-".into(),
         };
-        println!("{:<32} {:>12} {:>10} {:>9} {:>8}  {}", name, t.rows, t.rejected, t.warnings, t.devices, span);
+        println!("{:<w$} {:>12} {:>10} {:>9} {:>8}  {}", name, t.rows, t.rejected, t.warnings, t.devices, span);
     }
     for r in report.rejects.details.iter().take(SHOW_REJECTED) {
         eprintln!("quarry: rejected: {}:{}: ({}) {}", r.file.display(), r.line, r.code, r.reason);
     }
     for w in report.warnings.iter().take(SHOW_REJECTED) {
-        eprintln!("quarry: value read as null: {}:{}: column {}: ({}) {}", w.file.display(), w.line, w.column, w.code, w.reason);
+        eprintln!(
+            "quarry: value read as null: {}:{}: column {}: ({}) {}",
+            w.file.display(),
+            w.line,
+            w.column,
+            w.code,
+            w.reason
+        );
     }
     let nulled: u64 = report.tables.values().map(|t| t.warnings).sum();
     if nulled > 0 {

@@ -47,7 +47,8 @@ pub fn read_csv(reader: impl BufRead, path: &Path, table: &str, set: &mut TableS
             Ok(false) => return,
             Ok(true) => {}
             Err(e) => {
-                let code = if matches!(e.kind(), csv::ErrorKind::Io(_)) { codes::TRUNCATED } else { codes::INVALID_RECORD };
+                let code =
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) { codes::TRUNCATED } else { codes::INVALID_RECORD };
                 set.reject(table, &at, code, format!("cannot read CSV: {e}"), None);
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     return;

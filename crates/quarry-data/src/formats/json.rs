@@ -88,8 +88,17 @@ fn sniff(reader: &mut impl BufRead) -> std::io::Result<Mode> {
             let key = &after[k + 1..];
             let end = key.iter().position(|&b| b == b'"').unwrap_or(key.len());
             let key = &key[..end];
-            let document_keys: [&[u8]; 9] =
-                [b"records", b"Schema", b"schema", b"Results", b"results", b"Stats", b"tables", b"@odata.context", b"value"];
+            let document_keys: [&[u8]; 9] = [
+                b"records",
+                b"Schema",
+                b"schema",
+                b"Results",
+                b"results",
+                b"Stats",
+                b"tables",
+                b"@odata.context",
+                b"value",
+            ];
             if document_keys.contains(&key) {
                 return Ok(Mode::Document);
             }
@@ -439,7 +448,11 @@ fn read_document(reader: impl BufRead, path: &Path, table: &str, set: &mut Table
         if let Err(e) = (Top { ctx: &mut ctx }).deserialize(&mut de) {
             let code = if e.is_eof() || e.is_io() { codes::TRUNCATED } else { codes::INVALID_RECORD };
             let at = Location { file: ctx.file.clone(), line: e.line() as u64 };
-            let reason = format!("invalid JSON document at column {}: {}; the rest of the file is skipped", e.column(), strip_position(&e.to_string()));
+            let reason = format!(
+                "invalid JSON document at column {}: {}; the rest of the file is skipped",
+                e.column(),
+                strip_position(&e.to_string())
+            );
             ctx.set.reject(&ctx.table, &at, code, reason, None);
             return;
         }
