@@ -370,7 +370,7 @@ def clean_path(raw):
         return ""
     parts = [s for s in p.split("\\") if s]
     # A one-letter folder is a regular expression escaped by mistake (`\d`), not a path.
-    if any(len(s) == 1 for s in parts[1:]) or parts[-1].lower() in GENERIC_FILE_NAMES:
+    if any(len(s) == 1 and s != "*" for s in parts[1:]) or parts[-1].lower() in GENERIC_FILE_NAMES:
         return ""
     if not has_specific_segment(parts, GENERIC_SEGMENTS):
         return ""

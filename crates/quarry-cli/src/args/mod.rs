@@ -16,7 +16,7 @@ mod rules;
 pub use generate::GenArgs;
 pub use hunt::HuntArgs;
 pub use ingest::IngestArgs;
-pub use rules::RulesArgs;
+pub use rules::{ListFormat, RuleFilter, RulesArgs, RulesCommand};
 
 /// Run KQL threat-hunting rules offline.
 #[derive(Debug, Parser)]

@@ -174,6 +174,8 @@ pub fn domains(tool: &Tool) -> Option<String> {
     if terms.is_empty() {
         return None;
     }
+    // `example.com` already covers `*.example.com`.
+    wild.retain(|w| !exact.contains(w));
     let label = r"[a-z0-9_\-]+\.";
     let mut alternatives = Vec::new();
     if !exact.is_empty() {

@@ -16,6 +16,7 @@
 
 pub mod kql;
 mod seeds;
+pub mod yaml;
 
 use std::sync::OnceLock;
 
@@ -76,6 +77,11 @@ impl RuleKind {
             RuleKind::File => "File Artefact",
             RuleKind::Registry => "Registry Artefact",
         }
+    }
+
+    /// The kind of rule that reads `table` (case-insensitive).
+    pub fn from_table(table: &str) -> Option<RuleKind> {
+        RuleKind::ALL.into_iter().find(|k| k.table().eq_ignore_ascii_case(table))
     }
 
     /// The kind whose [`RuleKind::as_str`] is `name`.
