@@ -1,8 +1,10 @@
 //! Running a rule pack over data: the hunt, and the report it produces.
 
+mod config;
 mod report;
 mod run;
 pub mod shape;
 
+pub use config::{ConfigError, HuntConfig};
 pub use run::{AllowedTool, HuntOptions, Progress, hunt};
 pub use report::{HuntReport, RuleRun, RuleStatus, Suppression, TableScan};

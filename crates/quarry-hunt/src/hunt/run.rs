@@ -69,6 +69,8 @@ pub enum Progress {
     Scanning {
         /// The table.
         table: String,
+        /// The scan's query (shown with `--verbose`).
+        query: String,
     },
     /// A rule finished (ran, skipped or failed); `done` of `total`.
     RuleDone {
@@ -136,7 +138,6 @@ pub async fn hunt(
     let shared = !options.direct || options.since.is_some() || options.until.is_some();
     if shared {
         for (table, readers) in &readers {
-            progress(Progress::Scanning { table: table.clone() });
             let schema = engine.table_schema(table);
             let columns: Vec<String> =
                 schema.as_ref().map(|s| s.fields().iter().map(|f| f.name().clone()).collect()).unwrap_or_default();
@@ -158,9 +159,7 @@ pub async fn hunt(
                 scan_query(table, &columns, filters.as_deref(), needed.as_ref(), time_filter(&columns, options))
             };
             let rows_read = count_rows(engine, table).await.unwrap_or(0);
-            if std::env::var_os("QUARRY_DEBUG_SCAN").is_some() {
-                eprintln!("scan: {query}");
-            }
+            progress(Progress::Scanning { table: table.clone(), query: query.clone() });
             match engine.query(&query).await {
                 Ok(result) => {
                     let kept: usize = result.batches.iter().map(RecordBatch::num_rows).sum();
@@ -447,7 +446,8 @@ fn scan_query(
         if unique.is_empty() {
             conditions.push("false".to_string());
         } else {
-            conditions.push(format!("({})", unique.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" or ")));
+            let alternatives: Vec<String> = unique.iter().map(|f| format!("({f})")).collect();
+            conditions.push(format!("({})", alternatives.join(" or ")));
         }
     }
     if !conditions.is_empty() {
@@ -570,7 +570,7 @@ mod tests {
         let filters = ["(x)".to_string(), "(y)".to_string(), "(x)".to_string()];
         assert_eq!(
             scan_query("T", &cols, Some(&filters), Some(&needed), None),
-            "['T'] | where ((x) or (y)) | project ['A'], ['C']"
+            "['T'] | where (((x)) or ((y))) | project ['A'], ['C']"
         );
         assert_eq!(scan_query("T", &cols, None, None, Some("t".into())), "['T'] | where t");
     }
