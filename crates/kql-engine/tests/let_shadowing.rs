@@ -54,7 +54,8 @@ async fn the_rule_alone_finds_every_anydesk_start() {
 
 #[tokio::test]
 async fn a_shadowing_let_filters_what_the_rule_reads() {
-    let query = format!("let DeviceProcessEvents = DeviceProcessEvents | where not(DeviceName startswith \"build\");\n{RULE}");
+    let query =
+        format!("let DeviceProcessEvents = DeviceProcessEvents | where not(DeviceName startswith \"build\");\n{RULE}");
     assert_eq!(report_ids(&engine(), &query).await, vec![1, 2]);
 }
 
@@ -68,12 +69,12 @@ async fn the_shadowing_let_reads_the_real_table_in_its_own_body() {
 
 #[tokio::test]
 async fn the_filtered_table_is_seen_inside_joins_and_later_lets() {
-    let query = format!(
-        "let DeviceProcessEvents = DeviceProcessEvents | where ReportId != 2;\n\
-         let Devices = DeviceProcessEvents | distinct DeviceName;\n\
-         DeviceProcessEvents | join kind=inner Devices on DeviceName | where FileName =~ \"anydesk.exe\" | project ReportId"
+    let query = concat!(
+        "let DeviceProcessEvents = DeviceProcessEvents | where ReportId != 2;\n",
+        "let Devices = DeviceProcessEvents | distinct DeviceName;\n",
+        "DeviceProcessEvents | join kind=inner Devices on DeviceName | where FileName =~ \"anydesk.exe\" | project ReportId"
     );
-    assert_eq!(report_ids(&engine(), &query).await, vec![1, 3]);
+    assert_eq!(report_ids(&engine(), query).await, vec![1, 3]);
 }
 
 #[tokio::test]

@@ -256,6 +256,47 @@ impl<'a> Planner<'a> {
             }
         };
         match name {
+            // Window functions over serialized rows, in the input's order
+            // (https://learn.microsoft.com/en-us/kusto/query/prev-function, next-function,
+            // row-number-function); the operator that holds them plans a window node.
+            "prev" | "next" => {
+                let value = arg(self, 0)?;
+                let offset = match args.get(1) {
+                    Some(a) => match self.scalar(&a.value, schema)? {
+                        DfExpr::Literal(ScalarValue::Int64(Some(n)), _) if n >= 0 => n,
+                        _ => return Err(PlanError::unsupported(format!("{name}() with a computed offset"), span)),
+                    },
+                    None => 1,
+                };
+                let default = match args.get(2) {
+                    Some(a) => match self.scalar(&a.value, schema)? {
+                        DfExpr::Literal(v, _) => {
+                            let ty = value.get_type(schema)?;
+                            Some(v.cast_to(&ty)?)
+                        }
+                        _ => return Err(PlanError::unsupported(format!("{name}() with a computed default"), span)),
+                    },
+                    None => None,
+                };
+                Ok(if name == "prev" {
+                    datafusion::functions_window::expr_fn::lag(value, Some(offset), default)
+                } else {
+                    datafusion::functions_window::expr_fn::lead(value, Some(offset), default)
+                })
+            }
+            "row_number" => {
+                if args.len() > 1 {
+                    return Err(PlanError::unsupported("row_number() with a restart predicate", span));
+                }
+                let number = cast(datafusion::functions_window::expr_fn::row_number(), DataType::Int64);
+                Ok(match args.first() {
+                    Some(_) => {
+                        let start = arg(self, 0)?;
+                        binary_expr(binary_expr(number, Operator::Plus, start), Operator::Minus, lit(1i64))
+                    }
+                    None => number,
+                })
+            }
             "now" => {
                 let offset = if args.is_empty() { None } else { Some(arg(self, 0)?) };
                 let now = lit(ScalarValue::TimestampNanosecond(Some(self.now), None));

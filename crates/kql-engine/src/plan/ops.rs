@@ -21,7 +21,8 @@ impl<'a> Planner<'a> {
             }
             OperatorKind::Project { columns } => {
                 let exprs = self.named_columns(columns, &schema, "Column")?;
-                builder.project(exprs.into_iter().map(|(e, n)| e.alias(n)))?.build()?
+                let (input, exprs) = with_windows(input, exprs.into_iter().map(|(e, n)| e.alias(n)).collect())?;
+                LogicalPlanBuilder::from(input).project(exprs)?.build()?
             }
             OperatorKind::Extend { columns } => {
                 let added = self.named_columns(columns, &schema, "Column")?;
@@ -96,6 +97,11 @@ impl<'a> Planner<'a> {
                 }
             }
             OperatorKind::Serialize { columns } if columns.is_empty() => input,
+            // `serialize x = expr`: serialize, then extend.
+            OperatorKind::Serialize { columns } => {
+                let added = self.named_columns(columns, &schema, "Column")?;
+                extend(input, added)?
+            }
             OperatorKind::Render { .. } => input,
             OperatorKind::As { name, .. } => {
                 self.define(&name.name, Binding::Table(input.clone()));
@@ -125,7 +131,7 @@ impl<'a> Planner<'a> {
                 },
                 _ => return Err(PlanError::invalid("invoke takes a function call", call.span)),
             },
-            OperatorKind::GetSchema => return Err(PlanError::unsupported("getschema", op.name.span)),
+            OperatorKind::GetSchema => getschema(&input)?,
             _ => return Err(PlanError::unsupported(format!("the `{}` operator", op.name.name), op.name.span)),
         };
         Ok(plan)
@@ -485,6 +491,75 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// `getschema`: one row per input column with its name, ordinal, .NET type and KQL type
+/// (<https://learn.microsoft.com/en-us/kusto/query/getschema-operator>).
+fn getschema(input: &LogicalPlan) -> Result<LogicalPlan> {
+    let rows: Vec<Vec<DfExpr>> = input
+        .schema()
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let ty = crate::types::kql_type(f.data_type());
+            let dotnet = match ty {
+                kql_semantics::Type::Bool => "System.SByte",
+                kql_semantics::Type::Int => "System.Int32",
+                kql_semantics::Type::Long => "System.Int64",
+                kql_semantics::Type::Real => "System.Double",
+                kql_semantics::Type::Decimal => "System.Data.SqlTypes.SqlDecimal",
+                kql_semantics::Type::DateTime => "System.DateTime",
+                kql_semantics::Type::TimeSpan => "System.TimeSpan",
+                kql_semantics::Type::Guid => "System.Guid",
+                kql_semantics::Type::Dynamic => "System.Object",
+                _ => "System.String",
+            };
+            vec![lit(f.name().clone()), lit(i as i64), lit(dotnet), lit(ty.to_string())]
+        })
+        .collect();
+    let names = ["ColumnName", "ColumnOrdinal", "DataType", "ColumnType"];
+    if rows.is_empty() {
+        let fields = vec![
+            (names[0].to_string(), DataType::Utf8),
+            (names[1].to_string(), DataType::Int64),
+            (names[2].to_string(), DataType::Utf8),
+            (names[3].to_string(), DataType::Utf8),
+        ];
+        let schema = std::sync::Arc::new(super::arrow_schema(fields));
+        let source = datafusion::datasource::provider_as_source(std::sync::Arc::new(
+            datafusion::datasource::empty::EmptyTable::new(schema),
+        ));
+        return Ok(LogicalPlanBuilder::scan("getschema", source, None)?.build()?);
+    }
+    let plan = LogicalPlanBuilder::values(rows)?.build()?;
+    let exprs = column_names(&plan).into_iter().zip(names).map(|(old, new)| column(&old).alias(new));
+    Ok(LogicalPlanBuilder::from(plan).project(exprs)?.build()?)
+}
+
+/// Window functions (`prev`, `next`, `row_number`) among `exprs` are computed by a window node
+/// over `input` first; the expressions then read their results as columns.
+pub(crate) fn with_windows(input: LogicalPlan, exprs: Vec<DfExpr>) -> Result<(LogicalPlan, Vec<DfExpr>)> {
+    use datafusion::common::tree_node::{Transformed, TreeNode};
+    let windows = datafusion::logical_expr::utils::find_window_exprs(&exprs);
+    if windows.is_empty() {
+        return Ok((input, exprs));
+    }
+    let plan = LogicalPlanBuilder::window_plan(input, windows.clone())?;
+    let exprs = exprs
+        .into_iter()
+        .map(|e| {
+            e.transform_down(|node| {
+                if windows.contains(&node) {
+                    Ok(Transformed::yes(column(&node.schema_name().to_string())))
+                } else {
+                    Ok(Transformed::no(node))
+                }
+            })
+            .map(|t| t.data)
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok((plan, exprs))
+}
+
 /// Adds or replaces columns: existing ones keep their place, new ones go at the end.
 pub(crate) fn extend(input: LogicalPlan, added: Vec<(DfExpr, String)>) -> Result<LogicalPlan> {
     let names = column_names(&input);
@@ -496,5 +571,6 @@ pub(crate) fn extend(input: LogicalPlan, added: Vec<(DfExpr, String)>) -> Result
         })
         .collect();
     exprs.extend(added.iter().filter(|(_, n)| !names.contains(n)).map(|(value, n)| value.clone().alias(n.clone())));
+    let (input, exprs) = with_windows(input, exprs)?;
     Ok(LogicalPlanBuilder::from(input).project(exprs)?.build()?)
 }
