@@ -72,7 +72,7 @@ impl<'de> Visitor<'de> for RowVisitor {
 }
 
 /// A key, borrowed from the text unless it has escapes.
-struct Key<'a>(Cow<'a, str>);
+pub(crate) struct Key<'a>(pub(crate) Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -300,6 +300,18 @@ impl<'a> TableSet<'a> {
         }
     }
 
+    /// Adds a parsed record whose text is not at hand; `false` (nothing done) when the table's
+    /// builder still needs record texts to settle its schema.
+    pub(crate) fn try_record_row(&mut self, table: &str, row: &RawRow<'_>, at: &Location) -> bool {
+        match self.builders.get(table) {
+            Some(b) if !b.sampling() => {
+                self.record_row(table, row, "", at);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Adds a parsed record to `table`.
     pub(crate) fn record_row(&mut self, table: &str, row: &RawRow<'_>, text: &str, at: &Location) {
         match self.row_counts.get_mut(table) {

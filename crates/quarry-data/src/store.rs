@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray, UInt32Array, new_null_array};
-use arrow::compute::{SortOptions, concat_batches, sort_to_indices, take_record_batch};
+use arrow::compute::{interleave_record_batch, take_record_batch};
 use arrow::datatypes::{DataType, Schema, SchemaRef, TimeUnit, TimestampNanosecondType};
 use kql_semantics::Catalog;
 use parquet::arrow::ArrowWriter;
@@ -64,7 +64,7 @@ impl Default for IngestOptions {
         IngestOptions {
             read: ReadOptions { batch_rows: 8192, ..ReadOptions::default() },
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
-            buffer_bytes: 192 << 20,
+            buffer_bytes: 128 << 20,
             row_group_rows: 64 * 1024,
         }
     }
@@ -554,6 +554,7 @@ pub(crate) struct PartWriter {
     worker: usize,
     props: WriterProperties,
     budget: usize,
+    row_group_rows: usize,
     buffered: usize,
     buffers: HashMap<(String, String), Buffer>,
     seq: usize,
@@ -593,6 +594,7 @@ impl PartWriter {
             worker,
             props,
             budget: options.buffer_bytes.max(1 << 20),
+            row_group_rows: options.row_group_rows.max(1),
             buffered: 0,
             buffers: HashMap::new(),
             seq: 0,
@@ -664,14 +666,22 @@ impl PartWriter {
         let schema = widest_schema(&buf.batches);
         let batches: Vec<RecordBatch> =
             buf.batches.iter().map(|b| widen(b, &schema)).collect::<Result<_, _>>().map_err(|e| internal(table, e))?;
-        let mut all = concat_batches(&schema, &batches).map_err(|e| internal(table, e))?;
-        drop(batches);
         drop(buf);
-        if let Some(i) = time_column(&schema) {
-            let options = SortOptions { descending: false, nulls_first: false };
-            let indices = sort_to_indices(all.column(i), Some(options), None).map_err(|e| internal(table, e))?;
-            all = take_record_batch(&all, &indices).map_err(|e| internal(table, e))?;
+        // The sorted order as (batch, row) pairs; rows are then gathered one row group at a
+        // time, so writing needs one row group of memory on top of the buffer, not a copy.
+        let mut order: Vec<(i64, u32, u32)> = Vec::with_capacity(batches.iter().map(|b| b.num_rows()).sum());
+        let time = time_column(&schema);
+        for (bi, b) in batches.iter().enumerate() {
+            match time {
+                Some(i) => {
+                    let col = b.column(i).as_primitive::<TimestampNanosecondType>();
+                    // Nulls last.
+                    order.extend(col.iter().enumerate().map(|(r, v)| (v.unwrap_or(i64::MAX), bi as u32, r as u32)));
+                }
+                None => order.extend((0..b.num_rows()).map(|r| (0, bi as u32, r as u32))),
+            }
         }
+        order.sort_by_key(|&(t, b, r)| (t, b, r));
         let dir_rel = PathBuf::from(table).join(format!("day={day}"));
         let dir = self.store.join(&dir_rel);
         fs::create_dir_all(&dir).map_err(|e| DataError::io(&dir, e))?;
@@ -681,17 +691,23 @@ impl PartWriter {
         let file = File::create(&tmp).map_err(|e| DataError::io(&tmp, e))?;
         let mut writer =
             ArrowWriter::try_new(file, schema.clone(), Some(self.props.clone())).map_err(|e| internal(table, e))?;
-        writer.write(&all).map_err(|e| internal(table, e))?;
+        let refs: Vec<&RecordBatch> = batches.iter().collect();
+        for chunk in order.chunks(self.row_group_rows) {
+            let indices: Vec<(usize, usize)> = chunk.iter().map(|&(_, b, r)| (b as usize, r as usize)).collect();
+            let sorted = interleave_record_batch(&refs, &indices).map_err(|e| internal(table, e))?;
+            writer.write(&sorted).map_err(|e| internal(table, e))?;
+        }
         let file = writer.into_inner().map_err(|e| internal(table, e))?;
         file.sync_all().map_err(|e| DataError::io(&tmp, e))?;
         drop(file);
         let path = dir.join(&name);
         fs::rename(&tmp, &path).map_err(|e| DataError::io(&path, e))?;
+        let rows = order.len();
         self.parts.push(PartEntry {
             table: table.clone(),
             day: day.clone(),
             path: dir_rel.join(&name).to_string_lossy().replace('\\', "/"),
-            rows: all.num_rows() as u64,
+            rows: rows as u64,
             run: self.run.clone(),
         });
         Ok(())

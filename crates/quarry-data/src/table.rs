@@ -247,6 +247,11 @@ impl TableBuilder {
         &self.name
     }
 
+    /// Whether records are still held back to settle the schema (they need their text).
+    pub(crate) fn sampling(&self) -> bool {
+        self.sample.is_some()
+    }
+
     /// Whether completed batches are waiting.
     pub fn has_batches(&self) -> bool {
         !self.finished.is_empty()

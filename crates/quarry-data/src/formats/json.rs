@@ -15,6 +15,7 @@
 //! response of any size is read in bounded memory; a syntax error there ends that file (the
 //! records before it are kept) and is reported with its line and column.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 use std::io::{BufRead, Read};
@@ -28,7 +29,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde_json::value::RawValue;
 
 use crate::codes;
-use crate::row::{RawRow, Shape, shape, unquote};
+use crate::row::{Key, RawRow, Shape, shape, unquote};
 use crate::sink::TableSet;
 use crate::table::Location;
 
@@ -206,8 +207,57 @@ fn memchr_newline(chunk: &[u8]) -> Option<usize> {
     chunk.iter().position(|&b| b == b'\n')
 }
 
+/// A streaming-API record parsed in one pass: its category and its properties' fields.
+struct Envelope<'a> {
+    category: Option<Cow<'a, str>>,
+    properties: Option<RawRow<'a>>,
+}
+
+impl<'de> Deserialize<'de> for Envelope<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Envelope<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a streaming-API record")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope<'de>, A::Error> {
+                let mut env = Envelope { category: None, properties: None };
+                while let Some(Key(key)) = map.next_key()? {
+                    match key.as_ref() {
+                        "category" if env.category.is_none() => env.category = Some(map.next_value::<Cow<'de, str>>()?),
+                        "properties" if env.properties.is_none() => env.properties = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(env)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The fast path for streaming-API lines: one parse, straight into the table's builder.
+/// `false` when the line is something else (or the table's schema is still being settled).
+fn dispatch_streaming(text: &str, at: &Location, set: &mut TableSet<'_>) -> bool {
+    let head = &text.as_bytes()[..text.len().min(512)];
+    if !head.windows(10).any(|w| w == b"\"category\"") {
+        return false;
+    }
+    let Ok(env) = serde_json::from_str::<Envelope<'_>>(text) else { return false };
+    let (Some(category), Some(properties)) = (env.category, env.properties) else { return false };
+    let Some(name) = category.strip_prefix(CATEGORY_PREFIX) else { return false };
+    let name = set.canonical(name);
+    set.try_record_row(&name, &properties, at)
+}
+
 /// Routes one JSON value (a line, or an element of a document) to its table.
 fn dispatch(text: &str, at: &Location, table: &str, set: &mut TableSet<'_>, depth: u8) {
+    if dispatch_streaming(text, at, set) {
+        return;
+    }
     let row = match RawRow::parse(text) {
         Ok(row) => row,
         Err(reason) => return set.reject(table, at, codes::INVALID_RECORD, reason, Some(text.as_bytes())),
