@@ -11,8 +11,6 @@
 mod args;
 mod commands;
 mod data;
-// Used by `quarry hunt` once its command calls `hunt_output::render` (the hunt helper wires it).
-#[allow(dead_code)]
 mod hunt_output;
 mod output;
 mod report;

@@ -25,6 +25,10 @@ use crate::results::value::to_display;
 /// Colours of the timeline bars, one per tool in the report's tool order.
 const PALETTE: [&str; 8] = ["#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2", "#db2777", "#65a30d"];
 
+/// Rows of evidence shown per rule: a rule that returns raw events rather than one row per
+/// device would otherwise make a page no browser opens.
+const EVIDENCE_ROWS: usize = 2_000;
+
 /// The enterprise ATT&CK tactics in kill-chain order, with their ids.
 const TACTICS: [(&str, &str, &str); 14] = [
     ("reconnaissance", "Reconnaissance", "TA0043"),
@@ -179,7 +183,9 @@ fn devices(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
     }
     let axis = (lo <= hi).then(|| {
         // A little room either side; an hour either side of a single instant.
-        let pad = ((hi - lo) / 40).max(if hi == lo { 3_600_000_000_000 } else { 1 });
+        // In i128: the span of two extreme datetimes does not fit an i64.
+        let pad = ((i128::from(hi) - i128::from(lo)) / 40).max(if hi == lo { 3_600_000_000_000 } else { 1 });
+        let pad = i64::try_from(pad).unwrap_or(i64::MAX);
         (lo.saturating_sub(pad), hi.saturating_add(pad))
     });
     writeln!(
@@ -248,13 +254,14 @@ fn timeline(h: &mut String, analysis: &Analysis<'_>, device: &Device, axis: Opti
         esc(device.label())
     )?;
     let x = |t: i64| match axis {
-        Some((a, b)) if b > a => LEFT + (t - a) as f64 / (b - a) as f64 * (RIGHT - LEFT),
+        Some((a, b)) if b > a => LEFT + (t as f64 - a as f64) / (b as f64 - a as f64) * (RIGHT - LEFT),
         _ => LEFT,
     };
     let axis_y = 12.0 + rows * ROW;
     if let Some((a, b)) = axis {
         for i in 0..=4 {
-            let t = a + ((b - a) as f64 * f64::from(i) / 4.0) as i64;
+            // Float to int casts saturate, so the extremes cannot overflow.
+            let t = (a as f64 + (b as f64 - a as f64) * f64::from(i) / 4.0) as i64;
             let px = x(t);
             let anchor = match i {
                 0 => "start",
@@ -342,7 +349,7 @@ fn evidence(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
         let start = analysis.findings.partition_point(|f| f.rule < index);
         let end = analysis.findings.partition_point(|f| f.rule <= index);
         let mut previous: Option<SchemaRef> = None;
-        for finding in &analysis.findings[start..end] {
+        for finding in analysis.findings[start..end].iter().take(EVIDENCE_ROWS) {
             let (batch, row) = (finding.batch, finding.row);
             let schema = batch.schema();
             if previous.as_ref() != Some(&schema) {
@@ -351,7 +358,8 @@ fn evidence(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
                 }
                 write!(h, "<div class=\"scroll\"><table class=\"data sortable evidence\"><thead><tr>")?;
                 for field in schema.fields() {
-                    write!(h, "<th>{}</th>", esc(field.name()))?;
+                    let class = if field.data_type().is_numeric() { " class=\"num\"" } else { "" };
+                    write!(h, "<th{class}>{}</th>", esc(field.name()))?;
                 }
                 writeln!(h, "</tr></thead><tbody>")?;
                 previous = Some(schema);
@@ -370,6 +378,14 @@ fn evidence(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
         }
         if previous.is_some() {
             writeln!(h, "</tbody></table></div>")?;
+        }
+        if end - start > EVIDENCE_ROWS {
+            writeln!(
+                h,
+                "<p class=\"note\">The first {EVIDENCE_ROWS} rows of {} are shown; every row is in \
+                 <code>--format json</code> or <code>csv</code>.</p>",
+                end - start
+            )?;
         }
         writeln!(h, "</article>")?;
     }
@@ -492,7 +508,7 @@ fn status(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
         }
         writeln!(h, "</tbody></table>")?;
     }
-    writeln!(h, "<details><summary>All rules ({})</summary>", report.rules.len())?;
+    writeln!(h, "<h3>All rules ({})</h3>", report.rules.len())?;
     writeln!(
         h,
         "<table class=\"data sortable\"><thead><tr><th>Status</th><th>Rule</th><th>Name</th><th>Tool</th><th class=\"num\">Rows</th><th class=\"num\">Suppressed</th><th class=\"num\">Time (ms)</th></tr></thead><tbody>"
@@ -510,7 +526,7 @@ fn status(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
             run.elapsed.as_millis()
         )?;
     }
-    writeln!(h, "</tbody></table></details></section>")
+    writeln!(h, "</tbody></table></section>")
 }
 
 /// The kill-chain position and display name of a tactic as rules spell it
@@ -581,7 +597,7 @@ table.data th,table.data td{border:1px solid var(--line);padding:4px 8px;text-al
 table.data thead th{background:var(--head);position:sticky;top:0}
 table.data tfoot th,table.data tfoot td{background:#fafafa;font-weight:600}
 table.sortable thead th{cursor:pointer}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num,table.data td.num,table.data th.num{text-align:right;font-variant-numeric:tabular-nums}
 table.evidence td{font-family:ui-monospace,Consolas,monospace;font-size:12px;word-break:break-word;max-width:48em}
 tr.nodevice td:first-child{border-left:3px solid var(--warn)}
 .scroll{overflow-x:auto}
@@ -614,8 +630,6 @@ footer{padding:12px 32px;color:var(--muted);border-top:1px solid var(--line);fon
  table.data thead th{position:static}
  article{break-inside:avoid-page}
  h2{break-after:avoid}
- details{display:block}
- details>summary{list-style:none}
  a{color:inherit;text-decoration:none}
 }
 "#;
@@ -713,7 +727,7 @@ mod tests {
         assert!(html.contains("<h3>host-a.contoso.local <small>DeviceId aaa111</small></h3>"));
         // Evidence: every result column, every row, dynamic arrays as JSON.
         assert!(html.contains(
-            "<th>DeviceId</th><th>DeviceName</th><th>FirstSeen</th><th>LastSeen</th><th>Count</th><th>Report</th>"
+            "<th>DeviceId</th><th>DeviceName</th><th>FirstSeen</th><th>LastSeen</th><th class=\"num\">Count</th><th>Report</th>"
         ));
         assert!(html.contains("<td>[&quot;r1&quot;,&quot;r2&quot;]</td>"));
         assert_eq!(html.matches("<tr class=\"nodevice\">").count(), 2);
@@ -727,6 +741,23 @@ mod tests {
         assert!(html.contains("table DeviceFileCertificateInfo is not in the data"));
         assert!(html.contains("<td>IT deploys AnyDesk with SCCM</td><td>exclusions.yaml:4</td>"));
         assert!(html.contains("<td class=\"num\">12</td></tr>"));
+    }
+
+    #[test]
+    fn evidence_is_capped_with_a_note() {
+        use std::sync::Arc;
+
+        use arrow::array::{ArrayRef, StringArray};
+        let mut report = sample_report();
+        let names: Vec<String> = (0..super::EVIDENCE_ROWS + 5).map(|i| format!("file{i}.exe")).collect();
+        let many = batch(vec![("FileName", Arc::new(StringArray::from(names)) as ArrayRef)]);
+        report.rules[3].schema = Some(many.schema());
+        report.rules[3].batches = vec![many];
+        let mut out = Vec::new();
+        render(&report, HuntFormat::Html, &mut out, &RenderOptions::default()).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        assert_eq!(html.matches("<tr class=\"nodevice\">").count(), super::EVIDENCE_ROWS);
+        assert!(html.contains("The first 2000 rows of 2005 are shown"));
     }
 
     #[test]

@@ -316,4 +316,42 @@ mod tests {
         assert_eq!(tools, ["AnyDesk", "Pulseway", "ScreenConnect"]);
         assert_eq!((analysis.ran, analysis.skipped, analysis.failed), (5, 1, 1));
     }
+
+    #[test]
+    fn extreme_and_odd_values_render_in_every_format() {
+        use std::sync::Arc;
+
+        use arrow::array::{ArrayRef, Float64Array, StringArray, TimestampNanosecondArray};
+        let mut report = sample_report();
+        let odd = batch(vec![
+            (
+                "DeviceName",
+                Arc::new(StringArray::from(vec!["far-past", "far-future", "", "\u{202e}exe.txt"])) as ArrayRef,
+            ),
+            (
+                "FirstSeen",
+                Arc::new(TimestampNanosecondArray::from(vec![Some(i64::MIN), Some(0), None, Some(i64::MAX)]))
+                    as ArrayRef,
+            ),
+            (
+                "LastSeen",
+                Arc::new(StringArray::from(vec!["not a time", "2262-04-11T23:47:16Z", "", "1970-01-01"])) as ArrayRef,
+            ),
+            ("Count", Arc::new(Float64Array::from(vec![f64::NAN, -3.0, 1e300, 2.5])) as ArrayRef),
+        ]);
+        report.rules[2].schema = Some(odd.schema());
+        report.rules[2].batches = vec![odd];
+        for format in HuntFormat::ALL {
+            for verbose in [false, true] {
+                let options = RenderOptions { verbose, width: Some(50), color: true, generated_at: Some(i64::MIN) };
+                let mut out = Vec::new();
+                render(&report, format, &mut out, &options).unwrap();
+                let text = String::from_utf8(out).unwrap();
+                // For people, a bidi override is shown escaped; machines get the data as is.
+                if matches!(format, HuntFormat::Table | HuntFormat::Html) {
+                    assert!(!text.contains('\u{202e}'), "{format}: bidi override shown raw");
+                }
+            }
+        }
+    }
 }

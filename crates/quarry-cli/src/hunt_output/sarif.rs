@@ -64,7 +64,6 @@ fn log(analysis: &Analysis<'_>, options: &RenderOptions) -> Value {
                 "driver": {
                     "name": "quarry",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://attack.mitre.org/techniques/T1219/",
                     "rules": rules,
                 }
             },
@@ -199,7 +198,7 @@ mod tests {
         check(run, &["tool", "invocations", "results", "properties"], &["tool"], "run");
         check(&run["tool"], &["driver", "extensions", "properties"], &["driver"], "tool");
         let driver = &run["tool"]["driver"];
-        check(driver, &["name", "version", "informationUri", "rules"], &["name"], "driver");
+        check(driver, &["name", "version", "rules"], &["name"], "driver");
 
         let rules = driver["rules"].as_array().unwrap();
         assert_eq!(rules.len(), 7);
