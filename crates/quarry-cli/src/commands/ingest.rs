@@ -2,35 +2,16 @@
 //! summary per table. Exit 0 when every record was kept, 3 when some were rejected (they are
 //! listed in the store's `_rejects/` file), 1 when the ingest itself failed.
 
-use std::io::IsTerminal;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use quarry_data::{IngestOptions, IngestReport, Progress, ingest};
+use quarry_data::{IngestOptions, IngestReport, ingest};
 
 use crate::Outcome;
 use crate::args::IngestArgs;
 
 /// How many rejected records are described one by one on stderr.
 const SHOW_REJECTED: usize = 10;
-
-/// A progress bar on stderr: bytes read of the total, records, rate.
-struct Bar(ProgressBar);
-
-impl Progress for Bar {
-    fn advance(&self, bytes: u64, records: u64) {
-        if bytes > 0 {
-            self.0.inc(bytes);
-        }
-        if records > 0 {
-            // The record count lives in the message; indicatif keeps it cheap.
-            let n = self.0.message().parse::<u64>().unwrap_or(0) + records;
-            self.0.set_message(n.to_string());
-        }
-    }
-}
 
 /// Runs `quarry ingest`.
 pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
@@ -39,24 +20,10 @@ pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
         options.threads = n.max(1);
     }
     let catalog = kql_semantics::SchemaCatalog::defender();
-    let total: u64 = args.paths.iter().map(|p| size_of(p)).sum();
-    let show = !args.quiet && std::io::stderr().is_terminal();
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if show {
-        let style = ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {msg} records",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-        bar.set_style(style);
-        bar.set_message("0");
-        bar.enable_steady_tick(Duration::from_millis(200));
-    } else {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    let progress = Bar(bar);
+    let progress = crate::data::Bar::new(&args.paths, !args.quiet);
     let started = Instant::now();
     let report = ingest(&args.paths, &args.store, &catalog, &options, &progress);
-    progress.0.finish_and_clear();
+    progress.finish();
     // The contract says 1 when the ingest itself fails (not the generic error status).
     let report = match report.with_context(|| format!("cannot ingest into {}", args.store.display())) {
         Ok(r) => r,
@@ -67,16 +34,6 @@ pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
     };
     print_summary(&report, started.elapsed());
     Ok(if report.rejects.count > 0 { Outcome::Partial } else { Outcome::Clean })
-}
-
-/// The total size of the files under `path` (for the progress bar).
-fn size_of(path: &Path) -> u64 {
-    let Ok(meta) = std::fs::metadata(path) else { return 0 };
-    if meta.is_file() {
-        return meta.len();
-    }
-    let Ok(entries) = std::fs::read_dir(path) else { return 0 };
-    entries.flatten().map(|e| size_of(&e.path())).sum()
 }
 
 fn print_summary(report: &IngestReport, elapsed: Duration) {
