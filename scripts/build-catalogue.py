@@ -101,6 +101,22 @@ SEED_PROCESS = {
 }
 SEED_SIGNERS = {"Pulseway": ["MMSoft Design"]}
 
+# Signers and domains the sources attach to a tool that belong to another product (found by
+# listing indicators shared between tools): PuTTY's and WinSCP's authors under NetSupport,
+# Pcvisit and Tactical RMM, PDQ's certificate under ISL Online, RealVNC's under UltraVNC, ...
+WRONG_SIGNERS = {
+    "NetSupport Manager": ["Simon Tatham"], "mRemoteNG": ["Simon Tatham"], "Pcvisit": ["Martin Prikryl"],
+    "Tactical RMM": ["Christopher West"], "ISL Online": ["PDQ.com Corporation"], "ISL Light": ["PDQ.com Corporation"],
+    "SuperOps": ["ISL Online Ltd."], "LiteManager": ["REMOTE UTILITIES PTE. LTD."], "UltraVNC": ["RealVNC Ltd"],
+    "RPort": ["RealVNC Ltd"], "TightVNC": ["深圳市玩物科技有限公司"], "AweRay": ["DUC FABULOUS CO.,LTD"],
+    "Remote Desktop Plus": ["Plooto Star Inc"], "PSEXEC (Clone)": ["ZOHO Corporation Private Limited"],
+    "Site24x7": ["ZOHO Corporation Private Limited"], "BeAnyWhere": ["N-ABLE TECHNOLOGIES LTD"],
+    "Adobe Connect": ["The Anti-Cloud Corporation"], "SpyAnywhere": ["北京火绒网络科技有限公司"],
+    "rdpwrap": ["中移动信息技术有限公司"], "FreeNX": ["NoMachine S.à r.l", "NoMachine S.a.r.l."],
+    "Pocket Controller": ["Wyse Technology Inc"], "WinSCP": ["RARE IDEAS, LLC"],
+}
+WRONG_DOMAINS = {"Barracuda": ["islonline.net"], "DameWare": ["beanywhere.com"], "N-able": ["beanywhere.com"]}
+
 # Tools that are parts of Windows: their files, keys and Microsoft signature are on every
 # machine, so only their network indicators are kept.
 WINDOWS_COMPONENTS = {"mstsc.exe (Microsoft Remote Desktop Connection)", "Quick Assist"}
@@ -468,6 +484,12 @@ def build(root):
         for a in aliases:
             tools[norm(name)].add_alias(a)
 
+    for name, wrong in WRONG_SIGNERS.items():
+        t = tools[norm(name)]
+        t.signers = [x for x in t.signers if x not in wrong]
+    for name, wrong in WRONG_DOMAINS.items():
+        t = tools[norm(name)]
+        t.domains = [x for x in t.domains if x.lstrip("*.") not in wrong]
     for name in WINDOWS_COMPONENTS:
         t = tools[norm(name)]
         t.executables, t.signers, t.install_paths, t.registry_keys = [], [], [], []
