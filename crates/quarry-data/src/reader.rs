@@ -52,7 +52,12 @@ pub fn read_into(path: &Path, table: &str, set: &mut TableSet<'_>) {
             return set.reject(&table, &at, codes::UNREADABLE_FILE, format!("cannot read the file: {e}"), None);
         }
     };
+    let before = (set.rows_total(), set.rejects.count);
     read_from(reader, path, kind, &table, set);
+    // An empty file still declares its table (queries over it find no rows, not no table).
+    if (set.rows_total(), set.rejects.count) == before {
+        set.touch(&table);
+    }
     set.flush_progress();
 }
 

@@ -292,6 +292,16 @@ impl<'a> TableSet<'a> {
         self.builders.get_mut(table).expect("inserted above")
     }
 
+    /// Rows kept so far, all tables.
+    pub fn rows_total(&self) -> u64 {
+        self.row_counts.values().sum()
+    }
+
+    /// Makes sure `table` exists, even with no rows.
+    pub fn touch(&mut self, table: &str) {
+        self.builder(table);
+    }
+
     /// Adds a record (JSON object text) to `table`; rejects it when it is not one.
     pub fn record(&mut self, table: &str, text: &str, at: &Location) {
         match RawRow::parse(text) {

@@ -492,7 +492,9 @@ impl Ctx<'_, '_> {
 fn read_document(reader: impl BufRead, path: &Path, table: &str, set: &mut TableSet<'_>) {
     let lines = Rc::new(Cell::new(0));
     let counted = LineCounter { inner: reader, lines: lines.clone() };
-    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, counted));
+    // `reader` is buffered already; serde reads it a byte at a time, so the count of lines
+    // read so far is the line the parser is on.
+    let mut de = serde_json::Deserializer::from_reader(counted);
     let mut ctx = Ctx { set, file: Arc::from(path), lines, table: table.to_string() };
     loop {
         if let Err(e) = (Top { ctx: &mut ctx }).deserialize(&mut de) {
