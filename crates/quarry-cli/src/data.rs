@@ -5,6 +5,7 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -17,7 +18,7 @@ const BAR_FROM_BYTES: u64 = 64 << 20;
 
 /// A progress bar on stderr (bytes read of the total, rate, records), drawn only when stderr
 /// is a terminal.
-pub struct Bar(ProgressBar);
+pub struct Bar(ProgressBar, AtomicU64);
 
 impl Bar {
     /// A bar for reading `paths`; hidden unless `show` and stderr is a terminal.
@@ -34,7 +35,7 @@ impl Bar {
             bar.set_draw_target(ProgressDrawTarget::stderr());
             bar.enable_steady_tick(Duration::from_millis(200));
         }
-        Bar(bar)
+        Bar(bar, AtomicU64::new(0))
     }
 
     /// Removes the bar.
@@ -49,7 +50,8 @@ impl Progress for Bar {
             self.0.inc(bytes);
         }
         if records > 0 {
-            let n = self.0.message().parse::<u64>().unwrap_or(0) + records;
+            // Reader threads report concurrently: count in an atomic, show the total.
+            let n = self.1.fetch_add(records, Ordering::Relaxed) + records;
             self.0.set_message(n.to_string());
         }
     }
