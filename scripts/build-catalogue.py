@@ -384,6 +384,10 @@ def clean_path(raw):
         return ""
     if "/" in p or "<" in p or "{" in p or "?" in p or "\\\\" in p:
         return ""
+    # After the leading variable, a segment ending in `%` is a broken variable (`(x86)%`).
+    rest = re.sub(r"^%[^%\\]+%", "", p)
+    if any(seg.endswith("%") for seg in rest.split("\\")):
+        return ""
     parts = [s for s in p.split("\\") if s]
     # A one-letter folder is a regular expression escaped by mistake (`\d`), not a path.
     if any(len(s) == 1 and s != "*" for s in parts[1:]) or parts[-1].lower() in GENERIC_FILE_NAMES:

@@ -123,3 +123,23 @@ fn every_tool_with_a_process_signer_or_domain_indicator_gets_rules_of_those_kind
         }
     }
 }
+
+#[test]
+fn every_catalogue_indicator_is_usable_by_the_generator() {
+    // The synthetic-data generator plants what the catalogue lists; an indicator the rule
+    // generator would skip would be planted activity no rule can find.
+    use quarry_hunt::generate::kql::{key_regex, parse_domain, path_regex};
+    let mut unusable = Vec::new();
+    for tool in catalog::builtin().tools() {
+        unusable.extend(
+            tool.domains.iter().filter(|d| parse_domain(d).is_none()).map(|d| format!("{}: domain {d}", tool.name)),
+        );
+        unusable.extend(
+            tool.install_paths.iter().filter(|p| path_regex(p).is_none()).map(|p| format!("{}: path {p}", tool.name)),
+        );
+        unusable.extend(
+            tool.registry_keys.iter().filter(|k| key_regex(k).is_none()).map(|k| format!("{}: key {k}", tool.name)),
+        );
+    }
+    assert!(unusable.is_empty(), "{} unusable:\n{}", unusable.len(), unusable.join("\n"));
+}

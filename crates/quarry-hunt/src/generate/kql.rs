@@ -289,7 +289,9 @@ pub fn path_regex(path: &str) -> Option<String> {
             break;
         }
     }
-    if expanded.contains('%') || expanded.contains('/') || expanded.contains('?') {
+    // `%` inside a name is literal (event logs: `...-Status%4Operational.evtx`); at the start it
+    // is a variable not expanded above.
+    if expanded.starts_with('%') || expanded.contains('/') || expanded.contains('?') {
         return None;
     }
     let segments: Vec<&str> = expanded.split('\\').filter(|s| !s.is_empty()).collect();
@@ -302,13 +304,9 @@ pub fn path_regex(path: &str) -> Option<String> {
         return None;
     }
     // A trailing `\*` or `\` means the folder and anything below it.
-    let folder = expanded.ends_with('\\') || segments.last() == Some(&"*");
-    let body: &[&str] = match (anywhere, folder) {
-        (true, true) => &segments[1..segments.len() - 1],
-        (true, false) => &segments[1..],
-        (false, true) if segments.last() == Some(&"*") => &segments[1..segments.len() - 1],
-        (false, _) => &segments[1..],
-    };
+    let star = segments.last() == Some(&"*");
+    let folder = expanded.ends_with('\\') || star;
+    let body = &segments[1..segments.len() - usize::from(star)];
     if body.is_empty() {
         return None;
     }
