@@ -173,6 +173,12 @@ impl<'a> Planner<'a> {
         if list.len() == 1 && self.is_tabular(&list[0]) {
             let plan = self.tabular(&list[0])?;
             let plan = first_column_only(plan)?;
+            // A name of its own, so that `x in (T)` where T also has a column `x` is not an
+            // ambiguous reference once DataFusion decorrelates the subquery.
+            let first = plan.schema().field(0).name().clone();
+            let plan = datafusion::logical_expr::LogicalPlanBuilder::from(plan)
+                .project(vec![column(&first).alias("__kql_in_list")])?
+                .build()?;
             let (value, plan) = match op {
                 ListOp::In | ListOp::NotIn => (value, plan),
                 // `in~`: compare lower-cased values on both sides.

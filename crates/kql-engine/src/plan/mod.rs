@@ -5,6 +5,7 @@
 //! `summarize.rs` aggregation; `join.rs` joins, lookups and unions; `literal.rs` datetime and
 //! timespan literals.
 
+mod apply;
 mod expr;
 mod join;
 pub mod literal;
@@ -122,12 +123,26 @@ pub struct Planner<'a> {
     /// While planning summarize's output: aggregate calls (by span) already computed into
     /// these columns.
     agg_substitutions: Vec<(Span, String)>,
+    /// The table an implied source stands for (the input of an `mv-apply` subquery).
+    implicit: Option<LogicalPlan>,
+    /// Inside `mv-apply`: the columns carried with each row's elements, the row number first
+    /// (summarize groups by them; top and take keep their rows per row number).
+    partition: Vec<String>,
 }
 
 impl<'a> Planner<'a> {
     /// A planner over `tables` with `now()` pinned to `now` (nanoseconds since the epoch, UTC).
     pub fn new(tables: &'a dyn TableLookup, functions: &'a FunctionSet, now: i64) -> Self {
-        Planner { tables, functions, scopes: vec![Vec::new()], now, call_depth: 0, agg_substitutions: Vec::new() }
+        Planner {
+            tables,
+            functions,
+            scopes: vec![Vec::new()],
+            now,
+            call_depth: 0,
+            agg_substitutions: Vec::new(),
+            implicit: None,
+            partition: Vec::new(),
+        }
     }
 
     /// Plans the script's last query statement (earlier `let`s bind names for it).
@@ -230,6 +245,10 @@ impl<'a> Planner<'a> {
             }
             ExprKind::Source(operator) => self.source_operator(operator),
             ExprKind::Paren(inner) => self.tabular(inner),
+            ExprKind::Implicit => match &self.implicit {
+                Some(plan) => Ok(plan.clone()),
+                None => Err(PlanError::invalid("expected a table here", expr.span)),
+            },
             ExprKind::Name(ident) => match self.lookup(&ident.name).cloned() {
                 Some(Binding::Table(plan)) => Ok(plan),
                 Some(Binding::Function(def)) if def.params.is_empty() => {

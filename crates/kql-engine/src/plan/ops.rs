@@ -77,11 +77,17 @@ impl<'a> Planner<'a> {
             OperatorKind::Top { count, keys } => {
                 let n = self.constant_count(count, "top")?;
                 let sort = self.sort_exprs(keys, &schema)?;
-                builder.sort(sort)?.limit(0, Some(n))?.build()?
+                match self.partition.first().cloned() {
+                    Some(row) => first_rows_per(input, &row, sort.clone(), n)?,
+                    None => builder.sort(sort)?.limit(0, Some(n))?.build()?,
+                }
             }
             OperatorKind::Take { count } => {
                 let n = self.constant_count(count, "take")?;
-                builder.limit(0, Some(n))?.build()?
+                match self.partition.first().cloned() {
+                    Some(row) => first_rows_per(input, &row, Vec::new(), n)?,
+                    None => builder.limit(0, Some(n))?.build()?,
+                }
             }
             OperatorKind::Count => {
                 let count = datafusion::functions_aggregate::expr_fn::count(lit(1i64)).alias("Count");
@@ -106,6 +112,9 @@ impl<'a> Planner<'a> {
             OperatorKind::As { name, .. } => {
                 self.define(&name.name, Binding::Table(input.clone()));
                 input
+            }
+            OperatorKind::MvApply { options, columns, limit, on } => {
+                self.mv_apply(input, options, columns, limit.as_ref(), on, op.span)?
             }
             OperatorKind::MvExpand { options, columns, limit } => {
                 self.mv_expand(input, options, columns, limit.as_ref(), op.span)?
@@ -134,6 +143,22 @@ impl<'a> Planner<'a> {
             OperatorKind::GetSchema => getschema(&input)?,
             _ => return Err(PlanError::unsupported(format!("the `{}` operator", op.name.name), op.name.span)),
         };
+        // Inside mv-apply, project and its family keep the columns carried with the elements.
+        if !self.partition.is_empty()
+            && let LogicalPlan::Projection(projection) = &plan
+        {
+            let names = column_names(&plan);
+            let missing: Vec<&String> = self
+                .partition
+                .iter()
+                .filter(|c| !names.contains(c) && projection.input.schema().has_column_with_unqualified_name(c))
+                .collect();
+            if !missing.is_empty() {
+                let mut exprs = projection.expr.clone();
+                exprs.extend(missing.into_iter().map(|c| column(c)));
+                return Ok(LogicalPlanBuilder::from(projection.input.as_ref().clone()).project(exprs)?.build()?);
+            }
+        }
         Ok(plan)
     }
 
@@ -236,7 +261,7 @@ impl<'a> Planner<'a> {
     }
 
     /// The row count of `take`/`top`: a constant.
-    fn constant_count(&mut self, count: &'a kql_syntax::ast::Expr, what: &str) -> Result<usize> {
+    pub(crate) fn constant_count(&mut self, count: &'a kql_syntax::ast::Expr, what: &str) -> Result<usize> {
         match &count.kind {
             ExprKind::Literal(lit) => match lit.kind {
                 kql_syntax::ast::LiteralKind::Long(Some(n)) if n >= 0 => Ok(n as usize),
@@ -286,8 +311,7 @@ impl<'a> Planner<'a> {
             None => None,
         };
         let schema = input.schema().as_ref().clone();
-        let mut expanded = Vec::new();
-        let mut replacements = Vec::new();
+        let mut values = Vec::new();
         for column_spec in columns {
             let value = self.scalar(&column_spec.column.expr, &schema)?;
             let name = column_spec
@@ -297,8 +321,6 @@ impl<'a> Planner<'a> {
                 .map(|n| n.name.clone())
                 .or_else(|| expr_name(&column_spec.column.expr))
                 .ok_or_else(|| PlanError::invalid("mv-expand needs a column name", column_spec.column.span))?;
-            let elements = self.udf("json_array_elements", vec![value, lit(bag_kind)], span)?;
-            replacements.push((elements, name.clone()));
             let ty = match &column_spec.to_type {
                 Some(t) => Some(
                     kql_semantics::Type::from_name(&t.name)
@@ -306,6 +328,26 @@ impl<'a> Planner<'a> {
                 ),
                 None => None,
             };
+            values.push((value, name, ty));
+        }
+        self.mv_expand_values(input, index_name, bag_kind, values, limit, span)
+    }
+
+    /// `mv-expand` of computed values: `(value, output name, to typeof)`.
+    pub(crate) fn mv_expand_values(
+        &mut self,
+        input: LogicalPlan,
+        index_name: Option<String>,
+        bag_kind: &str,
+        values: Vec<(DfExpr, String, Option<kql_semantics::Type>)>,
+        limit: Option<usize>,
+        span: Span,
+    ) -> Result<LogicalPlan> {
+        let mut expanded = Vec::new();
+        let mut replacements = Vec::new();
+        for (value, name, ty) in values {
+            let elements = self.udf("json_array_elements", vec![value, lit(bag_kind)], span)?;
+            replacements.push((elements, name.clone()));
             expanded.push((name, ty));
         }
         // The element index (for with_itemindex and limit): 0 .. the longest list.
@@ -481,14 +523,43 @@ impl<'a> Planner<'a> {
         let to = self.scalar(&range.to, &empty)?;
         let step = self.scalar(&range.step, &empty)?;
         let ty = from.get_type(&empty)?;
-        if !matches!(ty, DataType::Int64 | DataType::Int32) {
-            return Err(PlanError::unsupported(format!("range over {ty}"), span));
-        }
+        // Datetimes and timespans step in nanoseconds and are cast back afterwards.
+        let (from, to, step, back) = match &ty {
+            DataType::Int64 | DataType::Int32 => (from, to, step, None),
+            DataType::Timestamp(..) | DataType::Duration(_) => {
+                (cast(from, DataType::Int64), cast(to, DataType::Int64), cast(step, DataType::Int64), Some(ty.clone()))
+            }
+            _ => return Err(PlanError::unsupported(format!("range over {ty}"), span)),
+        };
         let series = datafusion::functions_nested::expr_fn::gen_series(from, to, step);
         let name = range.column.name.clone();
         let plan = LogicalPlanBuilder::empty(true).project(vec![series.alias(name.clone())])?.build()?;
-        Ok(LogicalPlanBuilder::from(plan).unnest_column(datafusion::common::Column::from_name(name))?.build()?)
+        let plan = LogicalPlanBuilder::from(plan)
+            .unnest_column(datafusion::common::Column::from_name(name.clone()))?
+            .build()?;
+        match back {
+            Some(ty) => {
+                Ok(LogicalPlanBuilder::from(plan).project(vec![cast(column(&name), ty).alias(name)])?.build()?)
+            }
+            None => Ok(plan),
+        }
     }
+}
+
+/// The first `n` rows of each `partition` value, in `sort` order (top and take inside mv-apply).
+fn first_rows_per(input: LogicalPlan, partition: &str, sort: Vec<SortExpr>, n: usize) -> Result<LogicalPlan> {
+    use datafusion::logical_expr::ExprFunctionExt;
+    let names = column_names(&input);
+    let rank = datafusion::functions_window::expr_fn::row_number()
+        .partition_by(vec![column(partition)])
+        .order_by(sort)
+        .build()?;
+    let rank_name = rank.schema_name().to_string();
+    let ranked = LogicalPlanBuilder::window_plan(input, vec![rank])?;
+    Ok(LogicalPlanBuilder::from(ranked)
+        .filter(column(&rank_name).lt_eq(lit(n as u64)))?
+        .project(names.iter().map(|n| column(n)))?
+        .build()?)
 }
 
 /// `getschema`: one row per input column with its name, ordinal, .NET type and KQL type

@@ -55,6 +55,11 @@ impl<'a> Planner<'a> {
         let schema = input.schema().as_ref().clone();
         let mut out_names: Vec<String> = Vec::new();
         let mut keys = Vec::new();
+        // Inside mv-apply, each row's elements are summarized on their own.
+        for carried in self.partition.clone() {
+            out_names.push(carried.clone());
+            keys.push((column(&carried), carried));
+        }
         for (i, key) in by.iter().enumerate() {
             let value = self.scalar(&key.expr, &schema)?;
             let name = key
@@ -111,6 +116,7 @@ impl<'a> Planner<'a> {
             for call in calls {
                 let temp = format!("__agg{}", aggregate_exprs.len());
                 let value = self.aggregate_call(call, &schema)?;
+                let value = follow_input_order(value, &input)?;
                 aggregate_exprs.push(value.alias(temp.clone()));
                 self.agg_substitutions.push((call.span, temp));
             }
@@ -317,4 +323,23 @@ fn unique(taken: &mut Vec<String>, name: &str) -> String {
     }
     taken.push(candidate.clone());
     candidate
+}
+
+/// `sort by ... | summarize make_list(x)`: Kusto's make_list (and make_set) follow the order of
+/// a sorted input (https://learn.microsoft.com/en-us/kusto/query/make-list-aggregation-function),
+/// which DataFusion's parallel aggregation would lose; the sort keys become the call's ORDER BY.
+fn follow_input_order(value: DfExpr, input: &LogicalPlan) -> Result<DfExpr> {
+    use datafusion::logical_expr::ExprFunctionExt;
+    let LogicalPlan::Sort(sort) = input else { return Ok(value) };
+    let ordered = match &value {
+        DfExpr::AggregateFunction(f) => {
+            matches!(f.func.name(), "kql_make_list" | "kql_make_list_if" | "kql_make_set" | "kql_make_set_if")
+                && f.params.order_by.is_empty()
+        }
+        _ => false,
+    };
+    if !ordered {
+        return Ok(value);
+    }
+    Ok(value.order_by(sort.expr.clone()).build()?)
 }
