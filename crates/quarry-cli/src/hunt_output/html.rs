@@ -55,7 +55,8 @@ pub fn write(analysis: &Analysis<'_>, out: &mut dyn Write, options: &RenderOptio
 }
 
 fn page_html(h: &mut String, analysis: &Analysis<'_>, options: &RenderOptions) -> std::fmt::Result {
-    let generated = datetime(Some(options.generated_at()));
+    // To the second: the report's own time needs no more.
+    let generated = datetime(Some(options.generated_at() / 1_000_000_000 * 1_000_000_000));
     writeln!(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">")?;
     writeln!(h, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")?;
     writeln!(
@@ -206,14 +207,8 @@ fn devices(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
             "<table class=\"data sortable\"><thead><tr><th>Tool</th><th>Rules</th><th>First seen</th><th>Last seen</th><th class=\"num\">Findings</th><th class=\"num\">Events</th></tr></thead><tbody>"
         )?;
         for (tool, activity) in &device.tools {
-            let rules: Vec<&str> = activity.rules.iter().map(|&i| analysis.report.rules[i].rule.id.as_str()).collect();
-            writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td>{}</tr>",
-                esc(tool),
-                esc(&rules.join(", ")),
-                activity_cells(activity)
-            )?;
+            let rules: Vec<String> = activity.rules.iter().map(|&i| rule_link(&analysis.report.rules[i])).collect();
+            writeln!(h, "<tr><td>{}</td><td>{}</td>{}</tr>", esc(tool), rules.join("<br>"), activity_cells(activity))?;
         }
         writeln!(
             h,
@@ -226,7 +221,7 @@ fn devices(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
 
 fn activity_cells(activity: &Activity) -> String {
     format!(
-        "<td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+        "<td class=\"t\">{}</td><td class=\"t\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
         esc(&datetime(activity.first)),
         esc(&datetime(activity.last)),
         activity.findings,
@@ -438,10 +433,7 @@ fn attack(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
                 write!(h, "<td rowspan=\"{span}\" class=\"tactic\">{tactic_cell}</td>")?;
             }
             let technique_cell = if technique.is_empty() { "&mdash;".to_owned() } else { technique_link(technique) };
-            let names: Vec<String> = rules
-                .iter()
-                .map(|r| format!("<a href=\"#rule-{}\">{}</a>", esc(&anchor(&r.rule.id)), esc(&r.rule.name)))
-                .collect();
+            let names: Vec<String> = rules.iter().map(|r| rule_link(r)).collect();
             let findings: usize = rules.iter().map(|r| r.rows()).sum();
             writeln!(
                 h,
@@ -465,7 +457,33 @@ fn status(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
         analysis.skipped,
         analysis.failed
     )?;
-    let problems: Vec<&RuleRun> = report.rules.iter().filter(|r| r.status != RuleStatus::Ran).collect();
+    // Skipped rules by reason: a big pack over a partial export skips many for a few reasons.
+    let mut reasons: Vec<(&str, usize)> = Vec::new();
+    for run in &report.rules {
+        if let RuleStatus::Skipped { reason } = &run.status {
+            match reasons.iter_mut().find(|(r, _)| r == reason) {
+                Some((_, n)) => *n += 1,
+                None => reasons.push((reason, 1)),
+            }
+        }
+    }
+    if !reasons.is_empty() {
+        writeln!(
+            h,
+            "<table class=\"data sortable\"><thead><tr><th>Why rules were skipped</th><th class=\"num\">Rules</th></tr></thead><tbody>"
+        )?;
+        for (reason, n) in &reasons {
+            writeln!(h, "<tr><td>{}</td><td class=\"num\">{n}</td></tr>", esc(reason))?;
+        }
+        writeln!(h, "</tbody></table>")?;
+    }
+    // Failed rules first: they are what needs fixing.
+    let problems: Vec<&RuleRun> = report
+        .rules
+        .iter()
+        .filter(|r| matches!(r.status, RuleStatus::Failed { .. }))
+        .chain(report.rules.iter().filter(|r| matches!(r.status, RuleStatus::Skipped { .. })))
+        .collect();
     if !problems.is_empty() {
         writeln!(
             h,
@@ -487,7 +505,7 @@ fn status(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
     let tuned: Vec<&RuleRun> = report.rules.iter().filter(|r| !r.suppressed.is_empty()).collect();
     writeln!(h, "<h3>Exclusions</h3>")?;
     if tuned.is_empty() {
-        writeln!(h, "<p class=\"empty\">No exclusion removed any event.</p>")?;
+        writeln!(h, "<p class=\"empty\">No exclusion was in use.</p>")?;
     } else {
         writeln!(
             h,
@@ -497,8 +515,10 @@ fn status(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
             for s in &run.suppressed {
                 writeln!(
                     h,
-                    "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td></tr>",
+                    "<tr{}><td title=\"{}\">{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td></tr>",
+                    if s.events == 0 { " class=\"zero\"" } else { "" },
                     esc(&run.rule.id),
+                    esc(&run.rule.name),
                     esc(&s.reason),
                     esc(&s.origin),
                     esc(&s.predicate),
@@ -536,6 +556,15 @@ fn tactic(name: &str) -> (usize, String) {
     match TACTICS.iter().position(|(k, _, _)| *k == key) {
         Some(i) => (i, TACTICS[i].1.to_owned()),
         None => (TACTICS.len(), name.to_owned()),
+    }
+}
+
+/// A rule's name, linked to its evidence when it has rows.
+fn rule_link(run: &RuleRun) -> String {
+    if run.rows() > 0 {
+        format!("<a href=\"#rule-{}\">{}</a>", esc(&anchor(&run.rule.id)), esc(&run.rule.name))
+    } else {
+        esc(&run.rule.name)
     }
 }
 
@@ -601,6 +630,8 @@ td.num,th.num,table.data td.num,table.data th.num{text-align:right;font-variant-
 table.evidence td{font-family:ui-monospace,Consolas,monospace;font-size:12px;word-break:break-word;max-width:48em}
 tr.nodevice td:first-child{border-left:3px solid var(--warn)}
 .scroll{overflow-x:auto}
+td.t{white-space:nowrap}
+tr.zero td{color:var(--muted)}
 svg.timeline{width:100%;max-width:1000px;height:auto;display:block;margin:4px 0}
 svg .grid{stroke:var(--line);stroke-width:1}
 svg .tick{fill:var(--muted);font-size:11px}

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use arrow::array::{RecordBatch, UInt32Array};
 use arrow::compute::take_record_batch;
 use comfy_table::{Cell, CellAlignment, ColumnConstraint, ContentArrangement, Row, Table, Width, presets};
-use quarry_hunt::hunt::RuleStatus;
+use quarry_hunt::hunt::{RuleRun, RuleStatus};
 
 use super::model::{Activity, Analysis, datetime};
 use super::{RenderOptions, plural};
@@ -75,14 +75,13 @@ pub fn write(analysis: &Analysis<'_>, out: &mut dyn Write, options: &RenderOptio
     if !analysis.tools.is_empty() {
         writeln!(out, "\n{}", paint(BOLD, "Tools"))?;
         let rows = analysis.tools.iter().map(|tool| {
-            let rules: Vec<&str> = tool.activity.rules.iter().map(|&i| report.rules[i].rule.id.as_str()).collect();
             let mut row = vec![tool.name.clone(), tool.devices.len().to_string()];
             row.extend(activity_cells(&tool.activity));
-            row.push(rules.join(", "));
+            row.push(tool.activity.rules.len().to_string());
             row
         });
         let header = ["Tool", "Devices", "First seen", "Last seen", "Findings", "Events", "Rules"];
-        print_table(out, &header, rows, &[1, 4, 5], options)?;
+        print_table(out, &header, rows, &[1, 4, 5, 6], options)?;
     }
 
     // Findings whose rows name no device, per rule.
@@ -114,32 +113,70 @@ pub fn write(analysis: &Analysis<'_>, out: &mut dyn Write, options: &RenderOptio
 
     writeln!(out, "\n{}", paint(BOLD, "Rule status"))?;
     let mut quiet = true;
-    for run in &report.rules {
-        let (label, style) = match run.status {
-            RuleStatus::Ran => continue,
-            RuleStatus::Skipped { .. } => ("skipped", YELLOW),
-            RuleStatus::Failed { .. } => ("failed ", RED),
-        };
+    for run in report.rules.iter().filter(|run| matches!(run.status, RuleStatus::Failed { .. })) {
         quiet = false;
         let line = format!("{} ({}): {}", run.rule.id, run.rule.name, run.status.reason().unwrap_or_default());
-        writeln!(out, "  {} {}", paint(style, label), escape(&line))?;
+        writeln!(out, "  {} {}", paint(RED, "failed "), escape(&line))?;
     }
+    // A pack of hundreds of rules over a partial export skips many for one reason: one line per
+    // reason unless verbose (or unless the reason has one rule, which is then named).
+    let mut skipped: Vec<(&str, Vec<&RuleRun>)> = Vec::new();
+    for run in &report.rules {
+        if let RuleStatus::Skipped { reason } = &run.status {
+            match skipped.iter_mut().find(|(r, _)| r == reason) {
+                Some((_, runs)) => runs.push(run),
+                None => skipped.push((reason, vec![run])),
+            }
+        }
+    }
+    for (reason, runs) in &skipped {
+        quiet = false;
+        if options.verbose || runs.len() == 1 {
+            for run in runs {
+                let line = format!("{} ({}): {reason}", run.rule.id, run.rule.name);
+                writeln!(out, "  {} {}", paint(YELLOW, "skipped"), escape(&line))?;
+            }
+        } else {
+            let line = format!("{}: {reason}", plural(runs.len(), "rule", "rules"));
+            writeln!(out, "  {} {}", paint(YELLOW, "skipped"), escape(&line))?;
+        }
+    }
+    // Every exclusion that removed events is listed with its count; those that removed none only
+    // with --verbose (the rest are counted, so none goes unmentioned).
+    let mut idle = 0usize;
     for run in report.rules.iter().filter(|run| !run.suppressed.is_empty()) {
+        let total = run.suppressed_total();
+        if total == 0 && !options.verbose {
+            idle += run.suppressed.len();
+            continue;
+        }
         quiet = false;
         let line = format!(
             "{} ({}): {} suppressed by exclusions",
             run.rule.id,
             run.rule.name,
-            plural(usize::try_from(run.suppressed_total()).unwrap_or(usize::MAX), "event", "events")
+            plural(usize::try_from(total).unwrap_or(usize::MAX), "event", "events")
         );
         writeln!(out, "  tuned   {}", escape(&line))?;
         for exclusion in &run.suppressed {
+            if exclusion.events == 0 && !options.verbose {
+                idle += 1;
+                continue;
+            }
             let mut line = format!("{:>8}  {}", exclusion.events, exclusion.reason);
             if options.verbose {
                 line.push_str(&format!(" [{}] where {}", exclusion.origin, exclusion.predicate));
             }
             writeln!(out, "          {}", escape(&line))?;
         }
+    }
+    if idle > 0 {
+        quiet = false;
+        writeln!(
+            out,
+            "  {} removed no event (--verbose lists them)",
+            plural(idle, "other exclusion", "other exclusions")
+        )?;
     }
     if quiet {
         writeln!(out, "  every rule ran; no exclusion removed any event")?;
@@ -308,7 +345,7 @@ mod tests {
         }
         assert!(row("host-b.contoso.local").contains("AnyDesk, Pulseway"), "{text}");
         let anydesk = row("│ AnyDesk ");
-        assert!(anydesk.contains("rmm-anydesk, rmm-anydesk-files"), "{anydesk}");
+        assert!(anydesk.trim_end_matches(['│', ' ']).ends_with(" 2"), "two AnyDesk rules fired: {anydesk}");
         // Findings without a device are shown, not lost.
         assert!(text.contains("Other findings: AnyDesk files (rmm-anydesk-files), 2 rows"), "{text}");
         assert!(text.contains("anydesk (1).exe"), "{text}");
@@ -357,6 +394,45 @@ mod tests {
         }
         assert!(text.contains("\x1b[1mDevices\x1b[0m"), "{text}");
         assert!(text.contains("\x1b[31mfailed \x1b[0m"), "{text}");
+    }
+
+    #[test]
+    fn skipped_rules_are_grouped_by_reason_and_idle_exclusions_counted() {
+        use quarry_hunt::hunt::{RuleStatus, Suppression};
+        let mut report = sample_report();
+        let template = report.rules[5].clone();
+        for i in 0..3 {
+            let mut run = template.clone();
+            let mut rule = (*run.rule).clone();
+            rule.id = format!("file-rule-{i}");
+            run.rule = std::sync::Arc::new(rule);
+            run.status = RuleStatus::Skipped { reason: "table DeviceFileEvents is not in the data".to_owned() };
+            report.rules.push(run);
+        }
+        let idle = Suppression {
+            predicate: "FileName == \"x\"".to_owned(),
+            reason: "never matches".to_owned(),
+            origin: "exclusions.yaml:9".to_owned(),
+            events: 0,
+        };
+        report.rules[0].suppressed.push(idle.clone());
+        report.rules[1].suppressed.push(idle);
+        let text = |verbose| {
+            let mut out = Vec::new();
+            render(&report, HuntFormat::Table, &mut out, &RenderOptions { verbose, ..RenderOptions::default() })
+                .unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let short = text(false);
+        assert!(short.contains("  skipped 3 rules: table DeviceFileEvents is not in the data\n"), "{short}");
+        assert!(!short.contains("file-rule-1"), "{short}");
+        assert!(short.contains("skipped rmm-action1-cert (Action1 certificate)"), "{short}");
+        assert!(short.contains("  2 other exclusions removed no event (--verbose lists them)\n"), "{short}");
+        assert!(!short.contains("never matches"), "{short}");
+        let long = text(true);
+        assert!(long.contains("skipped file-rule-1 (Action1 certificate): table DeviceFileEvents"), "{long}");
+        assert!(long.contains("       0  never matches [exclusions.yaml:9] where FileName == \"x\""), "{long}");
+        assert!(long.contains("tuned   rmm-screenconnect (ScreenConnect execution): 0 events suppressed"), "{long}");
     }
 
     #[test]
