@@ -322,6 +322,11 @@ async fn a_failing_rule_is_reported_at_its_file_line_and_column_and_the_others_r
     )
     .unwrap();
     std::fs::write(dir.path().join("good.kql"), "DeviceProcessEvents | summarize count()").unwrap();
+    std::fs::write(
+        dir.path().join("unsupported.kql"),
+        "DeviceProcessEvents\n| make-series count() on Timestamp step 1d",
+    )
+    .unwrap();
     let rules = load_rules(&[dir.path().to_path_buf()]).rules;
     let report = run(&all_tables(), &rules, &options()).await;
     let RuleStatus::Failed { reason } = &rule(&report, "bad").status else {
@@ -330,6 +335,9 @@ async fn a_failing_rule_is_reported_at_its_file_line_and_column_and_the_others_r
     assert!(reason.contains("bad.yaml:5:11: error["), "{reason}");
     assert!(reason.contains("FileNam"), "{reason}");
     assert_eq!(rows(rule(&report, "good")), ["count_=13"]);
+    let RuleStatus::Failed { reason } = &rule(&report, "unsupported").status else { panic!("should fail") };
+    assert!(reason.contains("unsupported.kql:2:3: error[KE001]"), "{reason}");
+    assert!(reason.contains("make-series"), "{reason}");
 }
 
 #[tokio::test]

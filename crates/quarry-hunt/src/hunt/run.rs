@@ -109,7 +109,7 @@ pub async fn hunt(
     let mut runs: Vec<Option<RuleRun>> = vec![None; total];
     let mut planned = Vec::new();
     for (index, rule) in rules.iter().enumerate() {
-        match plan_rule(engine, &catalog, &data_tables, rule, options) {
+        match plan_rule(&catalog, &data_tables, rule, options) {
             Ok(mut p) => {
                 p.index = index;
                 planned.push(p);
@@ -213,7 +213,15 @@ pub async fn hunt(
                 schema: Some(result.schema),
                 batches: result.batches,
             },
-            Err(err) => not_run(rule, RuleStatus::Failed { reason: describe(rule, &p.query, &err) }),
+            Err(err) => {
+                // Place the error in the rule's file: the query as written fails the same way
+                // when the fault is the rule's, not an exclusion's.
+                let reason = match (p.query != rule.query, target.plan(&rule.query)) {
+                    (true, Err(original)) => describe(rule, &rule.query, &original),
+                    _ => describe(rule, &p.query, &err),
+                };
+                not_run(rule, RuleStatus::Failed { reason })
+            }
         };
         if run.status == RuleStatus::Ran && !p.applied.is_empty() {
             match suppressed(target, p).await {
@@ -254,7 +262,6 @@ fn not_run(rule: &Arc<Rule>, status: RuleStatus) -> RuleRun {
 /// Checks a rule and works out what it reads and which exclusions apply; `Err` is why it will
 /// not run.
 fn plan_rule(
-    engine: &Engine,
     catalog: &SchemaCatalog,
     data_tables: &BTreeSet<String>,
     rule: &Arc<Rule>,
@@ -285,9 +292,8 @@ fn plan_rule(
             analysis.diagnostics.into_iter().filter(|d| d.severity == kql_syntax::Severity::Error).collect();
         return Err(RuleStatus::Failed { reason: diagnostics(rule, &errors) });
     }
-    if let Err(err) = engine.plan(&rule.query) {
-        return Err(RuleStatus::Failed { reason: describe(rule, &rule.query, &err) });
-    }
+    // Planning errors (unsupported operators) surface when the rule runs: planning each rule
+    // here as well would double the per-rule cost of a large pack.
     let shape = analyse(&rule.query);
     let mut applied = Vec::new();
     let mut not_applied = Vec::new();
