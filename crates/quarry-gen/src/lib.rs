@@ -1,1 +1,375 @@
 //! Synthetic Defender XDR telemetry for trying and benchmarking Quarry without real data.
+//!
+//! [`generate`] writes seven advanced-hunting tables (`DeviceProcessEvents`,
+//! `DeviceNetworkEvents`, `DeviceFileEvents`, `DeviceRegistryEvents`, `DeviceLogonEvents`,
+//! `DeviceFileCertificateInfo`, `DeviceInfo`) for a fleet of Windows devices, with every column
+//! of the catalog filled the way Defender fills it, and plants RMM tool activity from the
+//! built-in catalogue on some devices, near misses that no rule may match on others, and a
+//! `ground-truth.json` saying what the rules should find.
+//!
+//! Output is a function of the options alone: the same options give byte-identical files.
+//! Generation is streamed in time slices of at most ~64K rows, so memory stays bounded
+//! whatever the number of events.
+
+#![deny(missing_docs)]
+
+pub mod fleet;
+pub mod matching;
+pub mod model;
+pub mod plant;
+pub mod rng;
+pub mod rows;
+pub mod sink;
+pub mod table;
+pub mod time;
+pub mod truth;
+pub mod vocab;
+
+use std::path::{Path, PathBuf};
+
+pub use plant::PlantSpec;
+pub use table::{Table, TableSpec};
+
+use crate::fleet::Fleet;
+use crate::model::Model;
+use crate::rng::Rng;
+use crate::rows::Ctx;
+use crate::sink::{NdjsonSink, ParquetSink, Sink, StreamingSink};
+use crate::table::Batch;
+use crate::time::{DAY, HOUR};
+
+/// What went wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum GenError {
+    /// Bad options.
+    #[error("{0}")]
+    Options(String),
+    /// A file could not be read or written.
+    #[error("{0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    /// Parquet writing failed.
+    #[error("{0}: cannot write Parquet: {1}")]
+    Parquet(PathBuf, String),
+    /// The plant file is malformed.
+    #[error("{file}:{line}:{column}: {message}")]
+    PlantFile {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line (0 when the whole file is concerned).
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What was expected.
+        message: String,
+    },
+    /// A tool named in the plant file is not in the catalogue.
+    #[error("no tool called `{0}` in the RMM catalogue (see `quarry rules list`)")]
+    UnknownTool(String),
+    /// The table catalog lacks something the generator needs.
+    #[error("table catalog: {0}")]
+    Catalog(String),
+    /// A bug.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Output layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Parquet by table and day (`<Table>/day=YYYY-MM-DD/part-00000.parquet`).
+    #[default]
+    Store,
+    /// One NDJSON file per table (`<Table>.json`).
+    Ndjson,
+    /// The Defender streaming API's Storage layout.
+    Streaming,
+}
+
+impl Format {
+    /// The format's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Store => "store",
+            Format::Ndjson => "ndjson",
+            Format::Streaming => "streaming",
+        }
+    }
+}
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct GenOptions {
+    /// Output folder (created; must be empty if it exists).
+    pub out: PathBuf,
+    /// Rows in all, across the seven tables (planted rows included).
+    pub events: u64,
+    /// Devices in the fleet.
+    pub devices: usize,
+    /// Seed: the same options and seed give the same bytes.
+    pub seed: u64,
+    /// First instant (ns since the epoch), inclusive.
+    pub start: i64,
+    /// Last instant (ns since the epoch), exclusive; also the `now()` to hunt with.
+    pub end: i64,
+    /// Layout.
+    pub format: Format,
+    /// What to plant.
+    pub plant: PlantSpec,
+    /// The tools to plant from (the built-in catalogue); empty: a small built-in list.
+    pub tools: Vec<quarry_hunt::catalog::Tool>,
+}
+
+/// What was written.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    /// Rows per table, in [`Table::ALL`] order.
+    pub rows: [u64; 7],
+    /// Data files written.
+    pub files: Vec<PathBuf>,
+    /// The ground-truth file.
+    pub ground_truth: PathBuf,
+    /// Devices with planted tool activity.
+    pub planted_devices: usize,
+    /// Distinct tools planted.
+    pub planted_tools: usize,
+    /// Decoy-only devices.
+    pub decoy_devices: usize,
+}
+
+/// Share of background rows per table, in [`Table::ALL`] order (per mille).
+const SHARES: [u64; 7] = [180, 300, 250, 160, 40, 55, 15];
+
+/// Checks the options.
+pub fn validate(opts: &GenOptions) -> Result<(), GenError> {
+    if opts.devices == 0 {
+        return Err(GenError::Options("--devices must be at least 1".into()));
+    }
+    if opts.devices > 10_000_000 {
+        return Err(GenError::Options("--devices must be at most 10000000".into()));
+    }
+    if opts.end <= opts.start {
+        return Err(GenError::Options("--end must be after --start".into()));
+    }
+    if opts.end - opts.start < HOUR {
+        return Err(GenError::Options("--start and --end must be at least an hour apart".into()));
+    }
+    if opts.events > 10_000_000_000 {
+        return Err(GenError::Options("--events must be at most 10000000000".into()));
+    }
+    opts.plant.validate().map_err(GenError::Options)?;
+    Ok(())
+}
+
+fn check_out(out: &Path) -> Result<(), GenError> {
+    match std::fs::read_dir(out) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(GenError::Options(format!(
+                    "{}: the output folder is not empty; give a new or empty folder",
+                    out.display()
+                )));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(out).map_err(|e| GenError::Io(out.to_path_buf(), e))
+        }
+        Err(e) => Err(GenError::Io(out.to_path_buf(), e)),
+    }
+}
+
+/// Relative activity at an instant: busier in working hours, quieter at weekends.
+fn activity_at(t: i64) -> f64 {
+    let days = t.div_euclid(DAY);
+    let hour = t.rem_euclid(DAY) / HOUR;
+    // 1970-01-01 was a Thursday; 0 = Sunday.
+    let weekday = (days + 4).rem_euclid(7);
+    let day = if weekday == 0 || weekday == 6 { 0.4 } else { 1.0 };
+    let h = match hour {
+        8..=17 => 1.0,
+        6 | 7 | 18 | 19 => 0.6,
+        _ => 0.3,
+    };
+    day * h
+}
+
+/// Generates the data set. See the crate documentation.
+pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
+    validate(opts)?;
+    check_out(&opts.out)?;
+    let specs: Vec<TableSpec> = Table::ALL.iter().map(|&t| TableSpec::new(t)).collect::<Result<_, _>>()?;
+    let fleet = Fleet::new(opts.seed, opts.devices);
+    let mut model = Model::new(opts.seed, opts.end);
+    let (tools, source) = if opts.tools.is_empty() {
+        (plant::fallback_tools(), "built-in test list")
+    } else {
+        (opts.tools.clone(), "catalogue")
+    };
+    let tools = plant::select_tools(tools, &opts.plant.tools)?;
+    let plan = plant::plan(opts.seed, &opts.plant, tools, &fleet, &mut model, opts.start, opts.end);
+
+    // Background software that looks like any tool is left out, so findings come only from
+    // what was planted.
+    let allowed: Vec<bool> = (0..model.background)
+        .map(|i| {
+            let p = &model.procs[i];
+            let cert = &model.certs[p.cert];
+            let view = matching::RowView {
+                company: &p.company,
+                product: &p.product,
+                file_name: &p.file,
+                original: &p.original,
+                folder_path: &p.path,
+                signer: &cert.signer,
+                ..matching::RowView::default()
+            };
+            !plan.matchers.iter().any(|m| m.any(&view))
+        })
+        .collect();
+    let pools = fleet::pools(&allowed);
+    let domains: Vec<Vec<&'static str>> = vocab::DOMAIN_GROUPS
+        .iter()
+        .map(|g| g.iter().copied().filter(|d| !plan.matchers.iter().any(|m| m.url(d))).collect())
+        .collect();
+
+    let mut sink: Box<dyn Sink> = match opts.format {
+        Format::Store => Box::new(ParquetSink::new(&opts.out)),
+        Format::Ndjson => Box::new(NdjsonSink::new(&opts.out)),
+        Format::Streaming => Box::new(StreamingSink::new(&opts.out, &fleet.tenant_id, opts.seed)),
+    };
+
+    // Planted rows by table, as indices into plan.rows (already sorted by time).
+    let mut planted: [Vec<usize>; 7] = Default::default();
+    for (i, r) in plan.rows.iter().enumerate() {
+        planted[r.kind.table().index()].push(i);
+    }
+    let mut planted_report = vec![0i64; plan.rows.len()];
+    let planted_total = plan.rows.len() as u64;
+    let background = opts.events.saturating_sub(planted_total);
+    let mut table_total = [0u64; 7];
+    let share_sum: u64 = SHARES.iter().sum();
+    let mut assigned = 0;
+    for (i, s) in SHARES.iter().enumerate() {
+        table_total[i] = background * s / share_sum;
+        assigned += table_total[i];
+    }
+    table_total[1] += background - assigned;
+
+    // Time slices: at most ~32K rows each (bounded memory), at most an hour long (so that the
+    // working-day rhythm shows), and not so many that tiny runs make empty slices.
+    let span = opts.end - opts.start;
+    let hours = ((span + HOUR - 1) / HOUR) as u64;
+    let by_rows = opts.events.div_ceil(32_768).max(1);
+    let slices = by_rows.max(hours.min((opts.events / 16).max(1))).max(1);
+    let bounds: Vec<i64> =
+        (0..=slices).map(|i| opts.start + (span as i128 * i as i128 / slices as i128) as i64).collect();
+    let weights: Vec<f64> = (0..slices as usize)
+        .map(|i| activity_at((bounds[i] + bounds[i + 1]) / 2) * (bounds[i + 1] - bounds[i]) as f64)
+        .collect();
+    let total_w: f64 = weights.iter().sum();
+    let mut cum = vec![0f64; weights.len() + 1];
+    for i in 0..weights.len() {
+        cum[i + 1] = cum[i] + weights[i] / total_w;
+    }
+
+    // Background file and registry places too: a place is kept only if no tool's file or
+    // registry rule matches a path made from it.
+    let sample = |template: &str| {
+        template
+            .replace("{user}", "sample.user")
+            .replace("{r}", "0a1b2c3d")
+            .replace("{R}", "SVCHOST.EXE-0A1B2C3D")
+            .replace("{d}", "Report")
+            .replace("{sid}", "S-1-5-21-1-2-3-1001")
+    };
+    let file_ok: Vec<bool> = vocab::FILE_PLACES
+        .iter()
+        .map(|p| {
+            p.2.iter().all(|ext| {
+                let path = if ext.is_empty() { sample(p.0) } else { format!("{}.{ext}", sample(p.0)) };
+                !plan.matchers.iter().any(|m| m.path(&path))
+            })
+        })
+        .collect();
+    let registry_ok: Vec<bool> =
+        vocab::REGISTRY_PLACES.iter().map(|p| !plan.matchers.iter().any(|m| m.key(&sample(p.0)))).collect();
+    let mut ctx = Ctx::new(opts.seed, &fleet, &model, domains, &file_ok, &registry_ok);
+    let mut batches: Vec<Batch> = specs.iter().map(|s| Batch::new(s, 8192)).collect();
+    let mut cursor = [0usize; 7];
+    let mut rows_written = [0u64; 7];
+    let mut info_counter = 0u64;
+    let mut times: Vec<i64> = Vec::new();
+    for s in 0..slices as usize {
+        let (a, b) = (bounds[s], bounds[s + 1]);
+        for (t, spec) in specs.iter().enumerate() {
+            let before = (table_total[t] as f64 * cum[s]).round() as u64;
+            let after = if s + 1 == slices as usize {
+                table_total[t]
+            } else {
+                (table_total[t] as f64 * cum[s + 1]).round() as u64
+            };
+            let n = after.saturating_sub(before);
+            let mut rng = Rng::new(opts.seed, (s as u64) << 8 | t as u64);
+            times.clear();
+            times.extend((0..n).map(|_| (a + rng.below((b - a) as u64) as i64) / 100 * 100));
+            times.sort_unstable();
+            let batch = &mut batches[t];
+            let mut bi = 0usize;
+            loop {
+                let next_plant = planted[t].get(cursor[t]).copied().filter(|&i| plan.rows[i].ts < b);
+                let next_bg = times.get(bi).copied();
+                match (next_plant, next_bg) {
+                    (None, None) => break,
+                    (Some(pi), bg) if bg.is_none_or(|ts| plan.rows[pi].ts <= ts) => {
+                        planted_report[pi] = ctx.planted(spec, batch, &mut rng, &plan.rows[pi]);
+                        cursor[t] += 1;
+                    }
+                    (_, Some(ts)) => {
+                        let dev = if spec.table == Table::Info {
+                            // Every device reports its state in turn.
+                            let d = (info_counter % fleet.devices.len() as u64) as usize;
+                            info_counter += 1;
+                            d
+                        } else {
+                            fleet.by_activity.draw(&mut rng)
+                        };
+                        ctx.background(spec, batch, &mut rng, &fleet.devices[dev], ts, &pools);
+                        bi += 1;
+                    }
+                    (Some(_), None) => unreachable!("the guard above takes a plant when there is no background row"),
+                }
+                if batch.rows() >= 65_536 {
+                    let rb = batch.finish()?;
+                    rows_written[t] += rb.num_rows() as u64;
+                    sink.write(spec.table, &rb)?;
+                }
+            }
+            if batch.rows() >= 4096 || s + 1 == slices as usize {
+                let rb = batch.finish()?;
+                if rb.num_rows() > 0 {
+                    rows_written[t] += rb.num_rows() as u64;
+                    sink.write(spec.table, &rb)?;
+                }
+            }
+        }
+    }
+    let files = sink.finish()?;
+    let truth = truth::build(opts, &plan, &model, &fleet, &planted_report, &rows_written, source);
+    let gt_path = opts.out.join("ground-truth.json");
+    let text = serde_json::to_string_pretty(&truth).map_err(|e| GenError::Internal(e.to_string()))?;
+    std::fs::write(&gt_path, text + "\n").map_err(|e| GenError::Io(gt_path.clone(), e))?;
+    let mut distinct: Vec<usize> = plan.plantings.iter().map(|p| p.tool).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut devices: Vec<usize> = plan.plantings.iter().map(|p| p.device).collect();
+    devices.sort_unstable();
+    devices.dedup();
+    Ok(Summary {
+        rows: rows_written,
+        files,
+        ground_truth: gt_path,
+        planted_devices: devices.len(),
+        planted_tools: distinct.len(),
+        decoy_devices: plan.decoy_devices.len(),
+    })
+}

@@ -1,0 +1,289 @@
+//! An independent model of how the built-in rules recognise a tool, used to keep background
+//! and decoy rows clear of every tool and to compute the ground truth of planted rows.
+//!
+//! It follows the operators the rule generator uses (see `quarry_hunt`'s rule generator):
+//! - `has` / `has_any`: the value occurs as whole terms, case-insensitively
+//!   (<https://learn.microsoft.com/kusto/query/datatypes-string-operators>): `Pulseway Agent`
+//!   has `Pulseway`, `Pulseways` does not;
+//! - `in~`: case-insensitive equality (<https://learn.microsoft.com/kusto/query/in-cs-operator>);
+//! - domains: the URL's host is the domain or one of its subdomains;
+//! - install paths and registry keys: the path is the indicator (wildcards allowed) or below it.
+
+use quarry_hunt::catalog::Tool;
+use quarry_hunt::generate::kql;
+use regex::Regex;
+
+/// `haystack has needle` with Kusto's whole-term, case-insensitive semantics.
+pub fn has(haystack: &str, needle: &str) -> bool {
+    let needle = needle.trim();
+    if needle.is_empty() {
+        return false;
+    }
+    let h = haystack.to_lowercase();
+    let n = needle.to_lowercase();
+    let hb = h.as_bytes();
+    let nb = n.as_bytes();
+    let alnum = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    let mut from = 0;
+    while let Some(pos) = h[from..].find(&n) {
+        let start = from + pos;
+        let end = start + nb.len();
+        let left_ok = !alnum(nb[0]) || start == 0 || !alnum(hb[start - 1]);
+        let right_ok = !alnum(nb[nb.len() - 1]) || end == hb.len() || !alnum(hb[end]);
+        if left_ok && right_ok {
+            return true;
+        }
+        from = start + 1;
+        while !h.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+/// The host of a `RemoteUrl` (scheme, user info, port and path removed), lower case.
+pub fn url_host(url: &str) -> String {
+    let mut s = url.trim();
+    if let Some(i) = s.find("://") {
+        s = &s[i + 3..];
+    }
+    let s = s.split(['/', '?', '#']).next().unwrap_or("");
+    let s = s.rsplit('@').next().unwrap_or("");
+    let s = s.split(':').next().unwrap_or("");
+    s.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Whether `host` is the catalogue domain `domain` (`*.x.com` or `x.com`) or below it.
+pub fn host_matches(host: &str, domain: &str) -> bool {
+    let d = domain.trim().to_ascii_lowercase();
+    let (wild, base) = match d.strip_prefix("*.") {
+        Some(rest) => (true, rest.to_string()),
+        None => (false, d),
+    };
+    if base.is_empty() {
+        return false;
+    }
+    if host == base {
+        return !wild;
+    }
+    host.ends_with(&base) && host.as_bytes()[host.len() - base.len() - 1] == b'.'
+}
+
+/// Expands `%ProgramFiles%`-style variables of an install path for a user's profile, and
+/// leading `*\` to that profile.
+pub fn expand_path(path: &str, user: &str) -> String {
+    let lower = path.to_ascii_lowercase();
+    let profile = format!(r"C:\Users\{user}");
+    let table: [(&str, String); 9] = [
+        ("%appdata%", format!(r"{profile}\AppData\Roaming")),
+        ("%localappdata%", format!(r"{profile}\AppData\Local")),
+        ("%programdata%", r"C:\ProgramData".into()),
+        ("%programfiles(x86)%", r"C:\Program Files (x86)".into()),
+        ("%programfiles%", r"C:\Program Files".into()),
+        ("%userprofile%", profile.clone()),
+        ("%temp%", format!(r"{profile}\AppData\Local\Temp")),
+        ("%windir%", r"C:\Windows".into()),
+        ("%systemroot%", r"C:\Windows".into()),
+    ];
+    for (var, value) in &table {
+        if lower.starts_with(var) {
+            return format!("{value}{}", &path[var.len()..]);
+        }
+    }
+    if let Some(rest) = path.strip_prefix("*\\") {
+        return format!(r"{profile}\AppData\Local\{rest}");
+    }
+    path.to_string()
+}
+
+/// A registry key in Defender's spelling: full hive names, a user's keys under their SID,
+/// `CurrentControlSet` as `ControlSet001`.
+pub fn defender_key(key: &str, user_sid: &str) -> String {
+    let key = key.trim().trim_end_matches('\\').trim_end_matches("\\*");
+    let (hive, rest) = key.split_once('\\').unwrap_or((key, ""));
+    let hive = match hive.to_ascii_uppercase().as_str() {
+        "HKLM" | "HKEY_LOCAL_MACHINE" => "HKEY_LOCAL_MACHINE".to_string(),
+        "HKCU" | "HKEY_CURRENT_USER" => format!(r"HKEY_CURRENT_USER\{user_sid}"),
+        "HKU" | "HKEY_USERS" => "HKEY_USERS".to_string(),
+        "HKCR" | "HKEY_CLASSES_ROOT" => r"HKEY_LOCAL_MACHINE\SOFTWARE\Classes".to_string(),
+        other => other.to_string(),
+    };
+    let rest = rest
+        .split('\\')
+        .map(|s| if s.eq_ignore_ascii_case("CurrentControlSet") { "ControlSet001" } else { s })
+        .collect::<Vec<_>>()
+        .join("\\");
+    if rest.is_empty() { hive } else { format!(r"{hive}\{rest}") }
+}
+
+/// The indicator fields of one generated row, as the rules see them.
+#[derive(Default, Debug, Clone)]
+pub struct RowView<'a> {
+    /// PE company of the process (process rows) or initiating process (network rows).
+    pub company: &'a str,
+    /// PE product.
+    pub product: &'a str,
+    /// File name (process and file rows).
+    pub file_name: &'a str,
+    /// PE original file name.
+    pub original: &'a str,
+    /// Full path (process and file rows).
+    pub folder_path: &'a str,
+    /// Certificate signer.
+    pub signer: &'a str,
+    /// Remote URL.
+    pub remote_url: &'a str,
+    /// Registry key.
+    pub registry_key: &'a str,
+}
+
+/// Which kinds of rule of `tool` a row would satisfy, by table.
+pub fn process_matches(tool: &Tool, row: &RowView) -> bool {
+    tool.executables.iter().any(|e| {
+        let (c, p) = (e.company.trim(), e.product.trim());
+        let meta = match (c.is_empty(), p.is_empty()) {
+            (false, false) => has(row.company, c) && has(row.product, p),
+            (false, true) => has(row.company, c),
+            (true, false) => has(row.product, p),
+            (true, true) => false,
+        };
+        meta || (!e.file_name.trim().is_empty() && row.file_name.eq_ignore_ascii_case(e.file_name.trim()))
+            || (!e.original_file_name.trim().is_empty()
+                && row.original.eq_ignore_ascii_case(e.original_file_name.trim()))
+    })
+}
+
+/// Whether a signer names one of the tool's signers.
+pub fn signer_matches(tool: &Tool, signer: &str) -> bool {
+    !signer.is_empty() && tool.signers.iter().any(|s| has(signer, s))
+}
+
+/// Whether a remote URL is one of the tool's domains.
+pub fn url_matches(tool: &Tool, url: &str) -> bool {
+    if url.is_empty() {
+        return false;
+    }
+    let host = url_host(url);
+    tool.domains.iter().any(|d| host_matches(&host, d))
+}
+
+/// A tool's indicators, ready to match rows the way its generated rules do.
+pub struct ToolMatcher {
+    /// The tool.
+    pub tool: Tool,
+    /// `FolderPath matches regex` of the file rule, when the tool has one.
+    file: Option<Regex>,
+    /// `RegistryKey matches regex` of the registry rule, when the tool has one.
+    key: Option<Regex>,
+}
+
+fn combined(patterns: Vec<String>) -> Option<Regex> {
+    let mut unique: Vec<String> = Vec::new();
+    for p in patterns {
+        if !unique.contains(&p) {
+            unique.push(p);
+        }
+    }
+    if unique.is_empty() {
+        return None;
+    }
+    Regex::new(&format!("(?i)(?:{})", unique.join("|"))).ok()
+}
+
+impl ToolMatcher {
+    /// Compiles the tool's path and key patterns with the rule generator's own functions.
+    pub fn new(tool: &Tool) -> ToolMatcher {
+        let file = combined(tool.install_paths.iter().filter_map(|p| kql::path_regex(p)).collect());
+        let key = combined(tool.registry_keys.iter().filter_map(|k| kql::key_regex(k)).collect());
+        ToolMatcher { tool: tool.clone(), file, key }
+    }
+
+    /// The process rule.
+    pub fn process(&self, row: &RowView) -> bool {
+        process_matches(&self.tool, row)
+    }
+
+    /// The signature rule.
+    pub fn signer(&self, signer: &str) -> bool {
+        signer_matches(&self.tool, signer)
+    }
+
+    /// The network rule.
+    pub fn url(&self, url: &str) -> bool {
+        url_matches(&self.tool, url)
+    }
+
+    /// The file rule.
+    pub fn path(&self, path: &str) -> bool {
+        !path.is_empty() && self.file.as_ref().is_some_and(|re| re.is_match(path))
+    }
+
+    /// The registry rule.
+    pub fn key(&self, key: &str) -> bool {
+        !key.is_empty() && self.key.as_ref().is_some_and(|re| re.is_match(key))
+    }
+
+    /// Whether any indicator of the tool is in the row, whatever the table.
+    pub fn any(&self, row: &RowView) -> bool {
+        self.process(row)
+            || self.signer(row.signer)
+            || self.url(row.remote_url)
+            || self.path(row.folder_path)
+            || self.key(row.registry_key)
+    }
+}
+
+/// Whether a catalogue install path yields a file rule.
+pub fn usable_path(path: &str) -> bool {
+    kql::path_regex(path).is_some()
+}
+
+/// Whether a catalogue registry key yields a registry rule.
+pub fn usable_key(key: &str) -> bool {
+    kql::key_regex(key).is_some()
+}
+
+/// Whether a catalogue domain yields a network rule.
+pub fn usable_domain(domain: &str) -> bool {
+    kql::parse_domain(domain).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn has_is_whole_terms_case_insensitive() {
+        assert!(has("Pulseway Agent", "Pulseway"));
+        assert!(has("MMSoft Design, Ltd.", "mmsoft design"));
+        assert!(!has("Pulseways", "Pulseway"));
+        assert!(!has("MMSoftDesign", "MMSoft Design"));
+        assert!(has("server.action1.com.example.net", "server.action1.com"));
+        assert!(!has("notaction1.com", "action1.com"));
+        assert!(!has("anything", ""));
+    }
+
+    #[test]
+    fn hosts_match_domains_and_subdomains_only() {
+        assert!(host_matches("server.action1.com", "action1.com"));
+        assert!(host_matches("action1.com", "action1.com"));
+        assert!(!host_matches("action1.com", "*.action1.com"));
+        assert!(!host_matches("notaction1.com", "action1.com"));
+        assert!(!host_matches("action1.com.example.net", "action1.com"));
+        assert_eq!(url_host("https://user@Relay.Example.com:443/x?y"), "relay.example.com");
+    }
+
+    #[test]
+    fn paths_and_keys_match_with_the_rule_generators_patterns() {
+        let tools = crate::plant::fallback_tools();
+        let pulseway = ToolMatcher::new(&tools[0]);
+        let screenconnect = ToolMatcher::new(&tools[1]);
+        assert!(pulseway.path(r"C:\Program Files\Pulseway\PCMonitorSrv.exe"));
+        assert!(!pulseway.path(r"C:\Program Files\Pulseways\PCMonitorSrv.exe"));
+        assert!(screenconnect.path(r"C:\Program Files (x86)\ScreenConnect Client (ab12)\x.exe"));
+        assert!(pulseway.key(r"HKEY_LOCAL_MACHINE\SOFTWARE\MMSOFT Design\PC Monitor\Agent"));
+        assert!(!pulseway.key(r"HKEY_LOCAL_MACHINE\SOFTWARE\MMSOFTDesign\PC Monitor"));
+        assert!(screenconnect.key(r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\ScreenConnect Client (x)"));
+        assert_eq!(defender_key(r"HKCU\Software\X", "S-1-5-21-1"), r"HKEY_CURRENT_USER\S-1-5-21-1\Software\X");
+    }
+}

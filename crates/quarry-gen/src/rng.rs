@@ -1,0 +1,223 @@
+//! The seeded random source, and the few distributions the generator draws from.
+//!
+//! Every draw goes through [`Rng::next`], a ChaCha8 stream: ranges, floats and choices are
+//! computed here rather than by a `rand` version whose algorithms may change between releases,
+//! so a seed gives the same bytes for as long as ChaCha8 is ChaCha8.
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+
+/// A deterministic random stream.
+pub struct Rng(ChaCha8Rng);
+
+impl Rng {
+    /// A stream for `seed`, split by `stream` so that independent parts of the output (one per
+    /// time slice and table) do not shift each other when one of them draws more.
+    pub fn new(seed: u64, stream: u64) -> Rng {
+        let mut key = [0u8; 32];
+        key[..8].copy_from_slice(&seed.to_le_bytes());
+        key[8..16].copy_from_slice(&stream.to_le_bytes());
+        key[16..24].copy_from_slice(b"quarrygn");
+        Rng(ChaCha8Rng::from_seed(key))
+    }
+
+    /// 64 random bits.
+    #[inline]
+    pub fn bits(&mut self) -> u64 {
+        self.0.next_u64()
+    }
+
+    /// A number in `0..n` (0 when `n` is 0). Lemire's multiply-shift; its bias is below 2^-32
+    /// for the small `n` used here.
+    #[inline]
+    pub fn below(&mut self, n: u64) -> u64 {
+        ((self.bits() as u128 * n as u128) >> 64) as u64
+    }
+
+    /// A number in `lo..=hi`.
+    #[inline]
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        if hi <= lo {
+            return lo;
+        }
+        lo + self.below((hi - lo) as u64 + 1) as i64
+    }
+
+    /// A float in `[0, 1)`.
+    #[inline]
+    pub fn unit(&mut self) -> f64 {
+        (self.bits() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// True with probability `p`.
+    #[inline]
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    /// One element of a non-empty slice.
+    #[inline]
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    /// An exponentially distributed value with the given mean.
+    pub fn exp(&mut self, mean: f64) -> f64 {
+        -mean * (1.0 - self.unit()).ln()
+    }
+
+    /// Appends `n` lower-case hex digits.
+    pub fn hex(&mut self, out: &mut String, n: usize) {
+        let mut left = n;
+        while left > 0 {
+            let mut bits = self.bits();
+            for _ in 0..left.min(16) {
+                out.push(HEX[(bits & 15) as usize] as char);
+                bits >>= 4;
+            }
+            left = left.saturating_sub(16);
+        }
+    }
+
+    /// A random GUID in its lower-case 8-4-4-4-12 form (version 4 bits set).
+    pub fn guid(&mut self) -> String {
+        guid_from(self.bits(), self.bits())
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// A GUID text from 128 bits, version-4 shaped.
+pub fn guid_from(a: u64, b: u64) -> String {
+    let a = (a & 0xffff_ffff_ffff_0fff) | 0x4000;
+    let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xffff,
+        b >> 48,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// A 64-bit mix of a value (SplitMix64's finaliser): stable per-key pseudo-random numbers, for
+/// values that must be the same wherever they are drawn (a process's id within the hour, a
+/// file's hash).
+#[inline]
+pub fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Mixes a text into a 64-bit key (FNV-1a then [`mix`]).
+pub fn mix_str(seed: u64, text: &str) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
+    for b in text.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    mix(h)
+}
+
+/// `n` hex digits derived from `key`: a stable fake hash.
+pub fn hex_of(key: u64, n: usize) -> String {
+    let mut out = String::with_capacity(n);
+    let mut k = key;
+    while out.len() < n {
+        k = mix(k);
+        let mut bits = k;
+        for _ in 0..16.min(n - out.len()) {
+            out.push(HEX[(bits & 15) as usize] as char);
+            bits >>= 4;
+        }
+    }
+    out
+}
+
+/// A cumulative-weight table for drawing indices with skew (chatty processes, busy devices).
+pub struct Weighted {
+    cumulative: Vec<u64>,
+}
+
+impl Weighted {
+    /// A table over `weights`; zero weights are never drawn. All-zero weights draw index 0.
+    pub fn new(weights: impl IntoIterator<Item = u64>) -> Weighted {
+        let mut total = 0u64;
+        let cumulative = weights
+            .into_iter()
+            .map(|w| {
+                total += w;
+                total
+            })
+            .collect();
+        Weighted { cumulative }
+    }
+
+    /// Zipf-like weights `1/(i+1)^s` scaled to integers, for `n` items.
+    pub fn zipf(n: usize, s: f64) -> Weighted {
+        Weighted::new((0..n).map(|i| ((1e9 / ((i + 1) as f64).powf(s)) as u64).max(1)))
+    }
+
+    /// Draws an index.
+    #[inline]
+    pub fn draw(&self, rng: &mut Rng) -> usize {
+        let total = self.cumulative.last().copied().unwrap_or(0);
+        if total == 0 {
+            return 0;
+        }
+        let x = rng.below(total);
+        self.cumulative.partition_point(|&c| c <= x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_stream_and_streams_differ() {
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, 1);
+                move |_| r.bits()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, 1);
+                move |_| r.bits()
+            })
+            .collect();
+        let c = Rng::new(7, 2).bits();
+        assert_eq!(a, b);
+        assert_ne!(a[0], c);
+    }
+
+    #[test]
+    fn ranges_stay_inside_and_weights_skew() {
+        let mut r = Rng::new(1, 0);
+        for _ in 0..1000 {
+            let v = r.range(-3, 5);
+            assert!((-3..=5).contains(&v));
+        }
+        let w = Weighted::zipf(10, 1.2);
+        let mut counts = [0usize; 10];
+        for _ in 0..10_000 {
+            counts[w.draw(&mut r)] += 1;
+        }
+        assert!(counts[0] > counts[9] * 5, "{counts:?}");
+        assert!(counts.iter().all(|&c| c > 0));
+        let zero = Weighted::new([0, 5, 0]);
+        assert!((0..100).all(|_| zero.draw(&mut r) == 1));
+    }
+
+    #[test]
+    fn guids_are_well_formed() {
+        let g = Rng::new(3, 3).guid();
+        assert_eq!(g.len(), 36);
+        assert_eq!(g.as_bytes()[14], b'4');
+    }
+}

@@ -1,0 +1,935 @@
+//! Row writers: one function per table fills one row of a [`Batch`], for background activity
+//! and for planted rows alike.
+
+#![allow(clippy::explicit_auto_deref)] // `*rng.pick(..)` picks the `&str` out of a `&[&str]`.
+
+use crate::fleet::{Device, Fleet};
+use crate::model::{Model, Proc};
+use crate::plant::{PlantKind, PlantedRow};
+use crate::rng::{Rng, Weighted, hex_of, mix};
+use crate::table::{Batch, Ix, TableSpec};
+use crate::time::{self, DAY, HOUR, MINUTE, SECOND};
+use crate::vocab::{self, Cmd, Runs};
+
+/// What the row writers share.
+pub struct Ctx<'a> {
+    /// The run's seed.
+    pub seed: u64,
+    /// The fleet.
+    pub fleet: &'a Fleet,
+    /// Processes and certificates.
+    pub model: &'a Model,
+    /// Next ReportId of each device.
+    pub report: Vec<i64>,
+    /// Background programs allowed for file and registry places, by file name.
+    pub file_places: Weighted,
+    /// Background domains, by group, that match no tool.
+    pub domains: Vec<Vec<&'static str>>,
+    /// Registry places usable for background rows (they match no tool's key).
+    pub registry_places: Vec<usize>,
+    s1: String,
+    s2: String,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context; `domains` are the background domain groups already cleared of tool domains.
+    pub fn new(
+        seed: u64,
+        fleet: &'a Fleet,
+        model: &'a Model,
+        domains: Vec<Vec<&'static str>>,
+        file_ok: &[bool],
+        registry_ok: &[bool],
+    ) -> Ctx<'a> {
+        Ctx {
+            seed,
+            fleet,
+            model,
+            report: fleet.devices.iter().map(|d| d.first_report_id).collect(),
+            file_places: Weighted::new(
+                vocab::FILE_PLACES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| if file_ok.get(i) == Some(&true) { p.1 as u64 } else { 0 }),
+            ),
+            domains,
+            registry_places: (0..vocab::REGISTRY_PLACES.len()).filter(|&i| registry_ok.get(i) == Some(&true)).collect(),
+            s1: String::with_capacity(512),
+            s2: String::with_capacity(512),
+        }
+    }
+
+    fn next_report(&mut self, dev: usize, rng: &mut Rng) -> i64 {
+        let r = self.report[dev];
+        self.report[dev] += 1 + (rng.bits() & 1) as i64;
+        r
+    }
+
+    /// Sets the columns every row has; returns the ReportId.
+    fn head(&mut self, b: &mut Batch, ix: &Ix, ts: i64, dev: &Device, rng: &mut Rng) -> i64 {
+        b.t(ix.Timestamp, ts);
+        b.s(ix.DeviceId, &dev.id);
+        b.s(ix.DeviceName, &dev.name);
+        b.s(ix.MachineGroup, dev.machine_group);
+        let r = self.next_report(dev.index, rng);
+        b.l(ix.ReportId, r);
+        r
+    }
+
+    /// A stable process id for `proc` on `dev` within a six-hour span.
+    fn pid(&self, dev: usize, proc: usize, ts: i64, salt: u64) -> i64 {
+        let k = mix(self.seed ^ (dev as u64) << 20 ^ (proc as u64) << 4 ^ (ts / (6 * HOUR)) as u64 ^ salt);
+        if proc == usize::MAX {
+            return 4;
+        }
+        ((k % 16_000) as i64 + 1) * 4
+    }
+
+    /// When the instance of `proc` running at `ts` started.
+    fn started(&self, dev: usize, proc: usize, ts: i64, back: i64) -> i64 {
+        let span = 6 * HOUR;
+        let k = mix(self.seed ^ 0x5157 ^ (dev as u64) << 24 ^ (proc as u64) ^ (ts / span) as u64);
+        let t = ts.div_euclid(span) * span - back + (k % (span as u64 / 2)) as i64;
+        (t.min(ts - 100) / 100) * 100
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn account(&self, runs: Runs, dev: &'a Device) -> (&'a str, &'a str, &'a str, &'a str, &'a str, i64) {
+        match runs {
+            Runs::System => ("nt authority", "system", "S-1-5-18", "", "", 999),
+            Runs::LocalService => ("nt authority", "local service", "S-1-5-19", "", "", 997),
+            Runs::NetworkService => ("nt authority", "network service", "S-1-5-20", "", "", 996),
+            Runs::User => (
+                self.fleet.domain,
+                &dev.user,
+                &dev.user_sid,
+                &dev.user_upn,
+                &dev.user_object_id,
+                (mix(dev.index as u64 ^ self.seed) % 90_000_000) as i64 + 300_000,
+            ),
+        }
+    }
+
+    /// Sets the `InitiatingProcess*` columns for `proc` running on `dev` at `ts`.
+    fn initiating(&mut self, b: &mut Batch, ix: &Ix, dev: &'a Device, proc: usize, ts: i64) {
+        let model = self.model;
+        let p = &model.procs[proc];
+        let (domain, name, sid, upn, oid, logon) = self.account(p.runs, dev);
+        b.s(ix.InitiatingProcessAccountDomain, domain);
+        b.s(ix.InitiatingProcessAccountName, name);
+        b.s(ix.InitiatingProcessAccountSid, sid);
+        b.s(ix.InitiatingProcessAccountUpn, upn);
+        b.s(ix.InitiatingProcessAccountObjectId, oid);
+        b.l(ix.InitiatingProcessLogonId, logon);
+        let user_proc = p.runs == Runs::User;
+        b.s(ix.InitiatingProcessIntegrityLevel, if user_proc { "Medium" } else { "System" });
+        b.s(
+            ix.InitiatingProcessTokenElevation,
+            if user_proc { "TokenElevationTypeLimited" } else { "TokenElevationTypeDefault" },
+        );
+        b.s(ix.InitiatingProcessSHA1, &p.sha1);
+        b.s(ix.InitiatingProcessSHA256, &p.sha256);
+        b.s(ix.InitiatingProcessMD5, &p.md5);
+        b.s(ix.InitiatingProcessFileName, &p.file);
+        b.l(ix.InitiatingProcessFileSize, p.size);
+        b.s(ix.InitiatingProcessVersionInfoCompanyName, &p.company);
+        b.s(ix.InitiatingProcessVersionInfoProductName, &p.product);
+        b.s(ix.InitiatingProcessVersionInfoProductVersion, &p.version);
+        b.s(ix.InitiatingProcessVersionInfoInternalFileName, &p.internal);
+        b.s(ix.InitiatingProcessVersionInfoOriginalFileName, &p.original);
+        b.s(ix.InitiatingProcessVersionInfoFileDescription, &p.description);
+        let pid = self.pid(dev.index, proc, ts, 0);
+        b.l(ix.InitiatingProcessId, pid);
+        let created = self.started(dev.index, proc, ts, 0);
+        b.t(ix.InitiatingProcessCreationTime, created);
+        let mut path = std::mem::take(&mut self.s1);
+        p.write_path(&mut path, &dev.user);
+        let mut cmd = std::mem::take(&mut self.s2);
+        let mut rng = Rng::new(self.seed ^ 0xC0DE, (dev.index as u64) << 32 ^ (proc as u64) << 16 ^ (ts / HOUR) as u64);
+        command_line(&mut cmd, &mut rng, p, &path, dev);
+        b.s(ix.InitiatingProcessCommandLine, &cmd);
+        path.make_ascii_lowercase();
+        b.s(ix.InitiatingProcessFolderPath, &path);
+        self.s1 = path;
+        self.s2 = cmd;
+        let parent = &model.procs[p.parent];
+        b.l(ix.InitiatingProcessParentId, self.pid(dev.index, p.parent, ts, 1));
+        b.s(ix.InitiatingProcessParentFileName, &parent.file);
+        b.t(ix.InitiatingProcessParentCreationTime, self.started(dev.index, p.parent, ts, 3 * DAY).min(created));
+        b.s(ix.InitiatingProcessSignerType, if p.os_vendor { "OsVendor" } else { "ThirdParty" });
+        b.s(ix.InitiatingProcessSignatureStatus, "Valid");
+        b.l(ix.InitiatingProcessSessionId, if user_proc { 1 } else { 0 });
+        b.b(ix.IsInitiatingProcessRemoteSession, false);
+        let unique = (mix(pid as u64 ^ (dev.index as u64) << 17 ^ created as u64) % 90_000_000_000_000_000) as i64
+            + 10_000_000_000_000_000;
+        let mut buf = itoa(unique);
+        b.s(ix.InitiatingProcessUniqueId, &buf);
+        buf.clear();
+        b.s(ix.AppGuardContainerId, "");
+    }
+
+    /// A `DeviceProcessEvents` row: `proc` created by its parent.
+    pub fn process(
+        &mut self,
+        spec: &TableSpec,
+        b: &mut Batch,
+        rng: &mut Rng,
+        dev: &'a Device,
+        ts: i64,
+        proc: usize,
+    ) -> i64 {
+        let ix = &spec.ix;
+        let model = self.model;
+        let p: &Proc = &model.procs[proc];
+        let r = self.head(b, ix, ts, dev, rng);
+        b.s(ix.ActionType, "ProcessCreated");
+        b.s(ix.FileName, &p.file);
+        let mut path = std::mem::take(&mut self.s1);
+        p.write_path(&mut path, &dev.user);
+        b.s(ix.FolderPath, &path);
+        b.s(ix.SHA1, &p.sha1);
+        b.s(ix.SHA256, &p.sha256);
+        b.s(ix.MD5, &p.md5);
+        b.l(ix.FileSize, p.size);
+        b.s(ix.ProcessVersionInfoCompanyName, &p.company);
+        b.s(ix.ProcessVersionInfoProductName, &p.product);
+        b.s(ix.ProcessVersionInfoProductVersion, &p.version);
+        b.s(ix.ProcessVersionInfoInternalFileName, &p.internal);
+        b.s(ix.ProcessVersionInfoOriginalFileName, &p.original);
+        b.s(ix.ProcessVersionInfoFileDescription, &p.description);
+        let pid = ((rng.below(16_000) + 1) * 4) as i64;
+        b.l(ix.ProcessId, pid);
+        let mut cmd = std::mem::take(&mut self.s2);
+        command_line(&mut cmd, rng, p, &path, dev);
+        b.s(ix.ProcessCommandLine, &cmd);
+        self.s1 = path;
+        self.s2 = cmd;
+        let (domain, name, sid, upn, oid, logon) = self.account(p.runs, dev);
+        let user_proc = p.runs == Runs::User;
+        b.s(ix.ProcessIntegrityLevel, if user_proc { "Medium" } else { "System" });
+        b.s(
+            ix.ProcessTokenElevation,
+            if user_proc { "TokenElevationTypeLimited" } else { "TokenElevationTypeDefault" },
+        );
+        b.t(ix.ProcessCreationTime, ts);
+        b.s(ix.AccountDomain, domain);
+        b.s(ix.AccountName, name);
+        b.s(ix.AccountSid, sid);
+        b.s(ix.AccountUpn, upn);
+        b.s(ix.AccountObjectId, oid);
+        b.l(ix.LogonId, logon);
+        self.initiating(b, ix, dev, p.parent, ts);
+        b.l(ix.CreatedProcessSessionId, if user_proc { 1 } else { 0 });
+        b.b(ix.IsProcessRemoteSession, false);
+        let unique = (rng.bits() % 90_000_000_000_000_000) as i64 + 10_000_000_000_000_000;
+        b.s(ix.ProcessUniqueId, &itoa(unique));
+        b.end_row();
+        r
+    }
+
+    /// A `DeviceNetworkEvents` row: `proc` connecting to `url` (or to an address alone).
+    #[allow(clippy::too_many_arguments)]
+    pub fn network(
+        &mut self,
+        spec: &TableSpec,
+        b: &mut Batch,
+        rng: &mut Rng,
+        dev: &'a Device,
+        ts: i64,
+        proc: usize,
+        url: Option<&str>,
+    ) -> i64 {
+        let ix = &spec.ix;
+        let r = self.head(b, ix, ts, dev, rng);
+        let roll = rng.below(100);
+        let (action, inbound) = match roll {
+            0..=61 => ("ConnectionSuccess", false),
+            62..=79 => ("ConnectionRequest", false),
+            80..=85 => ("ConnectionFailed", false),
+            86..=90 => ("InboundConnectionAccepted", true),
+            91..=93 => ("ListeningConnectionCreated", true),
+            _ => ("HttpConnectionInspected", false),
+        };
+        let action = if url.is_some() && inbound { "ConnectionSuccess" } else { action };
+        b.s(ix.ActionType, action);
+        let host_key = url.map(|u| crate::rng::mix_str(self.seed, u)).unwrap_or_else(|| rng.bits());
+        let (remote_ip, port, proto, remote_type) = if let Some(u) = url {
+            let _ = u;
+            (public_ip(host_key), if rng.chance(0.9) { 443 } else { 80 }, "Tcp", "Public")
+        } else if inbound {
+            (
+                format!("10.{}.{}.{}", rng.range(0, 40), rng.range(0, 255), rng.range(2, 254)),
+                *rng.pick(&[445, 135, 3389, 5985, 139]),
+                "Tcp",
+                "Private",
+            )
+        } else {
+            match rng.below(10) {
+                0 | 1 => (
+                    self.fleet.dcs[rng.below(2) as usize].1.clone(),
+                    *rng.pick(&[53, 88, 389, 445, 135]),
+                    if rng.chance(0.5) { "Udp" } else { "Tcp" },
+                    "Private",
+                ),
+                2 => ("224.0.0.251".to_string(), 5353, "Udp", "Multicast"),
+                _ => (public_ip(host_key), *rng.pick(&[443, 443, 443, 80, 443, 8443]), "Tcp", "Public"),
+            }
+        };
+        b.s(ix.RemoteIP, &remote_ip);
+        let local_port = rng.range(49_152, 65_535);
+        if inbound {
+            b.l(ix.RemotePort, rng.range(49_152, 65_535));
+            b.l(ix.LocalPort, port);
+        } else {
+            b.l(ix.RemotePort, port);
+            b.l(ix.LocalPort, local_port);
+        }
+        if let Some(u) = url {
+            b.s(ix.RemoteUrl, u);
+        }
+        b.s(ix.LocalIP, &dev.local_ip);
+        b.s(ix.Protocol, proto);
+        b.s(ix.LocalIPType, "Private");
+        b.s(ix.RemoteIPType, remote_type);
+        self.initiating(b, ix, dev, proc, ts);
+        if action == "HttpConnectionInspected" {
+            let host = url.unwrap_or("");
+            let mut s = String::with_capacity(160);
+            s.push_str("{\"direction\":\"Out\",\"host\":\"");
+            s.push_str(host);
+            s.push_str("\",\"method\":\"GET\",\"status_code\":\"200\",\"uri\":\"/");
+            rng.hex(&mut s, 12);
+            s.push_str("\",\"user_agent\":\"Microsoft-CryptoAPI/10.0\",\"version\":\"1.1\"}");
+            b.s(ix.AdditionalFields, &s);
+        }
+        b.end_row();
+        r
+    }
+
+    /// A `DeviceFileEvents` row: `proc` writing `path`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn file(
+        &mut self,
+        spec: &TableSpec,
+        b: &mut Batch,
+        rng: &mut Rng,
+        dev: &'a Device,
+        ts: i64,
+        proc: usize,
+        path: &str,
+        action: &str,
+        hashes: Option<&Proc>,
+    ) -> i64 {
+        let ix = &spec.ix;
+        let r = self.head(b, ix, ts, dev, rng);
+        b.s(ix.ActionType, action);
+        let (folder, file) = path.rsplit_once('\\').unwrap_or(("", path));
+        b.s(ix.FileName, file);
+        b.s(ix.FolderPath, path);
+        let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+        if action != "FileDeleted" {
+            match hashes {
+                Some(p) => {
+                    b.s(ix.SHA1, &p.sha1);
+                    b.s(ix.SHA256, &p.sha256);
+                    b.s(ix.MD5, &p.md5);
+                    b.l(ix.FileSize, p.size);
+                }
+                None => {
+                    let k = rng.bits();
+                    b.s(ix.SHA1, &hex_of(k, 40));
+                    b.s(ix.SHA256, &hex_of(k ^ 1, 64));
+                    if rng.chance(0.3) {
+                        b.s(ix.MD5, &hex_of(k ^ 2, 32));
+                    }
+                    b.l(ix.FileSize, (rng.exp(200_000.0) as i64).max(12));
+                }
+            }
+        }
+        if action == "FileRenamed" {
+            b.s(ix.PreviousFolderPath, folder);
+            let prev = format!("{}.tmp", &file[..file.len().min(8)]);
+            b.s(ix.PreviousFileName, &prev);
+        }
+        let download = folder.ends_with("\\Downloads");
+        if download && action == "FileCreated" {
+            let site = self.domains.get(1).and_then(|d| d.first().copied()).unwrap_or("download.example.org");
+            let mut u = String::from("https://");
+            u.push_str(site);
+            u.push_str("/download/");
+            u.push_str(file);
+            b.s(ix.FileOriginUrl, &u);
+            b.s(ix.FileOriginReferrerUrl, &format!("https://{site}/"));
+            b.s(ix.FileOriginIP, &public_ip(crate::rng::mix_str(self.seed, site)));
+        }
+        self.initiating(b, ix, dev, proc, ts);
+        if rng.chance(0.04) {
+            b.s(ix.RequestProtocol, "Smb");
+            b.s(ix.ShareName, "C$");
+            b.s(ix.RequestSourceIP, &format!("10.{}.{}.{}", rng.range(0, 40), rng.range(0, 255), rng.range(2, 254)));
+            b.l(ix.RequestSourcePort, rng.range(49_152, 65_535));
+        } else {
+            b.s(ix.RequestProtocol, "Local");
+        }
+        let p = &self.model.procs[proc];
+        let (domain, name, sid, ..) = self.account(p.runs, dev);
+        b.s(ix.RequestAccountName, name);
+        b.s(ix.RequestAccountDomain, domain);
+        b.s(ix.RequestAccountSid, sid);
+        b.b(ix.IsAzureInfoProtectionApplied, false);
+        let kind = match ext.as_str() {
+            "exe" | "dll" | "sys" => "PortableExecutable",
+            "pdf" => "Pdf",
+            "docx" | "xlsx" | "pptx" => "Zip",
+            "zip" => "Zip",
+            "png" => "Png",
+            "lnk" => "Lnk",
+            "cab" => "Cab",
+            "msi" => "Msi",
+            _ => "Unknown",
+        };
+        b.s(ix.AdditionalFields, &format!("{{\"FileType\":\"{kind}\"}}"));
+        b.end_row();
+        r
+    }
+
+    /// A `DeviceRegistryEvents` row.
+    #[allow(clippy::too_many_arguments)]
+    pub fn registry(
+        &mut self,
+        spec: &TableSpec,
+        b: &mut Batch,
+        rng: &mut Rng,
+        dev: &'a Device,
+        ts: i64,
+        proc: usize,
+        key: &str,
+        value_name: &str,
+        value_type: &str,
+    ) -> i64 {
+        let ix = &spec.ix;
+        let r = self.head(b, ix, ts, dev, rng);
+        let action = match rng.below(20) {
+            0..=14 => "RegistryValueSet",
+            15..=17 => "RegistryKeyCreated",
+            18 => "RegistryValueDeleted",
+            _ => "RegistryKeyDeleted",
+        };
+        b.s(ix.ActionType, action);
+        b.s(ix.RegistryKey, key);
+        if action.starts_with("RegistryValue") {
+            b.s(ix.RegistryValueName, value_name);
+            b.s(ix.RegistryValueType, value_type);
+            let mut data = String::new();
+            match value_type {
+                "Dword" | "Qword" => data.push_str(&itoa(rng.range(0, 1 << 20))),
+                "Binary" => {
+                    let n = 2 * rng.range(8, 64) as usize;
+                    rng.hex(&mut data, n)
+                }
+                _ => {
+                    if value_name.contains("Path") || value_name.contains("Dir") || value_name == "ImagePath" {
+                        data.push_str(&self.model.procs[proc].path);
+                    } else {
+                        data = rng.guid();
+                    }
+                }
+            }
+            if action == "RegistryValueSet" {
+                b.s(ix.RegistryValueData, &data);
+                if rng.chance(0.5) {
+                    b.s(ix.PreviousRegistryValueName, value_name);
+                    let prev = if value_type == "Dword" { itoa(rng.range(0, 1 << 20)) } else { rng.guid() };
+                    b.s(ix.PreviousRegistryValueData, &prev);
+                }
+            } else {
+                b.s(ix.PreviousRegistryValueName, value_name);
+            }
+        }
+        if action == "RegistryKeyDeleted" {
+            b.s(ix.PreviousRegistryKey, key);
+        }
+        self.initiating(b, ix, dev, proc, ts);
+        b.end_row();
+        r
+    }
+
+    /// A `DeviceFileCertificateInfo` row for `proc`'s file, signed with `cert`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn certificate(
+        &mut self,
+        spec: &TableSpec,
+        b: &mut Batch,
+        rng: &mut Rng,
+        dev: &'a Device,
+        ts: i64,
+        proc: usize,
+        cert: usize,
+    ) -> i64 {
+        let ix = &spec.ix;
+        let model = self.model;
+        let r = self.head(b, ix, ts, dev, rng);
+        let c = &model.certs[cert];
+        b.s(ix.SHA1, &model.procs[proc].sha1);
+        b.b(ix.IsSigned, true);
+        b.s(ix.SignatureType, c.sig_type);
+        b.s(ix.Signer, &c.signer);
+        b.s(ix.SignerHash, &c.signer_hash);
+        b.s(ix.Issuer, &c.issuer);
+        b.s(ix.IssuerHash, &c.issuer_hash);
+        b.s(ix.CertificateSerialNumber, &c.serial);
+        b.s(ix.CrlDistributionPointUrls, &c.crl);
+        b.t(ix.CertificateCreationTime, c.created);
+        b.t(ix.CertificateExpirationTime, c.expires);
+        if c.sig_type == "Embedded" {
+            b.t(ix.CertificateCountersignatureTime, c.created + (mix(c.created as u64) % 300) as i64 * DAY);
+        }
+        b.b(ix.IsTrusted, true);
+        b.b(ix.IsRootSignerMicrosoft, c.root_ms);
+        b.end_row();
+        r
+    }
+
+    /// A `DeviceLogonEvents` row.
+    pub fn logon(&mut self, spec: &TableSpec, b: &mut Batch, rng: &mut Rng, dev: &'a Device, ts: i64) -> i64 {
+        let ix = &spec.ix;
+        let r = self.head(b, ix, ts, dev, rng);
+        let roll = rng.below(100);
+        let action = match roll {
+            0..=84 => "LogonSuccess",
+            85..=95 => "LogonFailed",
+            _ => "LogonAttempted",
+        };
+        b.s(ix.ActionType, action);
+        let logon_type = if dev.server {
+            *rng.pick(&["Network", "Network", "Network", "Service", "Batch", "RemoteInteractive"])
+        } else {
+            *rng.pick(&["Interactive", "Unlock", "Network", "Service", "CachedInteractive", "Network", "Interactive"])
+        };
+        b.s(ix.LogonType, logon_type);
+        let system = logon_type == "Service" || logon_type == "Batch";
+        if system {
+            b.s(ix.AccountDomain, "nt authority");
+            b.s(ix.AccountName, if rng.chance(0.5) { "system" } else { "local service" });
+            b.s(ix.AccountSid, "S-1-5-18");
+        } else {
+            b.s(ix.AccountDomain, self.fleet.domain);
+            b.s(ix.AccountName, &dev.user);
+            b.s(ix.AccountSid, &dev.user_sid);
+        }
+        b.s(
+            ix.Protocol,
+            if logon_type == "Network" { if rng.chance(0.7) { "Kerberos" } else { "NTLM" } } else { "Negotiate" },
+        );
+        if action == "LogonFailed" {
+            b.s(
+                ix.FailureReason,
+                *rng.pick(&["InvalidUserNameOrPassword", "UnknownUser", "AccountLocked", "AccountRestriction"]),
+            );
+        }
+        b.b(ix.IsLocalAdmin, dev.server || rng.chance(0.1));
+        b.l(ix.LogonId, rng.range(100_000, 2_000_000_000));
+        let remote = matches!(logon_type, "Network" | "RemoteInteractive");
+        if remote {
+            let peer = self.fleet.devices[rng.below(self.fleet.devices.len() as u64) as usize].clone_ref();
+            b.s(ix.RemoteDeviceName, peer.0);
+            b.s(ix.RemoteIP, peer.1);
+            b.s(ix.RemoteIPType, "Private");
+            b.l(ix.RemotePort, rng.range(49_152, 65_535));
+        } else {
+            b.s(ix.RemoteIP, "");
+        }
+        let model = self.model;
+        let init = model
+            .procs
+            .iter()
+            .position(|p| p.file == if remote || system { "lsass.exe" } else { "winlogon.exe" })
+            .unwrap_or(0);
+        self.initiating(b, ix, dev, init, ts);
+        let af = if remote { "{\"IsLocalLogon\":false}" } else { "{\"IsLocalLogon\":true}" };
+        b.s(ix.AdditionalFields, af);
+        b.end_row();
+        r
+    }
+
+    /// A `DeviceInfo` row.
+    pub fn info(&mut self, spec: &TableSpec, b: &mut Batch, rng: &mut Rng, dev: &'a Device, ts: i64) -> i64 {
+        let ix = &spec.ix;
+        b.t(ix.Timestamp, ts);
+        b.s(ix.DeviceId, &dev.id);
+        b.s(ix.DeviceName, &dev.name);
+        b.s(ix.MachineGroup, dev.machine_group);
+        // DeviceInfo ReportIds are 18-digit numbers in real exports: ticks of the report time.
+        let r = time::ticks(ts) + (dev.index as i64 % 97);
+        b.l(ix.ReportId, r);
+        b.s(ix.ClientVersion, if dev.os_build >= 22000 { "10.8760.22631.1260" } else { "10.8760.19045.5011" });
+        b.s(ix.PublicIP, &dev.public_ip);
+        b.s(ix.OSArchitecture, "64-bit");
+        b.s(ix.OSPlatform, dev.os_platform);
+        b.l(ix.OSBuild, dev.os_build);
+        let hybrid = !dev.server && dev.index % 3 != 0;
+        b.b(ix.IsAzureADJoined, hybrid);
+        b.s(
+            ix.JoinType,
+            if dev.server {
+                "Domain Joined"
+            } else if hybrid {
+                "Hybrid Azure AD Join"
+            } else {
+                "Domain Joined"
+            },
+        );
+        if hybrid {
+            b.s(ix.AadDeviceId, &dev.aad_device_id);
+        }
+        let users = format!(
+            "[{{\"UserName\":\"{}\",\"DomainName\":\"{}\",\"Sid\":\"{}\"}}]",
+            dev.user,
+            self.fleet.domain.to_ascii_uppercase(),
+            dev.user_sid
+        );
+        b.s(ix.LoggedOnUsers, &users);
+        b.s(ix.RegistryDeviceTag, "");
+        b.s(ix.OSVersion, "10.0");
+        b.s(ix.OnboardingStatus, "Onboarded");
+        b.s(ix.DeviceCategory, "Endpoint");
+        b.s(ix.DeviceType, if dev.server { "Server" } else { "Workstation" });
+        b.s(ix.DeviceSubtype, "");
+        b.s(ix.Model, dev.model);
+        b.s(ix.Vendor, dev.vendor);
+        b.s(ix.OSDistribution, "");
+        b.s(ix.OSVersionInfo, dev.os_version_info);
+        b.s(ix.MergedDeviceIds, "");
+        b.s(ix.MergedToDeviceId, "");
+        b.b(ix.IsInternetFacing, false);
+        b.s(ix.SensorHealthState, if rng.chance(0.97) { "Active" } else { "Inactive" });
+        b.b(ix.IsExcluded, false);
+        b.s(ix.ExposureLevel, *rng.pick(&["Low", "Medium", "Medium", "High"]));
+        b.s(ix.AssetValue, if dev.server { "High" } else { "Normal" });
+        b.s(ix.ConnectivityType, "Streamlined");
+        b.s(ix.HardwareUuid, &dev.hardware_uuid);
+        b.b(ix.IsTransient, false);
+        b.s(ix.OsBuildRevision, &dev.os_revision);
+        b.end_row();
+        r
+    }
+
+    /// A background row of `table`'s kind at `ts` on `dev`.
+    pub fn background(
+        &mut self,
+        spec: &TableSpec,
+        b: &mut Batch,
+        rng: &mut Rng,
+        dev: &'a Device,
+        ts: i64,
+        ok: &BackgroundPools,
+    ) {
+        use crate::table::Table;
+        let model = self.model;
+        match spec.table {
+            Table::Process => {
+                let w = if dev.server { &ok.programs_srv } else { &ok.programs_ws };
+                let p = w.draw(rng);
+                self.process(spec, b, rng, dev, ts, p);
+            }
+            Table::Network => {
+                let w = if dev.server { &ok.net_srv } else { &ok.net_ws };
+                let p = w.draw(rng);
+                let group = vocab::PROGRAMS.get(p).map(|x| x.domains).unwrap_or(0);
+                let url = if rng.chance(0.6) {
+                    let pool = &self.domains[group.min(self.domains.len() - 1)];
+                    if pool.is_empty() { None } else { Some(*rng.pick(pool)) }
+                } else {
+                    None
+                };
+                self.network(spec, b, rng, dev, ts, p, url);
+            }
+            Table::File => {
+                let place = &vocab::FILE_PLACES[self.file_places.draw(rng)];
+                let writer = rng.pick(place.3);
+                let proc = model.procs[..model.background].iter().position(|p| p.file == *writer).unwrap_or(0);
+                let mut path = String::with_capacity(120);
+                let template = place.0;
+                let ext = *rng.pick(place.2);
+                let mut rest = template;
+                while let Some(i) = rest.find('{') {
+                    path.push_str(&rest[..i]);
+                    let end = rest[i..].find('}').map(|e| i + e).unwrap_or(rest.len() - 1);
+                    match &rest[i + 1..end] {
+                        "user" => path.push_str(&dev.user),
+                        "r" => rng.hex(&mut path, 8),
+                        "R" => {
+                            let p = rng.pick(&vocab::PROGRAMS[..20]).file.to_ascii_uppercase();
+                            path.push_str(&p);
+                            path.push('-');
+                            let mut h = String::new();
+                            rng.hex(&mut h, 8);
+                            path.push_str(&h.to_ascii_uppercase());
+                        }
+                        "d" => path.push_str(*rng.pick(vocab::DOC_NAMES)),
+                        _ => {}
+                    }
+                    rest = &rest[end + 1..];
+                }
+                path.push_str(rest);
+                if !ext.is_empty() {
+                    path.push('.');
+                    path.push_str(ext);
+                }
+                let action = match rng.below(20) {
+                    0..=9 => "FileCreated",
+                    10..=16 => "FileModified",
+                    17..=18 => "FileDeleted",
+                    _ => "FileRenamed",
+                };
+                self.file(spec, b, rng, dev, ts, proc, &path, action, None);
+            }
+            Table::Registry => {
+                if self.registry_places.is_empty() {
+                    return;
+                }
+                let place = &vocab::REGISTRY_PLACES[*rng.pick(&self.registry_places)];
+                let mut key = String::with_capacity(160);
+                let mut rest = place.0;
+                while let Some(i) = rest.find("{") {
+                    key.push_str(&rest[..i]);
+                    let end = rest[i..].find('}').map(|e| i + e).unwrap_or(rest.len() - 1);
+                    match &rest[i + 1..end] {
+                        "sid" => key.push_str(&dev.user_sid),
+                        "R" => {
+                            let mut h = String::new();
+                            rng.hex(&mut h, 40);
+                            key.push_str(&h.to_ascii_uppercase());
+                        }
+                        other => {
+                            key.push('{');
+                            key.push_str(other);
+                            key.push('}');
+                        }
+                    }
+                    rest = &rest[end + 1..];
+                }
+                key.push_str(rest);
+                let writer = rng.pick(place.3);
+                let proc = model.procs[..model.background].iter().position(|p| p.file == *writer).unwrap_or(0);
+                let value = *rng.pick(place.1);
+                self.registry(spec, b, rng, dev, ts, proc, &key, value, place.2);
+            }
+            Table::Logon => {
+                self.logon(spec, b, rng, dev, ts);
+            }
+            Table::Certificate => {
+                let w = if dev.server { &ok.programs_srv } else { &ok.programs_ws };
+                let p = w.draw(rng);
+                let cert = model.procs[p].cert;
+                self.certificate(spec, b, rng, dev, ts, p, cert);
+            }
+            Table::Info => {
+                self.info(spec, b, rng, dev, ts);
+            }
+        }
+    }
+
+    /// A planted row.
+    pub fn planted(&mut self, spec: &TableSpec, b: &mut Batch, rng: &mut Rng, row: &PlantedRow) -> i64 {
+        let fleet = self.fleet;
+        let dev = &fleet.devices[row.device];
+        let model = self.model;
+        match &row.kind {
+            PlantKind::Process { proc } => self.process(spec, b, rng, dev, row.ts, *proc),
+            PlantKind::Network { proc, url } => self.network(spec, b, rng, dev, row.ts, *proc, Some(url)),
+            PlantKind::Certificate { proc, cert } => self.certificate(spec, b, rng, dev, row.ts, *proc, *cert),
+            PlantKind::File { proc, path, action } => {
+                let p = &model.procs[*proc];
+                self.file(spec, b, rng, dev, row.ts, *proc, path, action, Some(p))
+            }
+            PlantKind::Registry { proc, key, value } => {
+                self.registry(spec, b, rng, dev, row.ts, *proc, key, value, "String")
+            }
+        }
+    }
+}
+
+/// Draw tables for background programs, with every program that matches a tool removed.
+pub struct BackgroundPools {
+    /// Process creations on workstations.
+    pub programs_ws: Weighted,
+    /// On servers.
+    pub programs_srv: Weighted,
+    /// Network initiators on workstations.
+    pub net_ws: Weighted,
+    /// On servers.
+    pub net_srv: Weighted,
+}
+
+trait CloneRef {
+    fn clone_ref(&self) -> (&str, &str);
+}
+
+impl CloneRef for Device {
+    fn clone_ref(&self) -> (&str, &str) {
+        (&self.name, &self.local_ip)
+    }
+}
+
+fn itoa(v: i64) -> String {
+    v.to_string()
+}
+
+/// A public IPv4 address stable for a key (a host name).
+fn public_ip(key: u64) -> String {
+    const NETS: &[(u8, u8)] =
+        &[(13, 107), (20, 42), (40, 126), (52, 96), (104, 18), (142, 250), (151, 101), (172, 217), (23, 55), (34, 117)];
+    let (a, b) = NETS[(key % NETS.len() as u64) as usize];
+    format!("{a}.{b}.{}.{}", (key >> 8) % 256, 1 + (key >> 16) % 253)
+}
+
+/// Writes a command line for `p` at `path`.
+pub fn command_line(out: &mut String, rng: &mut Rng, p: &Proc, path: &str, dev: &Device) {
+    out.clear();
+    let quoted = |out: &mut String| {
+        out.push('"');
+        out.push_str(path);
+        out.push('"');
+    };
+    match p.cmd {
+        Cmd::Bare => {
+            quoted(out);
+            if !p.args.is_empty() {
+                out.push(' ');
+                out.push_str(&p.args);
+            }
+        }
+        Cmd::Args(a) => {
+            quoted(out);
+            out.push(' ');
+            out.push_str(a);
+        }
+        Cmd::Svchost => {
+            out.push_str(r"C:\WINDOWS\system32\svchost.exe -k ");
+            let (group, svc) = *rng.pick(&[
+                ("netsvcs", "Schedule"),
+                ("netsvcs", "gpsvc"),
+                ("netsvcs", "BITS"),
+                ("LocalServiceNetworkRestricted", "Dhcp"),
+                ("NetworkService", "Dnscache"),
+                ("LocalSystemNetworkRestricted", "SysMain"),
+                ("UnistackSvcGroup", "CDPUserSvc"),
+                ("wsappx", "AppXSvc"),
+                ("DcomLaunch", "BrokerInfrastructure"),
+                ("RPCSS", "RpcSs"),
+            ]);
+            out.push_str(group);
+            out.push_str(" -p -s ");
+            out.push_str(svc);
+        }
+        Cmd::Chromium => {
+            quoted(out);
+            let kind = *rng.pick(&["renderer", "renderer", "renderer", "utility", "gpu-process", "crashpad-handler"]);
+            out.push_str(" --type=");
+            out.push_str(kind);
+            match kind {
+                "renderer" => {
+                    out.push_str(" --lang=en-US --device-scale-factor=1 --num-raster-threads=4 --enable-main-frame-before-activation --renderer-client-id=");
+                    out.push_str(&rng.range(5, 400).to_string());
+                    out.push_str(" --time-ticks-at-unix-epoch=-");
+                    out.push_str(&rng.range(1_700_000_000_000_000, 1_732_000_000_000_000).to_string());
+                    out.push_str(" --launch-time-ticks=");
+                    out.push_str(&rng.range(10_000_000, 9_000_000_000).to_string());
+                    out.push_str(" --field-trial-handle=");
+                    out.push_str(&rng.range(1800, 2400).to_string());
+                    out.push_str(",i,");
+                    out.push_str(&rng.range(1_000_000_000_000_000, 9_000_000_000_000_000).to_string());
+                    out.push(',');
+                    out.push_str(&rng.range(1_000_000_000_000_000, 9_000_000_000_000_000).to_string());
+                    out.push_str(",262144 --variations-seed-version --mojo-platform-channel-handle=");
+                    out.push_str(&rng.range(3000, 9000).to_string());
+                    out.push_str(" /prefetch:1");
+                }
+                "utility" => {
+                    out.push_str(" --utility-sub-type=network.mojom.NetworkService --lang=en-US --service-sandbox-type=none --mojo-platform-channel-handle=");
+                    out.push_str(&rng.range(2000, 4000).to_string());
+                    out.push_str(" /prefetch:8");
+                }
+                "crashpad-handler" => {
+                    out.push_str(r" --user-data-dir=C:\Users\");
+                    out.push_str(&dev.user);
+                    out.push_str(r"\AppData\Local\Google\Chrome\User Data /prefetch:4 --monitor-self-annotation=ptype=crashpad-handler --database=C:\Users\");
+                    out.push_str(&dev.user);
+                    out.push_str(r"\AppData\Local\Google\Chrome\User Data\Crashpad");
+                }
+                _ => {
+                    out.push_str(" --gpu-preferences=UAAAAAAAAADgAAAEAAAAAAAAAAAAAAAAAABgAAEAAAAAAAAAAAAAAAAAAAACAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --mojo-platform-channel-handle=");
+                    out.push_str(&rng.range(1500, 3000).to_string());
+                    out.push_str(" /prefetch:2");
+                }
+            }
+        }
+        Cmd::PowerShell => match rng.below(10) {
+            0..=4 => {
+                out.push_str("powershell.exe -NoProfile -ExecutionPolicy Bypass -File \"C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\DataCollection\\");
+                rng.hex(out, 8);
+                out.push_str("\\script.ps1\"");
+            }
+            5..=7 => {
+                out.push_str("\"powershell.exe\" -Command \"Get-");
+                out.push_str(*rng.pick(&[
+                    "Service",
+                    "Process",
+                    "ScheduledTask",
+                    "NetAdapter",
+                    "WmiObject Win32_OperatingSystem",
+                    "ItemProperty HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\*",
+                ]));
+                out.push_str(" | ConvertTo-Json -Compress\"");
+            }
+            _ => {
+                // A long encoded command: the tail of the length distribution.
+                out.push_str("powershell.exe -NonInteractive -WindowStyle Hidden -EncodedCommand ");
+                let n = rng.range(200, 2400) as usize;
+                const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+                for _ in 0..n {
+                    out.push(B64[rng.below(64) as usize] as char);
+                }
+                out.push_str("==");
+            }
+        },
+        Cmd::CmdExe => {
+            out.push_str(r#""C:\WINDOWS\system32\cmd.exe" /c "#);
+            out.push_str(*rng.pick(&[
+                "ver",
+                "echo %PROCESSOR_ARCHITECTURE%",
+                "\"C:\\Program Files\\Git\\cmd\\git.exe\" status --porcelain",
+                "ipconfig /all > %TEMP%\\net.txt",
+                "whoami /groups",
+                "net use Z: \\\\fs01\\shared /persistent:no",
+                "\"npm run build\"",
+                "schtasks /query /fo CSV",
+            ]));
+        }
+        Cmd::Rundll32 => {
+            out.push_str(r"C:\WINDOWS\system32\rundll32.exe ");
+            out.push_str(*rng.pick(&[
+                r"C:\WINDOWS\system32\PcaSvc.dll,PcaPatchSdbTask",
+                r"C:\Windows\System32\shell32.dll,SHCreateLocalServerRunDll {9aa46009-3ce0-458a-a354-715610a075e6} -Embedding",
+                r"C:\WINDOWS\System32\LogiLDA.dll,LogiFetch",
+                r"C:\Windows\system32\inetcpl.cpl,ClearMyTracksByProcess Flags:9 WinX:0 WinY:0 IEFrame:0000000000000000",
+            ]));
+        }
+        Cmd::Office => {
+            quoted(out);
+            out.push_str(" /n \"C:\\Users\\");
+            out.push_str(&dev.user);
+            out.push_str("\\Documents\\");
+            out.push_str(*rng.pick(vocab::DOC_NAMES));
+            out.push_str(*rng.pick(&[".docx\"", ".xlsx\"", ".pdf\"", ".txt\""]));
+        }
+        Cmd::DllHost => {
+            out.push_str(r"C:\WINDOWS\system32\DllHost.exe /Processid:{");
+            let g = rng.guid().to_ascii_uppercase();
+            out.push_str(&g);
+            out.push('}');
+        }
+    }
+    let _ = (MINUTE, SECOND);
+}

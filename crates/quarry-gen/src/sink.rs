@@ -1,0 +1,388 @@
+//! Writing batches to disk: Parquet by table and day, NDJSON per table, or the Defender
+//! streaming-API Storage layout. Each sink keeps at most a few files open per table and never
+//! holds more than the batch it is given plus the Parquet writer's current row group.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use arrow::array::{
+    Array, BooleanArray, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray, TimestampNanosecondArray,
+};
+use arrow::datatypes::DataType;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::metadata::SortingColumn;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+
+use crate::GenError;
+use crate::table::{SENTINEL_ONLY, Table};
+use crate::time::{self, DAY, HOUR};
+
+/// Where batches go.
+pub trait Sink {
+    /// Writes rows of `table`, sorted by Timestamp, later than any written before.
+    fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<(), GenError>;
+    /// Closes every file; returns the files written.
+    fn finish(self: Box<Self>) -> Result<Vec<PathBuf>, GenError>;
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> GenError + '_ {
+    move |e| GenError::Io(path.to_path_buf(), e)
+}
+
+fn create(path: &Path) -> Result<BufWriter<File>, GenError> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    Ok(BufWriter::with_capacity(1 << 20, File::create(path).map_err(io(path))?))
+}
+
+fn timestamps(batch: &RecordBatch) -> Option<&TimestampNanosecondArray> {
+    batch.column_by_name("Timestamp")?.as_any().downcast_ref::<TimestampNanosecondArray>()
+}
+
+/// Parquet, `<Table>/day=YYYY-MM-DD/part-00000.parquet`, one file per table and day, rows
+/// sorted by Timestamp, with page statistics.
+pub struct ParquetSink {
+    out: PathBuf,
+    open: BTreeMap<Table, (i64, PathBuf, ArrowWriter<File>)>,
+    written: Vec<PathBuf>,
+}
+
+impl ParquetSink {
+    /// A sink writing under `out`.
+    pub fn new(out: &Path) -> ParquetSink {
+        ParquetSink { out: out.to_path_buf(), open: BTreeMap::new(), written: Vec::new() }
+    }
+
+    fn props(schema: &arrow::datatypes::Schema) -> WriterProperties {
+        let ts = schema.index_of("Timestamp").unwrap_or(0) as i32;
+        WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_statistics_enabled(EnabledStatistics::Page)
+            // Bounded memory: a row group is flushed every 128K rows.
+            .set_max_row_group_row_count(Some(128 * 1024))
+            .set_sorting_columns(Some(vec![SortingColumn { column_idx: ts, descending: false, nulls_first: false }]))
+            .set_created_by("quarry gen".to_string())
+            .build()
+    }
+
+    fn close(&mut self, table: Table) -> Result<(), GenError> {
+        if let Some((_, path, writer)) = self.open.remove(&table) {
+            writer.close().map_err(|e| GenError::Parquet(path.clone(), e.to_string()))?;
+            self.written.push(path);
+        }
+        Ok(())
+    }
+}
+
+impl Sink for ParquetSink {
+    fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<(), GenError> {
+        let Some(ts) = timestamps(batch) else { return Ok(()) };
+        let mut from = 0;
+        while from < batch.num_rows() {
+            let day = ts.value(from).div_euclid(DAY);
+            // Rows are sorted: the day's rows end where the next day begins.
+            let mut to = from;
+            while to < batch.num_rows() && ts.value(to).div_euclid(DAY) == day {
+                to += 1;
+            }
+            if self.open.get(&table).is_some_and(|(d, _, _)| *d != day) {
+                self.close(table)?;
+            }
+            if !self.open.contains_key(&table) {
+                let path = self
+                    .out
+                    .join(table.name())
+                    .join(format!("day={}", time::day_text(day * DAY)))
+                    .join("part-00000.parquet");
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(io(parent))?;
+                }
+                let file = File::create(&path).map_err(io(&path))?;
+                let writer = ArrowWriter::try_new(file, batch.schema(), Some(Self::props(&batch.schema())))
+                    .map_err(|e| GenError::Parquet(path.clone(), e.to_string()))?;
+                self.open.insert(table, (day, path, writer));
+            }
+            if let Some((_, path, writer)) = self.open.get_mut(&table) {
+                writer
+                    .write(&batch.slice(from, to - from))
+                    .map_err(|e| GenError::Parquet(path.clone(), e.to_string()))?;
+            }
+            from = to;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<Vec<PathBuf>, GenError> {
+        for table in Table::ALL {
+            self.close(table)?;
+        }
+        self.written.sort();
+        Ok(self.written)
+    }
+}
+
+/// How dynamic values are written in JSON.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DynamicAs {
+    /// As the JSON value itself (NDJSON files).
+    Value,
+    /// As JSON text inside a string, as the streaming API writes `AdditionalFields`.
+    Text,
+}
+
+/// Appends one row as a JSON object of its non-empty columns (`nulls`: keep empty columns as
+/// `null`, as the streaming API does).
+fn row_json(out: &mut String, batch: &RecordBatch, row: usize, keep: &[bool], nulls: bool, dynamic: DynamicAs) {
+    out.push('{');
+    let mut first = true;
+    let schema = batch.schema();
+    for (i, field) in schema.fields().iter().enumerate() {
+        if !keep[i] {
+            continue;
+        }
+        let col = batch.column(i);
+        let empty = col.is_null(row)
+            || (matches!(field.data_type(), DataType::Utf8)
+                && col.as_any().downcast_ref::<StringArray>().is_some_and(|a| a.value(row).is_empty()));
+        if empty && !nulls {
+            continue;
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        push_str(out, field.name());
+        out.push(':');
+        if empty {
+            out.push_str("null");
+            continue;
+        }
+        let any = col.as_any();
+        match field.data_type() {
+            DataType::Utf8 => push_str(out, any.downcast_ref::<StringArray>().map(|a| a.value(row)).unwrap_or("")),
+            DataType::LargeUtf8 => {
+                let v = any.downcast_ref::<LargeStringArray>().map(|a| a.value(row)).unwrap_or("null");
+                match dynamic {
+                    DynamicAs::Value => out.push_str(v),
+                    DynamicAs::Text => push_str(out, v),
+                }
+            }
+            DataType::Int64 => {
+                out.push_str(&any.downcast_ref::<Int64Array>().map(|a| a.value(row)).unwrap_or(0).to_string())
+            }
+            DataType::Int32 => {
+                out.push_str(&any.downcast_ref::<Int32Array>().map(|a| a.value(row)).unwrap_or(0).to_string())
+            }
+            DataType::Boolean => out.push_str(if any.downcast_ref::<BooleanArray>().is_some_and(|a| a.value(row)) {
+                "true"
+            } else {
+                "false"
+            }),
+            DataType::Timestamp(..) => {
+                out.push('"');
+                time::write_iso(out, any.downcast_ref::<TimestampNanosecondArray>().map(|a| a.value(row)).unwrap_or(0));
+                out.push('"');
+            }
+            _ => out.push_str("null"),
+        }
+    }
+    out.push('}');
+}
+
+/// Appends a JSON string literal.
+fn push_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+fn keep_mask(batch: &RecordBatch) -> Vec<bool> {
+    batch.schema().fields().iter().map(|f| !SENTINEL_ONLY.contains(&f.name().as_str())).collect()
+}
+
+/// One NDJSON file per table, `<Table>.json`, LF-terminated; empty columns and the
+/// Sentinel-only columns are left out.
+pub struct NdjsonSink {
+    out: PathBuf,
+    files: BTreeMap<Table, (PathBuf, BufWriter<File>)>,
+    line: String,
+}
+
+impl NdjsonSink {
+    /// A sink writing under `out`.
+    pub fn new(out: &Path) -> NdjsonSink {
+        NdjsonSink { out: out.to_path_buf(), files: BTreeMap::new(), line: String::with_capacity(8192) }
+    }
+}
+
+impl Sink for NdjsonSink {
+    fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<(), GenError> {
+        if !self.files.contains_key(&table) {
+            let path = self.out.join(format!("{}.json", table.name()));
+            let w = create(&path)?;
+            self.files.insert(table, (path, w));
+        }
+        let keep = keep_mask(batch);
+        let Some((path, w)) = self.files.get_mut(&table) else { return Ok(()) };
+        for row in 0..batch.num_rows() {
+            self.line.clear();
+            row_json(&mut self.line, batch, row, &keep, false, DynamicAs::Value);
+            self.line.push('\n');
+            w.write_all(self.line.as_bytes()).map_err(io(path))?;
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<Vec<PathBuf>, GenError> {
+        let mut out = Vec::new();
+        for (_, (path, mut w)) in self.files {
+            w.flush().map_err(io(&path))?;
+            out.push(path);
+        }
+        Ok(out)
+    }
+}
+
+/// The Defender streaming API's Storage layout:
+/// `insights-logs-advancedhunting-<table>/tenantId=<id>/y=/m=/d=/h=/m=00/PT1H.json`, one record
+/// per line, CRLF-terminated, each `{"time","tenantId","operationName","category",
+/// "_TimeReceivedBySvc","properties","Tenant"}`. Blobs are by the hour Defender received the
+/// record (`time`), which is a little after the event.
+pub struct StreamingSink {
+    out: PathBuf,
+    tenant: String,
+    open: BTreeMap<Table, BTreeMap<i64, (PathBuf, BufWriter<File>)>>,
+    written: Vec<PathBuf>,
+    line: String,
+    seed: u64,
+}
+
+impl StreamingSink {
+    /// A sink writing under `out` for tenant `tenant`.
+    pub fn new(out: &Path, tenant: &str, seed: u64) -> StreamingSink {
+        StreamingSink {
+            out: out.to_path_buf(),
+            tenant: tenant.to_string(),
+            open: BTreeMap::new(),
+            written: Vec::new(),
+            line: String::with_capacity(8192),
+            seed,
+        }
+    }
+
+    fn blob(&self, table: Table, hour: i64) -> PathBuf {
+        let (y, m, d, h, ..) = time::parts(hour * HOUR);
+        self.out
+            .join(format!("insights-logs-advancedhunting-{}", table.name().to_ascii_lowercase()))
+            .join(format!("tenantId={}", self.tenant))
+            .join(format!("y={y:04}"))
+            .join(format!("m={m:02}"))
+            .join(format!("d={d:02}"))
+            .join(format!("h={h:02}"))
+            .join("m=00")
+            .join("PT1H.json")
+    }
+}
+
+impl Sink for StreamingSink {
+    fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<(), GenError> {
+        let Some(ts) = timestamps(batch) else { return Ok(()) };
+        let keep = keep_mask(batch);
+        let key = table.index() as u64;
+        for row in 0..batch.num_rows() {
+            let event = ts.value(row);
+            // Received 20 s to 4 min after the event, published up to 2 min later.
+            let k = crate::rng::mix(self.seed ^ key << 56 ^ event as u64 ^ row as u64);
+            let received = event + (20_000 + (k % 220_000) as i64) * 1_000_000 + (k >> 40) as i64 % 10_000 * 100;
+            let published =
+                received + (5_000 + ((k >> 20) % 115_000) as i64) * 1_000_000 + 100 * ((k >> 8) % 10_000) as i64;
+            let hour = published.div_euclid(HOUR);
+            // No later record can be received in an hour before this event's.
+            let floor = event.div_euclid(HOUR);
+            let stale: Vec<i64> =
+                self.open.get(&table).map(|m| m.keys().copied().filter(|&h| h < floor).collect()).unwrap_or_default();
+            for h in stale {
+                if let Some((path, mut w)) = self.open.get_mut(&table).and_then(|m| m.remove(&h)) {
+                    w.flush().map_err(io(&path))?;
+                    self.written.push(path);
+                }
+            }
+            if !self.open.get(&table).is_some_and(|m| m.contains_key(&hour)) {
+                let path = self.blob(table, hour);
+                // A later run of the same hour appends (only when a blob was closed early).
+                let exists = path.exists();
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(io(parent))?;
+                }
+                let file = fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io(&path))?;
+                if exists {
+                    self.written.retain(|p| p != &path);
+                }
+                self.open.entry(table).or_default().insert(hour, (path, BufWriter::with_capacity(1 << 18, file)));
+            }
+            self.line.clear();
+            self.line.push_str("{\"time\":\"");
+            time::write_iso(&mut self.line, published);
+            self.line.push_str("\",\"tenantId\":\"");
+            self.line.push_str(&self.tenant);
+            self.line.push_str("\",\"operationName\":\"Publish\",\"category\":\"AdvancedHunting-");
+            self.line.push_str(table.name());
+            self.line.push_str("\",\"_TimeReceivedBySvc\":\"");
+            time::write_iso(&mut self.line, received);
+            self.line.push_str("\",\"properties\":");
+            row_json(&mut self.line, batch, row, &keep, true, DynamicAs::Text);
+            self.line.push_str(",\"Tenant\":\"DefaultTenant\"}\r\n");
+            if let Some((path, w)) = self.open.get_mut(&table).and_then(|m| m.get_mut(&hour)) {
+                w.write_all(self.line.as_bytes()).map_err(io(path))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<Vec<PathBuf>, GenError> {
+        for (_, files) in std::mem::take(&mut self.open) {
+            for (_, (path, mut w)) in files {
+                w.flush().map_err(io(&path))?;
+                self.written.push(path);
+            }
+        }
+        self.written.sort();
+        self.written.dedup();
+        Ok(self.written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_escape_windows_paths_and_controls() {
+        let mut s = String::new();
+        push_str(&mut s, "C:\\Windows\\\"x\"\u{1}");
+        assert_eq!(s, r#""C:\\Windows\\\"x\"\u0001""#);
+    }
+}

@@ -1,0 +1,175 @@
+//! `quarry_gen::generate` end to end at small scale: determinism, schemas against the catalog,
+//! planting and ground truth.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use arrow::array::{Array, Int64Array, StringArray, TimestampNanosecondArray};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use quarry_gen::{Format, GenOptions, PlantSpec, Table, TableSpec};
+
+const DAY: i64 = 86_400 * 1_000_000_000;
+// 2024-06-01T00:00:00Z
+const END: i64 = 1_717_200_000 * 1_000_000_000;
+
+fn options(out: &Path, format: Format, seed: u64) -> GenOptions {
+    GenOptions {
+        out: out.to_path_buf(),
+        events: 5_000,
+        devices: 20,
+        seed,
+        start: END - 10 * DAY,
+        end: END,
+        format,
+        plant: PlantSpec { device_fraction: 0.2, ..PlantSpec::default() },
+        tools: quarry_hunt::catalog::builtin().tools().to_vec(),
+    }
+}
+
+/// Every file under `dir`, relative path -> bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.insert(path.strip_prefix(root).unwrap().to_path_buf(), fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+#[test]
+fn same_options_give_the_same_bytes_and_another_seed_differs() {
+    for format in [Format::Store, Format::Ndjson, Format::Streaming] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+        quarry_gen::generate(&options(&a, format, 7)).unwrap();
+        quarry_gen::generate(&options(&b, format, 7)).unwrap();
+        quarry_gen::generate(&options(&c, format, 8)).unwrap();
+        let (ta, tb, tc) = (tree(&a), tree(&b), tree(&c));
+        assert!(ta.len() > 7, "{format:?}: {} files", ta.len());
+        assert!(ta == tb, "{format:?}: two runs with the same seed differ");
+        assert!(ta != tc, "{format:?}: another seed gives the same output");
+    }
+}
+
+#[test]
+fn parquet_tables_have_the_catalog_schema_and_every_requested_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let summary = quarry_gen::generate(&options(tmp.path(), Format::Store, 3)).unwrap();
+    assert_eq!(summary.rows.iter().sum::<u64>(), 5_000);
+    for table in Table::ALL {
+        let spec = TableSpec::new(table).unwrap();
+        let mut rows = 0;
+        let mut last = i64::MIN;
+        let dir = tmp.path().join(table.name());
+        let mut days: Vec<PathBuf> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        days.sort();
+        assert!(!days.is_empty(), "{}: no files", table.name());
+        for day in days {
+            let file = fs::File::open(day.join("part-00000.parquet")).unwrap();
+            let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+            for batch in reader {
+                let batch = batch.unwrap();
+                assert_eq!(batch.schema().fields(), spec.schema.fields(), "{}", table.name());
+                let ts = batch
+                    .column_by_name("Timestamp")
+                    .unwrap()
+                    .as_any()
+                    .downcast_ref::<TimestampNanosecondArray>()
+                    .unwrap();
+                for i in 0..ts.len() {
+                    assert!(ts.value(i) >= last, "{}: not sorted by Timestamp", table.name());
+                    assert!(ts.value(i) < END && ts.value(i) >= END - 10 * DAY);
+                    last = ts.value(i);
+                }
+                let ids = batch.column_by_name("DeviceId").unwrap().as_any().downcast_ref::<StringArray>().unwrap();
+                assert!(ids.iter().all(|v| v.is_some_and(|v| v.len() == 40)), "{}: DeviceId", table.name());
+                assert_eq!(batch.column_by_name("ReportId").unwrap().null_count(), 0);
+                rows += batch.num_rows();
+            }
+        }
+        assert_eq!(rows as u64, summary.rows[table.index()], "{}", table.name());
+    }
+}
+
+#[test]
+fn report_ids_are_unique_per_device() {
+    let tmp = tempfile::tempdir().unwrap();
+    quarry_gen::generate(&options(tmp.path(), Format::Store, 5)).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for table in Table::ALL {
+        for day in fs::read_dir(tmp.path().join(table.name())).unwrap() {
+            let file = fs::File::open(day.unwrap().path().join("part-00000.parquet")).unwrap();
+            for batch in ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap() {
+                let batch = batch.unwrap();
+                let dev =
+                    batch.column_by_name("DeviceId").unwrap().as_any().downcast_ref::<StringArray>().unwrap().clone();
+                let rid =
+                    batch.column_by_name("ReportId").unwrap().as_any().downcast_ref::<Int64Array>().unwrap().clone();
+                for i in 0..batch.num_rows() {
+                    assert!(
+                        seen.insert((dev.value(i).to_string(), rid.value(i))),
+                        "{}: ReportId {} repeats",
+                        table.name(),
+                        rid.value(i)
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn ground_truth_lists_planted_tools_decoys_and_stale_plantings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut opts = options(tmp.path(), Format::Ndjson, 11);
+    opts.devices = 60;
+    opts.events = 20_000;
+    opts.plant.stale_fraction = 0.3;
+    let summary = quarry_gen::generate(&opts).unwrap();
+    assert!(summary.planted_devices >= 3, "{summary:?}");
+    let truth: serde_json::Value = serde_json::from_str(&fs::read_to_string(&summary.ground_truth).unwrap()).unwrap();
+    let findings = truth["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert!(!truth["decoy_devices"].as_array().unwrap().is_empty());
+    assert!(truth["decoy_rows"].as_u64().unwrap() > 0);
+    for f in findings {
+        for (table, t) in f["tables"].as_object().unwrap() {
+            let count = t["Count"].as_u64().unwrap();
+            assert!(count > 0, "{table}");
+            assert!(t["FirstSeen"].as_str().unwrap() <= t["LastSeen"].as_str().unwrap());
+            assert!(t["FirstSeen"].as_str().unwrap() >= truth["window"]["start"].as_str().unwrap());
+            assert!(t["ReportIds"].as_array().unwrap().len() as u64 <= count);
+        }
+    }
+    // Decoy devices never appear among the findings.
+    let decoys: Vec<&str> =
+        truth["decoy_devices"].as_array().unwrap().iter().map(|d| d["DeviceId"].as_str().unwrap()).collect();
+    assert!(findings.iter().all(|f| !decoys.contains(&f["DeviceId"].as_str().unwrap())));
+}
+
+#[test]
+fn a_plant_file_with_an_unknown_field_is_rejected_with_its_position() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("plant.json");
+    fs::write(&file, "{\n  \"device_fraction\": 0.1,\n  \"tool\": [\"AnyDesk\"]\n}\n").unwrap();
+    let err = PlantSpec::load(&file).unwrap_err().to_string();
+    assert!(err.contains("plant.json:3:"), "{err}");
+    assert!(err.contains("unknown field `tool`"), "{err}");
+}
+
+#[test]
+fn a_non_empty_output_folder_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("keep.txt"), "mine").unwrap();
+    let err = quarry_gen::generate(&options(tmp.path(), Format::Store, 1)).unwrap_err().to_string();
+    assert!(err.contains("not empty"), "{err}");
+    assert_eq!(fs::read_to_string(tmp.path().join("keep.txt")).unwrap(), "mine");
+}
