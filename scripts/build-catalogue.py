@@ -135,6 +135,13 @@ GENERIC_FILE_NAMES = {
     "httppush.exe", "iprangecalculator.exe", "prep64.exe", "pidupdater.exe", "modulesupgrademgr.exe",
     "uninstallstatusupdater.exe", "studentsvc.exe", "agent-installer-any.exe", "dashboard-windows-amd64.exe",
     "teams.exe", "nssm.exe", "osqueryi.exe", "tsh.exe",
+    "agent32.exe", "agent64.exe", "winagent.exe", "remote access.exe", "remote desktop.exe", "remote_host.exe",
+    "remoteconsole.exe", "installshield setup.exe", "vhost.exe", "rhost.exe", "simpleservice.exe", "sysdiag.exe",
+    "qqpcmgr.exe", "qqprotect.exe", "rdesktop.exe", "tsclient.exe", "winpty-agent.exe", "winpty-agent64.exe",
+    "online backup.exe", "windowslauncher.exe", "manuallauncher.exe", "monitoringagent.exe",
+    "serverproxyservice.exe", "serviceproxylocalsys.exe", "hsloader.exe", "einstaller.exe", "supporttool.exe",
+    "pservice.exe", "srservice.exe", "spsrv.exe", "baseclient.exe", "rcservice.exe", "rcclient.exe",
+    "pcstarter.exe", "issuser.exe", "mgntsvc.exe", "routernt.exe", "rdpcheck.exe", "rdpconf.exe",
     "taskhost.exe", "taskhostw.exe", "winlogon.exe", "services.exe", "lsass.exe", "wmic.exe", "regsvr32.exe",
     "mshta.exe", "curl.exe", "wget.exe", "7z.exe", "vc_redist.x64.exe", "vc_redist.x86.exe", "dotnet.exe",
 }
@@ -258,6 +265,10 @@ def load_lolrmm(root):
         for p in as_list(details.get("InstallationPaths")) + as_list(doc.get("InstallationPaths")):
             if isinstance(p, str):
                 e["paths"].append(p)
+                # A bare file name among the install paths names one of the tool's programs.
+                if "\\" not in p and "/" not in p:
+                    e["executables"].append({"file_name": p.strip(), "original_file_name": "", "company": "",
+                                             "product": ""})
         for d in as_list(artifacts.get("Disk")):
             if isinstance(d, dict) and isinstance(d.get("File"), str) and d.get("OS", "Windows") in ("Windows", None):
                 e["paths"].append(d["File"])
