@@ -113,11 +113,41 @@ fn parse_file(path: &Path) -> Result<Vec<Case>, String> {
                 Err(e) => return Err(format!("{file}:{i}: bad JSON row: {e}")),
             }
         }
-        let lower = case.query.to_lowercase();
-        case.ordered |= lower.contains("sort by") || lower.contains("order by") || lower.contains("| top ");
+        case.ordered |= sorts_its_output(&case.query);
         cases.push(case);
     }
     Ok(cases)
+}
+
+/// Whether the query's output order is defined: a top-level `sort`, `order` or `top` not
+/// followed by an operator that regroups rows (a sort inside a subquery does not count).
+fn sorts_its_output(query: &str) -> bool {
+    let mut segments = vec![String::new()];
+    let mut depth = 0i32;
+    for c in query.chars() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            '|' if depth == 0 => {
+                segments.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        segments.last_mut().expect("a segment").push(c);
+    }
+    let mut ordered = false;
+    for segment in segments.iter().skip(1) {
+        let word = segment.split_whitespace().next().unwrap_or("").to_lowercase();
+        match word.as_str() {
+            "sort" | "order" | "top" => ordered = true,
+            "summarize" | "join" | "lookup" | "distinct" | "union" | "count" | "mv-apply" | "mv-expand" => {
+                ordered = false
+            }
+            _ => {}
+        }
+    }
+    ordered
 }
 
 fn type_name(data_type: &DataType) -> &'static str {
