@@ -29,6 +29,10 @@ const PALETTE: [&str; 8] = ["#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed
 /// device would otherwise make a page no browser opens.
 const EVIDENCE_ROWS: usize = 2_000;
 
+/// Lists of skipped rules, and the list of all rules, longer than this fold away on screen
+/// (and in print): their counts are shown, the rows are a run log.
+const FOLD_AFTER: usize = 20;
+
 /// The enterprise ATT&CK tactics in kill-chain order, with their ids.
 const TACTICS: [(&str, &str, &str); 14] = [
     ("reconnaissance", "Reconnaissance", "TA0043"),
@@ -331,7 +335,12 @@ fn evidence(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
             write!(h, " &middot; tool <b>{}</b>", esc(tool))?;
         }
         if let Some(severity) = &rule.severity {
-            write!(h, " &middot; <span class=\"sev sev-{}\">{}</span>", esc(&anchor(severity)), esc(severity))?;
+            write!(
+                h,
+                " &middot; <span class=\"sev sev-{}\">{}</span>",
+                esc(&anchor(&severity.to_ascii_lowercase())),
+                esc(severity)
+            )?;
         }
         for technique in &rule.techniques {
             write!(h, " &middot; {}", technique_link(technique))?;
@@ -445,6 +454,29 @@ fn attack(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
     writeln!(h, "</tbody></table></section>")
 }
 
+/// Failed or skipped rules with their reasons.
+fn problem_table(h: &mut String, runs: &[&RuleRun]) -> std::fmt::Result {
+    if runs.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        h,
+        "<table class=\"data sortable\"><thead><tr><th>Status</th><th>Rule</th><th>Name</th><th>Tool</th><th>Reason</th></tr></thead><tbody>"
+    )?;
+    for run in runs {
+        let status = run.status.as_str();
+        writeln!(
+            h,
+            "<tr><td><span class=\"status {status}\">{status}</span></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&run.rule.id),
+            esc(&run.rule.name),
+            esc(run.rule.tool.as_deref().unwrap_or("")),
+            esc(run.status.reason().unwrap_or(""))
+        )?;
+    }
+    writeln!(h, "</tbody></table>")
+}
+
 fn status(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
     let report = analysis.report;
     writeln!(h, "<section id=\"status\"><h2>Rule status</h2>")?;
@@ -477,30 +509,18 @@ fn status(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
         }
         writeln!(h, "</tbody></table>")?;
     }
-    // Failed rules first: they are what needs fixing.
-    let problems: Vec<&RuleRun> = report
-        .rules
-        .iter()
-        .filter(|r| matches!(r.status, RuleStatus::Failed { .. }))
-        .chain(report.rules.iter().filter(|r| matches!(r.status, RuleStatus::Skipped { .. })))
-        .collect();
-    if !problems.is_empty() {
-        writeln!(
-            h,
-            "<table class=\"data sortable\"><thead><tr><th>Status</th><th>Rule</th><th>Name</th><th>Tool</th><th>Reason</th></tr></thead><tbody>"
-        )?;
-        for run in problems {
-            let status = run.status.as_str();
-            writeln!(
-                h,
-                "<tr><td><span class=\"status {status}\">{status}</span></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&run.rule.id),
-                esc(&run.rule.name),
-                esc(run.rule.tool.as_deref().unwrap_or("")),
-                esc(run.status.reason().unwrap_or(""))
-            )?;
-        }
-        writeln!(h, "</tbody></table>")?;
+    // Failed rules are what needs fixing: always listed. Skipped ones are summarised above, so
+    // a long list of them folds away (a pack of hundreds over a partial export).
+    let failed: Vec<&RuleRun> = report.rules.iter().filter(|r| matches!(r.status, RuleStatus::Failed { .. })).collect();
+    let skipped: Vec<&RuleRun> =
+        report.rules.iter().filter(|r| matches!(r.status, RuleStatus::Skipped { .. })).collect();
+    problem_table(h, &failed)?;
+    if skipped.len() > FOLD_AFTER {
+        writeln!(h, "<details><summary>The {} skipped rules</summary>", skipped.len())?;
+        problem_table(h, &skipped)?;
+        writeln!(h, "</details>")?;
+    } else {
+        problem_table(h, &skipped)?;
     }
     let tuned: Vec<&RuleRun> = report.rules.iter().filter(|r| !r.suppressed.is_empty()).collect();
     writeln!(h, "<h3>Exclusions</h3>")?;
@@ -528,7 +548,12 @@ fn status(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
         }
         writeln!(h, "</tbody></table>")?;
     }
-    writeln!(h, "<h3>All rules ({})</h3>", report.rules.len())?;
+    let fold = report.rules.len() > FOLD_AFTER;
+    if fold {
+        writeln!(h, "<details><summary>All rules ({})</summary>", report.rules.len())?;
+    } else {
+        writeln!(h, "<h3>All rules ({})</h3>", report.rules.len())?;
+    }
     writeln!(
         h,
         "<table class=\"data sortable\"><thead><tr><th>Status</th><th>Rule</th><th>Name</th><th>Tool</th><th class=\"num\">Rows</th><th class=\"num\">Suppressed</th><th class=\"num\">Time (ms)</th></tr></thead><tbody>"
@@ -546,7 +571,7 @@ fn status(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
             run.elapsed.as_millis()
         )?;
     }
-    writeln!(h, "</tbody></table></section>")
+    writeln!(h, "</tbody></table>{}</section>", if fold { "</details>" } else { "" })
 }
 
 /// The kill-chain position and display name of a tactic as rules spell it
@@ -650,6 +675,8 @@ svg .label{fill:var(--ink);font-size:12px}
 code{font-family:ui-monospace,Consolas,monospace;font-size:12px}
 a{color:var(--accent)}
 .filter input{padding:4px 8px;width:24em;max-width:100%}
+details{margin:6px 0 12px}
+summary{cursor:pointer;color:var(--accent)}
 footer{padding:12px 32px;color:var(--muted);border-top:1px solid var(--line);font-size:12px}
 @media print{
  @page{margin:14mm}
@@ -789,6 +816,77 @@ mod tests {
         let html = String::from_utf8(out).unwrap();
         assert_eq!(html.matches("<tr class=\"nodevice\">").count(), super::EVIDENCE_ROWS);
         assert!(html.contains("The first 2000 rows of 2005 are shown"));
+    }
+
+    /// Every element the page opens is closed, in order (a cheap well-formedness check: the
+    /// page is written by hand).
+    fn assert_balanced(html: &str) {
+        const VOID: [&str; 4] = ["meta", "br", "input", "!DOCTYPE"];
+        let mut stack: Vec<String> = Vec::new();
+        let mut rest = html;
+        while let Some(start) = rest.find('<') {
+            rest = &rest[start + 1..];
+            let end = rest.find('>').expect("unclosed tag");
+            let tag = &rest[..end];
+            rest = &rest[end + 1..];
+            if let Some(name) = tag.strip_prefix('/') {
+                let open = stack.pop().unwrap_or_else(|| panic!("</{name}> closes nothing"));
+                assert_eq!(open, name, "</{name}> closes <{open}>");
+            } else if !tag.ends_with('/') {
+                let name = tag.split([' ', '\n']).next().unwrap().to_owned();
+                if VOID.contains(&name.as_str()) {
+                    continue;
+                }
+                if name == "script" || name == "style" {
+                    let close = format!("</{name}>");
+                    let at = rest.find(&close).expect("raw text element closed");
+                    rest = &rest[at + close.len()..];
+                    continue;
+                }
+                stack.push(name);
+            }
+        }
+        assert!(stack.is_empty(), "left open: {stack:?}");
+    }
+
+    #[test]
+    fn the_page_is_balanced() {
+        assert_balanced(&page());
+        let mut report = sample_report();
+        report.rules.truncate(0);
+        let mut out = Vec::new();
+        render(&report, HuntFormat::Html, &mut out, &RenderOptions::default()).unwrap();
+        assert_balanced(&String::from_utf8(out).unwrap());
+    }
+
+    #[test]
+    fn long_lists_of_skipped_rules_fold_under_a_summary_by_reason() {
+        use quarry_hunt::hunt::RuleStatus;
+        let mut report = sample_report();
+        let template = report.rules[5].clone();
+        for i in 0..super::FOLD_AFTER + 5 {
+            let mut run = template.clone();
+            let mut rule = (*run.rule).clone();
+            rule.id = format!("file-rule-{i}");
+            run.rule = std::sync::Arc::new(rule);
+            run.status = RuleStatus::Skipped { reason: "table DeviceFileEvents is not in the data".to_owned() };
+            report.rules.push(run);
+        }
+        let mut out = Vec::new();
+        render(&report, HuntFormat::Html, &mut out, &RenderOptions::default()).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        assert_balanced(&html);
+        assert!(html.contains("<tr><td>table DeviceFileEvents is not in the data</td><td class=\"num\">25</td></tr>"));
+        assert!(
+            html.contains(
+                "<tr><td>table DeviceFileCertificateInfo is not in the data</td><td class=\"num\">1</td></tr>"
+            )
+        );
+        assert!(html.contains("<details><summary>The 26 skipped rules</summary>"));
+        assert!(html.contains("<details><summary>All rules (32)</summary>"));
+        // The failed rule stays in view, before the fold.
+        let failed = html.find("<code>broken</code>").unwrap();
+        assert!(failed < html.find("<details>").unwrap());
     }
 
     #[test]
