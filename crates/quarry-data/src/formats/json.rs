@@ -145,9 +145,8 @@ fn read_lines(mut reader: impl BufRead, path: &Path, table: &str, set: &mut Tabl
         if let Some(rest) = line.strip_suffix(b"\r") {
             line = rest;
         }
-        if at.line == 1
-            && let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF")
-        {
+        // A byte-order mark starts the file, or each part of files joined with `cat`.
+        if let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
             line = rest;
         }
         if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
