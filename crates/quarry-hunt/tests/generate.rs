@@ -143,3 +143,12 @@ fn every_catalogue_indicator_is_usable_by_the_generator() {
     }
     assert!(unusable.is_empty(), "{} unusable:\n{}", unusable.len(), unusable.join("\n"));
 }
+
+#[test]
+fn seed_rules_carry_the_seed_description_and_hypothesis() {
+    let rule = builtin_pack().iter().find(|r| r.id == "262e8802-7dd0-4825-830f-3f0a034cc8b4").unwrap();
+    assert!(rule.description.starts_with("Remote Monitoring and Management (RMM) programs"), "{}", rule.description);
+    assert!(rule.description.contains("jischell-msft/RemoteManagementMonitoringTools"));
+    assert!(rule.hypothesis.as_deref().unwrap().contains("PDQ"));
+    assert_eq!(rule.name, "Remote Management and Monitoring tool - PDQ - Create Process");
+}

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use quarry_hunt::Rule;
 use quarry_hunt::catalog;
+use quarry_hunt::exclusion::{ScenarioOutcome, scenario_exclusions};
 use quarry_hunt::generate::{RuleKind, builtin_pack, yaml};
 
 use crate::Outcome;
@@ -149,7 +150,18 @@ fn detail(rule: &Rule) -> Value {
     value["scenarios"] = Value::Array(
         rule.scenarios
             .iter()
-            .map(|s| json!({"scenario": s.scenario, "description": s.description, "exclusion": s.exclusion}))
+            .zip(scenario_exclusions(rule))
+            .map(|(s, o)| {
+                let (kql, reason) = match &o.outcome {
+                    ScenarioOutcome::Mapped { kql, note } => (Some(kql.clone()), note.clone()),
+                    ScenarioOutcome::ProseOnly { reason } | ScenarioOutcome::Unmappable { reason, .. } => {
+                        (None, Some(reason.clone()))
+                    }
+                    ScenarioOutcome::Missing => (None, None),
+                };
+                json!({"scenario": s.scenario, "description": s.description, "exclusion": s.exclusion,
+                       "exclusion_status": o.outcome.as_str(), "exclusion_kql": kql, "exclusion_note": reason})
+            })
             .collect(),
     );
     value
@@ -182,9 +194,11 @@ fn write_rule(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "tactics:     {}", rule.tactics.join(", "))?;
     writeln!(out, "techniques:  {}", rule.techniques.join(", "))?;
     writeln!(out, "severity:    {}", rule.severity.as_deref().unwrap_or("-"))?;
-    writeln!(out, "\ndescription:\n  {}", rule.description.trim())?;
+    writeln!(out, "\ndescription:")?;
+    write_indented(&rule.description, out)?;
     if let Some(h) = &rule.hypothesis {
-        writeln!(out, "\nhypothesis:\n  {}", h.trim())?;
+        writeln!(out, "\nhypothesis:")?;
+        write_indented(h, out)?;
     }
     writeln!(out, "\nquery:")?;
     for line in rule.query.lines() {
@@ -193,6 +207,7 @@ fn write_rule(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
     if rule.scenarios.is_empty() {
         writeln!(out, "\nfalse-positive scenarios: none recorded")?;
     }
+    let outcomes = scenario_exclusions(rule);
     for (i, s) in rule.scenarios.iter().enumerate() {
         writeln!(out, "\nscenario {}: {}", i + 1, s.scenario)?;
         if let Some(d) = &s.description {
@@ -201,8 +216,27 @@ fn write_rule(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
         if let Some(e) = &s.exclusion {
             writeln!(out, "  exclusion (as written): {e}")?;
         }
-        // Reserved: the hunt helper adds the exclusion translated to KQL here
-        // (`exclusion (KQL): ...`), once quarry_hunt::exclusion can translate it.
+        // The exclusion as `quarry hunt --scenario-exclusions` applies it (docs/field-map.md).
+        match outcomes.get(i).map(|o| &o.outcome) {
+            Some(ScenarioOutcome::Mapped { kql, note }) => {
+                writeln!(out, "  exclusion (KQL): {kql}")?;
+                if let Some(note) = note {
+                    writeln!(out, "  note: {note}")?;
+                }
+            }
+            Some(ScenarioOutcome::ProseOnly { reason }) => writeln!(out, "  exclusion (KQL): none, {reason}")?,
+            Some(ScenarioOutcome::Unmappable { reason, .. }) => {
+                writeln!(out, "  exclusion (KQL): none, unmappable: {reason}")?
+            }
+            Some(ScenarioOutcome::Missing) | None => {}
+        }
+    }
+    Ok(())
+}
+
+fn write_indented(text: &str, out: &mut dyn Write) -> io::Result<()> {
+    for line in text.trim().lines() {
+        writeln!(out, "  {}", line.trim_end())?;
     }
     Ok(())
 }

@@ -190,11 +190,14 @@ fn base_rule(tool: &Tool, kind: RuleKind, query: String) -> Rule {
     }
 }
 
-/// The rule carrying a seed: the seed's id, query, hypothesis and scenarios, with the generated
+/// The rule carrying a seed: the seed's id, query, description, hypothesis and scenarios, with the generated
 /// rule's metadata. The name follows the pack's pattern (the Action1 seed misspells "Monitoring").
 fn seed_rule(tool: &Tool, seed: &SeedRule) -> Rule {
     let mut rule = base_rule(tool, seed.kind, seed.query.clone());
     rule.id = seed.id.clone();
+    if !seed.description.is_empty() {
+        rule.description = seed.description.clone();
+    }
     rule.hypothesis = Some(seed.hypothesis.clone());
     rule.scenarios = seed.scenarios.clone();
     rule

@@ -21,6 +21,8 @@ pub struct SeedRule {
     pub id: String,
     /// Its name, as the seed spells it.
     pub name: String,
+    /// The rule's description, as the seed writes it.
+    pub description: String,
     /// The hypothesis (the document's opening paragraph).
     pub hypothesis: String,
     /// The query, as the document writes it.
@@ -67,10 +69,16 @@ fn parse(tool: &'static str, kind: RuleKind, text: &str) -> SeedRule {
             last.exclusion = Some(e.trim().to_string());
         }
     }
+    // `description: |` is followed by its lines, up to the next key.
+    let description = meta
+        .split_once("\ndescription: |\n")
+        .map(|(_, rest)| rest.split("\nrequiredDataConnectors:").next().unwrap_or("").trim().to_string())
+        .unwrap_or_default();
     SeedRule {
         tool,
         kind,
         id,
+        description,
         name: field("name: "),
         hypothesis: head.trim().to_string(),
         query: format!("{}\n", query.trim()),
