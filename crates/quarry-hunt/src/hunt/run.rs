@@ -144,7 +144,7 @@ pub async fn hunt(
             let query = if options.direct {
                 scan_query(table, &columns, None, None, time_filter(&columns, options))
             } else {
-                let filters: Option<Vec<String>> = readers.iter().map(|p| rule_filter(p, table)).collect();
+                let filters: Option<Vec<Vec<String>>> = readers.iter().map(|p| rule_filter(p, table)).collect();
                 let needed: Option<BTreeSet<&str>> = if readers.iter().any(|p| p.shape.needs_all_columns) {
                     None
                 } else {
@@ -379,10 +379,10 @@ fn plan_rule(
 
 /// The filter a rule contributes to the scan of `table`: its leading `where` clauses when it
 /// reads the table once, as its main source; `None` (keep every row) otherwise.
-fn rule_filter(p: &Planned, table: &str) -> Option<String> {
+fn rule_filter(p: &Planned, table: &str) -> Option<Vec<String>> {
     let main = p.shape.table.as_deref() == Some(table);
     let once = p.shape.word_counts.get(table).copied().unwrap_or(0) == 1;
-    if main && once { p.shape.filter.clone() } else { None }
+    (main && once && !p.shape.conjuncts.is_empty()).then(|| p.shape.conjuncts.clone())
 }
 
 fn time_filter(columns: &[String], options: &HuntOptions) -> Option<String> {
@@ -429,11 +429,13 @@ fn quote_name(name: &str) -> String {
     if plain { format!("['{name}']") } else { format!("['{}']", name.replace('\\', "\\\\").replace('\'', "\\'")) }
 }
 
-/// The shared scan of one table.
+/// The shared scan of one table. `filters` holds each rule's conjuncts (`None`: keep every
+/// row). Conjuncts every rule shares (the look-back window, typically) are tested once, before
+/// the alternatives.
 fn scan_query(
     table: &str,
     columns: &[String],
-    filters: Option<&[String]>,
+    filters: Option<&[Vec<String>]>,
     needed: Option<&BTreeSet<&str>>,
     time: Option<String>,
 ) -> String {
@@ -443,16 +445,28 @@ fn scan_query(
         conditions.push(time);
     }
     if let Some(filters) = filters {
-        let mut unique: Vec<&String> = Vec::new();
+        let common: Vec<&String> = match filters.first() {
+            Some(first) => first.iter().filter(|c| filters.iter().all(|f| f.contains(c))).collect(),
+            None => Vec::new(),
+        };
+        conditions.extend(common.iter().map(|c| c.to_string()));
+        let mut alternatives: Vec<String> = Vec::new();
+        let mut any_row = false;
         for f in filters {
-            if !unique.contains(&f) {
-                unique.push(f);
+            let rest: Vec<&str> = f.iter().filter(|c| !common.contains(c)).map(String::as_str).collect();
+            if rest.is_empty() {
+                // This rule wants every row the common conjuncts keep.
+                any_row = true;
+                break;
+            }
+            let alternative = format!("({})", rest.join(" and "));
+            if !alternatives.contains(&alternative) {
+                alternatives.push(alternative);
             }
         }
-        if unique.is_empty() {
+        if filters.is_empty() {
             conditions.push("false".to_string());
-        } else {
-            let alternatives: Vec<String> = unique.iter().map(|f| format!("({f})")).collect();
+        } else if !any_row {
             conditions.push(format!("({})", alternatives.join(" or ")));
         }
     }
@@ -573,11 +587,16 @@ mod tests {
     fn scan_query_shape() {
         let cols = ["A".to_string(), "B".to_string(), "C".to_string()];
         let needed: BTreeSet<&str> = ["A", "C"].into_iter().collect();
-        let filters = ["(x)".to_string(), "(y)".to_string(), "(x)".to_string()];
+        let v = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let filters = [v(&["(t)", "(x)"]), v(&["(t)", "(y)", "(z)"]), v(&["(x)", "(t)"])];
         assert_eq!(
             scan_query("T", &cols, Some(&filters), Some(&needed), None),
-            "['T'] | where (((x)) or ((y))) | project ['A'], ['C']"
+            "['T'] | where (t) and (((x)) or ((y) and (z))) | project ['A'], ['C']"
         );
+        let filters = [v(&["(t)", "(x)"]), v(&["(t)"])];
+        assert_eq!(scan_query("T", &cols, Some(&filters), None, None), "['T'] | where (t)");
+        let filters = [v(&["(x)"]), v(&["(y)"])];
+        assert_eq!(scan_query("T", &cols, Some(&filters), None, None), "['T'] | where (((x)) or ((y)))");
         assert_eq!(scan_query("T", &cols, None, None, Some("t".into())), "['T'] | where t");
     }
 }

@@ -18,6 +18,8 @@ pub struct Shape {
     /// The conjunction of the leading `where` clauses on `table`, self-contained KQL. `None`
     /// when there are none or they cannot be lifted out of the query.
     pub filter: Option<String>,
+    /// The parenthesized leading `where` predicates whose conjunction is `filter`.
+    pub conjuncts: Vec<String>,
     /// Every word of the query: the columns it can name are among them.
     pub words: BTreeSet<String>,
     /// Whether the query may use columns it does not name (`*`, `project-away`, a result that
@@ -164,6 +166,7 @@ pub fn analyse(query: &str) -> Shape {
     }
     if !conjuncts.is_empty() {
         shape.filter = Some(conjuncts.join(" and "));
+        shape.conjuncts = conjuncts;
     }
     shape
 }
