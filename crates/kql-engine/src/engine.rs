@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::array::{Array, AsArray};
+use datafusion::arrow::datatypes::{DataType, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
@@ -119,15 +120,39 @@ impl Engine {
 
     /// Parses, checks, plans and runs `text`.
     pub async fn query(&self, text: &str) -> Result<QueryResult, QueryError> {
-        let plan = self.plan(text)?;
+        // bag_unpack's columns are the keys in its input: run that input, then plan again.
+        let mut bags = crate::plan::BagSchemas::new();
+        let plan = loop {
+            match self.plan_with(text, bags.clone()) {
+                Err(QueryError::Plan(PlanError::NeedsBagKeys { at, plan })) if !bags.contains_key(&at) => {
+                    let batches = self.ctx.execute_logical_plan(*plan).await?.collect().await?;
+                    let mut texts = Vec::new();
+                    for batch in &batches {
+                        let column = datafusion::arrow::compute::cast(batch.column(0), &DataType::LargeUtf8)
+                            .map_err(|e| QueryError::Execution(e.into()))?;
+                        let strings = column.as_string::<i64>();
+                        texts.extend(
+                            (0..strings.len()).filter(|&i| strings.is_valid(i)).map(|i| strings.value(i).to_string()),
+                        );
+                    }
+                    bags.insert(at, crate::plan::bag_schema(texts.iter().map(String::as_str)));
+                }
+                other => break other?,
+            }
+        };
         let frame = self.ctx.execute_logical_plan(plan).await?;
         let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
         let batches = frame.collect().await?;
         Ok(QueryResult { schema, batches })
     }
 
-    /// Parses, checks and plans `text` without running it.
+    /// Parses, checks and plans `text` without running it. A query with `bag_unpack` cannot be
+    /// planned without reading its data: it gives [`PlanError::NeedsBagKeys`].
     pub fn plan(&self, text: &str) -> Result<LogicalPlan, QueryError> {
+        self.plan_with(text, crate::plan::BagSchemas::new())
+    }
+
+    fn plan_with(&self, text: &str, bags: crate::plan::BagSchemas) -> Result<LogicalPlan, QueryError> {
         let parsed = kql_syntax::parse(text);
         if parsed.has_errors() {
             return Err(QueryError::Invalid(parsed.diagnostics));
@@ -138,7 +163,7 @@ impl Engine {
                 analysis.diagnostics.into_iter().filter(|d| d.severity == kql_syntax::Severity::Error).collect();
             return Err(QueryError::Invalid(errors));
         }
-        let mut planner = Planner::new(self, &self.functions, self.now);
+        let mut planner = Planner::new(self, &self.functions, self.now).with_bag_schemas(bags);
         Ok(planner.plan_script(&parsed.script)?)
     }
 }

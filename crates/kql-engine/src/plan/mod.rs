@@ -6,9 +6,11 @@
 //! timespan literals.
 
 mod apply;
+mod evaluate;
 mod expr;
 mod join;
 pub mod literal;
+pub use evaluate::{BagSchema, BagSchemas, bag_schema};
 mod ops;
 mod summarize;
 
@@ -42,6 +44,15 @@ pub enum PlanError {
         /// Where.
         span: Span,
     },
+    /// `bag_unpack` needs the keys of the bags in its input: run `plan` (one column of bags),
+    /// record their schema for the operator at byte `at`, and plan again.
+    #[error("bag_unpack needs to read its input to know its columns")]
+    NeedsBagKeys {
+        /// The byte offset of the `evaluate` operator.
+        at: usize,
+        /// The bags to read.
+        plan: Box<LogicalPlan>,
+    },
     /// An error from DataFusion while building the plan.
     #[error("{0}")]
     DataFusion(#[from] DataFusionError),
@@ -60,7 +71,7 @@ impl PlanError {
     pub fn span(&self) -> Option<Span> {
         match self {
             PlanError::Unsupported { span, .. } | PlanError::Invalid { span, .. } => Some(*span),
-            PlanError::DataFusion(_) => None,
+            PlanError::DataFusion(_) | PlanError::NeedsBagKeys { .. } => None,
         }
     }
 }
@@ -125,6 +136,8 @@ pub struct Planner<'a> {
     agg_substitutions: Vec<(Span, String)>,
     /// The table an implied source stands for (the input of an `mv-apply` subquery).
     implicit: Option<LogicalPlan>,
+    /// What `bag_unpack` operators unpack, found by running their input.
+    bag_schemas: evaluate::BagSchemas,
     /// Inside `mv-apply`: the columns carried with each row's elements, the row number first
     /// (summarize groups by them; top and take keep their rows per row number).
     partition: Vec<String>,
@@ -142,7 +155,14 @@ impl<'a> Planner<'a> {
             agg_substitutions: Vec::new(),
             implicit: None,
             partition: Vec::new(),
+            bag_schemas: evaluate::BagSchemas::new(),
         }
+    }
+
+    /// Bag schemas found by running `bag_unpack` inputs (see [`PlanError::NeedsBagKeys`]).
+    pub fn with_bag_schemas(mut self, schemas: evaluate::BagSchemas) -> Self {
+        self.bag_schemas = schemas;
+        self
     }
 
     /// Plans the script's last query statement (earlier `let`s bind names for it).
