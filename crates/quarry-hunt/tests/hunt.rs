@@ -266,6 +266,9 @@ async fn exclusions_file_targets_rules_tools_and_all_with_expiry() {
 - rule: a0000000-0000-4000-8000-000000000004
   where: NoSuchColumn == 1
   reason: typo
+- rule: "*"
+  where: RemoteIP == "52.1.1.1" and InitiatingProcessFileName =~ "SETUP.exe"
+  reason: only network tables have RemoteIP
 "#;
     let file = parse_exclusions(Path::new("exclusions.yaml"), text);
     assert!(file.errors.is_empty(), "{:?}", file.errors);
@@ -285,7 +288,17 @@ async fn exclusions_file_targets_rules_tools_and_all_with_expiry() {
             ("exclusions.yaml:16".to_string(), 0)
         ]
     );
-    assert_eq!(summary(ACTION1), [("exclusions.yaml:8".to_string(), 1), ("exclusions.yaml:12".to_string(), 0)]);
+    // The last entry names no table: it applies where its columns exist (72) and is not
+    // reported against the process and certificate rules. Applied exclusions come first, then
+    // those not applied (the expired one).
+    assert_eq!(
+        summary(ACTION1),
+        [
+            ("exclusions.yaml:8".to_string(), 1),
+            ("exclusions.yaml:19".to_string(), 1),
+            ("exclusions.yaml:12".to_string(), 0)
+        ]
+    );
     let pdq = &rule(&report, PDQ).suppressed;
     assert!(pdq[1].reason.starts_with("not applied: expired 2024-05-01"), "{}", pdq[1].reason);
     assert!(pdq[2].reason.contains("NoSuchColumn"), "{}", pdq[2].reason);

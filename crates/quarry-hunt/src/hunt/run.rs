@@ -298,7 +298,9 @@ fn plan_rule(
     let mut applied = Vec::new();
     let mut not_applied = Vec::new();
     let table = shape.table.as_deref();
-    let mut candidates: Vec<(String, String, String, Option<String>)> = Vec::new();
+    // (predicate, reason, origin, broad): a broad exclusion (every rule, or a tool's rules, with
+    // no `table`) is meant only for the tables that have its columns.
+    let mut candidates: Vec<(String, String, String, bool)> = Vec::new();
     for ex in &options.exclusions {
         if !ex.applies_to(&rule.id, rule.tool.as_deref(), table) {
             continue;
@@ -314,13 +316,14 @@ fn plan_rule(
                 continue;
             }
         }
-        candidates.push((ex.predicate.clone(), ex.reason.clone(), ex.origin.clone(), None));
+        let broad = ex.table.is_none() && !matches!(ex.target, crate::exclusion::Target::Rule(_));
+        candidates.push((ex.predicate.clone(), ex.reason.clone(), ex.origin.clone(), broad));
     }
     if options.scenario_exclusions {
         for s in scenario_exclusions_with(rule, catalog) {
             let origin = format!("{} scenario {}", source_name(rule), s.number);
             match s.outcome {
-                ScenarioOutcome::Mapped { kql, .. } => candidates.push((kql, s.scenario, origin, None)),
+                ScenarioOutcome::Mapped { kql, .. } => candidates.push((kql, s.scenario, origin, false)),
                 ScenarioOutcome::Missing => {}
                 ScenarioOutcome::ProseOnly { reason } | ScenarioOutcome::Unmappable { reason, .. } => {
                     not_applied.push(Suppression {
@@ -333,7 +336,7 @@ fn plan_rule(
             }
         }
     }
-    for (predicate, reason, origin, _) in candidates {
+    for (predicate, reason, origin, broad) in candidates {
         let Some(table) = table else {
             not_applied.push(Suppression {
                 predicate,
@@ -353,6 +356,7 @@ fn plan_rule(
             .find(|d| d.severity == kql_syntax::Severity::Error)
             .map(|d| d.message.clone());
         match error {
+            Some(_) if broad => {}
             Some(message) => not_applied.push(Suppression {
                 predicate,
                 reason: format!("not applied: the predicate is wrong for {table}: {message}; {reason}"),
