@@ -441,8 +441,17 @@ impl Builder<'_> {
                     None,
                 )
             });
+        // An executable the catalogue knows only by file name still has version information:
+        // that of the tool's other executables (Action1's agent is "Action1" by "Action1").
+        let known = t.executables.iter().find(|e| !e.company.trim().is_empty() && !e.product.trim().is_empty());
         let mut company = exe.company.trim().to_string();
         let mut product = exe.product.trim().to_string();
+        if company.is_empty() && product.is_empty() {
+            if let Some(k) = known {
+                company = k.company.trim().to_string();
+                product = k.product.trim().to_string();
+            }
+        }
         let version = format!("{}.{}.{}.{}", 1 + salt % 23, (salt >> 8) % 10, (salt >> 16) % 100, (salt >> 24) % 9000);
         let (mut file, mut original) = (file, original);
         if decoy {

@@ -43,18 +43,21 @@ fn timestamps(batch: &RecordBatch) -> Option<&TimestampNanosecondArray> {
     batch.column_by_name("Timestamp")?.as_any().downcast_ref::<TimestampNanosecondArray>()
 }
 
-/// Parquet, `<Table>/day=YYYY-MM-DD/part-00000.parquet`, one file per table and day, rows
-/// sorted by Timestamp, with page statistics.
+/// A Quarry store (see `quarry_data::store`): `<Table>/day=YYYY-MM-DD/part-gen-0-0.parquet`,
+/// one file per table and day, rows sorted by Timestamp, with page statistics, and the
+/// store's `manifest.json` listing the parts, so `quarry query -d`, `quarry hunt --data` and
+/// a later `quarry ingest` treat it as a store.
 pub struct ParquetSink {
     out: PathBuf,
-    open: BTreeMap<Table, (i64, PathBuf, ArrowWriter<File>)>,
+    open: BTreeMap<Table, (i64, PathBuf, ArrowWriter<File>, u64)>,
     written: Vec<PathBuf>,
+    parts: Vec<quarry_data::store::PartEntry>,
 }
 
 impl ParquetSink {
     /// A sink writing under `out`.
     pub fn new(out: &Path) -> ParquetSink {
-        ParquetSink { out: out.to_path_buf(), open: BTreeMap::new(), written: Vec::new() }
+        ParquetSink { out: out.to_path_buf(), open: BTreeMap::new(), written: Vec::new(), parts: Vec::new() }
     }
 
     fn props(schema: &arrow::datatypes::Schema) -> WriterProperties {
@@ -70,8 +73,16 @@ impl ParquetSink {
     }
 
     fn close(&mut self, table: Table) -> Result<(), GenError> {
-        if let Some((_, path, writer)) = self.open.remove(&table) {
+        if let Some((day, path, writer, rows)) = self.open.remove(&table) {
             writer.close().map_err(|e| GenError::Parquet(path.clone(), e.to_string()))?;
+            let relative = path.strip_prefix(&self.out).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            self.parts.push(quarry_data::store::PartEntry {
+                table: table.name().to_string(),
+                day: time::day_text(day * DAY),
+                path: relative,
+                rows,
+                run: "gen".to_string(),
+            });
             self.written.push(path);
         }
         Ok(())
@@ -89,7 +100,7 @@ impl Sink for ParquetSink {
             while to < batch.num_rows() && ts.value(to).div_euclid(DAY) == day {
                 to += 1;
             }
-            if self.open.get(&table).is_some_and(|(d, _, _)| *d != day) {
+            if self.open.get(&table).is_some_and(|(d, ..)| *d != day) {
                 self.close(table)?;
             }
             if !self.open.contains_key(&table) {
@@ -97,19 +108,20 @@ impl Sink for ParquetSink {
                     .out
                     .join(table.name())
                     .join(format!("day={}", time::day_text(day * DAY)))
-                    .join("part-00000.parquet");
+                    .join("part-gen-0-0.parquet");
                 if let Some(parent) = path.parent() {
                     fs::create_dir_all(parent).map_err(io(parent))?;
                 }
                 let file = File::create(&path).map_err(io(&path))?;
                 let writer = ArrowWriter::try_new(file, batch.schema(), Some(Self::props(&batch.schema())))
                     .map_err(|e| GenError::Parquet(path.clone(), e.to_string()))?;
-                self.open.insert(table, (day, path, writer));
+                self.open.insert(table, (day, path, writer, 0));
             }
-            if let Some((_, path, writer)) = self.open.get_mut(&table) {
+            if let Some((_, path, writer, rows)) = self.open.get_mut(&table) {
                 writer
                     .write(&batch.slice(from, to - from))
                     .map_err(|e| GenError::Parquet(path.clone(), e.to_string()))?;
+                *rows += (to - from) as u64;
             }
             from = to;
         }
@@ -120,6 +132,17 @@ impl Sink for ParquetSink {
         for table in Table::ALL {
             self.close(table)?;
         }
+        let mut parts = std::mem::take(&mut self.parts);
+        parts.sort_by(|a, b| (&a.table, &a.day).cmp(&(&b.table, &b.day)));
+        let manifest = quarry_data::store::Manifest {
+            format: quarry_data::store::FORMAT.to_string(),
+            version: 1,
+            inputs: Vec::new(),
+            parts,
+        };
+        let path = self.out.join(quarry_data::store::MANIFEST);
+        let text = serde_json::to_string_pretty(&manifest).map_err(|e| GenError::Internal(e.to_string()))?;
+        fs::write(&path, text + "\n").map_err(io(&path))?;
         self.written.sort();
         Ok(self.written)
     }

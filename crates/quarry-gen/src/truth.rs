@@ -95,6 +95,12 @@ pub struct Finding {
 pub struct TableTruth {
     /// Rule kind: `process`, `network`, `signature`, `file`, `registry`.
     pub rule_kind: &'static str,
+    /// The built-in pack's rule of this tool and table (with the built-in catalogue).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// Its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_name: Option<String>,
     /// `min(Timestamp)`.
     #[serde(rename = "FirstSeen")]
     pub first_seen: String,
@@ -190,6 +196,8 @@ fn summarize(table: Table, acc: &Acc) -> Option<TableTruth> {
     }
     Some(TableTruth {
         rule_kind: kind(table),
+        rule_id: None,
+        rule_name: None,
         first_seen: iso(first),
         last_seen: iso(last),
         count: acc.rows.len(),
@@ -239,10 +247,20 @@ pub fn build(
         let dev = &fleet.devices[*device];
         let tool = &plan.tools[*t];
         let planted = plan.plantings.iter().any(|p| p.device == *device && p.tool == *t);
-        let summaries: BTreeMap<String, TableTruth> = tables
+        let mut summaries: BTreeMap<String, TableTruth> = tables
             .iter()
             .filter_map(|(table, a)| summarize(*table, a).map(|s| (table.name().to_string(), s)))
             .collect();
+        if source == "catalogue" {
+            for (table, s) in summaries.iter_mut() {
+                let rule = quarry_hunt::generate::builtin_pack().iter().find(|r| {
+                    r.tool.as_deref() == Some(tool.name.as_str())
+                        && r.data_connectors.iter().any(|c| c.data_types.iter().any(|d| d == table))
+                });
+                s.rule_id = rule.map(|r| r.id.clone());
+                s.rule_name = rule.map(|r| r.name.clone());
+            }
+        }
         let finding = |tables| Finding {
             device_id: dev.id.clone(),
             device_name: dev.name.clone(),
@@ -259,6 +277,8 @@ pub fn build(
                         table.name().to_string(),
                         TableTruth {
                             rule_kind: kind(*table),
+                            rule_id: None,
+                            rule_name: None,
                             first_seen: String::new(),
                             last_seen: String::new(),
                             count: 0,

@@ -73,7 +73,7 @@ fn parquet_tables_have_the_catalog_schema_and_every_requested_row() {
         days.sort();
         assert!(!days.is_empty(), "{}: no files", table.name());
         for day in days {
-            let file = fs::File::open(day.join("part-00000.parquet")).unwrap();
+            let file = fs::File::open(day.join("part-gen-0-0.parquet")).unwrap();
             let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
             for batch in reader {
                 let batch = batch.unwrap();
@@ -106,7 +106,7 @@ fn report_ids_are_unique_per_device() {
     let mut seen = std::collections::HashSet::new();
     for table in Table::ALL {
         for day in fs::read_dir(tmp.path().join(table.name())).unwrap() {
-            let file = fs::File::open(day.unwrap().path().join("part-00000.parquet")).unwrap();
+            let file = fs::File::open(day.unwrap().path().join("part-gen-0-0.parquet")).unwrap();
             for batch in ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap() {
                 let batch = batch.unwrap();
                 let dev =
