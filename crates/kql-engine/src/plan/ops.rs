@@ -141,6 +141,7 @@ impl<'a> Planner<'a> {
                 _ => return Err(PlanError::invalid("invoke takes a function call", call.span)),
             },
             OperatorKind::GetSchema => getschema(&input)?,
+            OperatorKind::MakeSeries(series) => self.make_series(input, series, op.span)?,
             OperatorKind::Evaluate { call, schema, .. } if schema.is_empty() => self.evaluate(input, call, op.span)?,
             _ => return Err(PlanError::unsupported(format!("the `{}` operator", op.name.name), op.name.span)),
         };

@@ -7,6 +7,7 @@ pub(crate) mod expand;
 pub(crate) mod get;
 pub(crate) mod json;
 pub(crate) mod jsonpath;
+mod make_series;
 pub(crate) mod series;
 pub(crate) mod sets;
 
@@ -39,6 +40,7 @@ pub fn all() -> Vec<ScalarUDF> {
         series::kql_repeat(),
         expand::kql_json_array_elements(),
         expand::kql_bag_entries(),
+        make_series::kql_series_fill(),
     ];
     all.extend(bags::kql_bag_pack());
     all.extend(jsonpath::kql_extract_json());
