@@ -32,8 +32,16 @@ pub fn write(analysis: &Analysis<'_>, out: &mut dyn Write, options: &RenderOptio
     };
     let report = analysis.report;
     let tools: Vec<&str> = analysis.tools.iter().map(|t| t.name.as_str()).collect();
+    let window = match (report.since, report.until) {
+        (None, None) => String::new(),
+        (since, until) => format!(
+            " over {} to {}",
+            since.map_or_else(|| "the first event".to_owned(), |t| datetime(Some(t))),
+            until.map_or_else(|| "now()".to_owned(), |t| datetime(Some(t)))
+        ),
+    };
     let mut summary = format!(
-        "Hunt at {}: {} ({} ran, {} skipped, {} failed); {} on {}",
+        "Hunt at {}{window}: {} ({} ran, {} skipped, {} failed); {} on {}",
         datetime(Some(report.now)),
         plural(report.rules.len(), "rule", "rules"),
         analysis.ran,
@@ -42,11 +50,14 @@ pub fn write(analysis: &Analysis<'_>, out: &mut dyn Write, options: &RenderOptio
         plural(analysis.findings.len(), "finding", "findings"),
         plural(analysis.devices.len(), "device", "devices"),
     );
-    summary.push_str(&format!("; {}", plural(tools.len(), "tool", "tools")));
+    // The tools on a line of their own: the list can be long.
+    summary.push_str(&format!("\n{} found", plural(tools.len(), "tool", "tools")));
     if !tools.is_empty() {
         summary.push_str(&format!(": {}", tools.join(", ")));
     }
-    writeln!(out, "{}", escape(&summary))?;
+    for line in summary.lines() {
+        writeln!(out, "{}", escape(line))?;
+    }
 
     if !analysis.devices.is_empty() {
         writeln!(out, "\n{}", paint(BOLD, "Devices"))?;
@@ -330,9 +341,10 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "Hunt at 2024-05-01T00:00:00Z: 7 rules (5 ran, 1 skipped, 1 failed); 6 findings on 2 devices; \
-             3 tools: AnyDesk, Pulseway, ScreenConnect"
+            "Hunt at 2024-05-01T00:00:00Z over 2024-04-01T00:00:00Z to now(): 7 rules (5 ran, 1 skipped, 1 failed); \
+             6 findings on 2 devices"
         );
+        assert_eq!(lines[1], "3 tools found: AnyDesk, Pulseway, ScreenConnect");
         let row = |needle: &str| {
             *lines
                 .iter()
@@ -436,15 +448,40 @@ mod tests {
     }
 
     #[test]
+    fn many_rows_without_a_device_are_cut_unless_verbose() {
+        use std::sync::Arc;
+
+        use arrow::array::{ArrayRef, StringArray};
+        let mut report = sample_report();
+        let names: Vec<String> = (0..25).map(|i| format!("file{i:02}.exe")).collect();
+        let files = batch(vec![("FileName", Arc::new(StringArray::from(names)) as ArrayRef)]);
+        report.rules[3].schema = Some(files.schema());
+        report.rules[3].batches = vec![files.slice(0, 10), files.slice(10, 15)];
+        let text = |verbose| {
+            let mut out = Vec::new();
+            render(&report, HuntFormat::Table, &mut out, &RenderOptions { verbose, ..RenderOptions::default() })
+                .unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let short = text(false);
+        assert!(short.contains("Other findings: AnyDesk files (rmm-anydesk-files), 25 rows"), "{short}");
+        assert!(short.contains("file19.exe") && !short.contains("file20.exe"), "{short}");
+        assert!(short.contains("(20 rows)\n… 5 more (--verbose, or --format html)\n"), "{short}");
+        let long = text(true);
+        assert!(long.contains("file24.exe") && !long.contains("Other findings"), "{long}");
+    }
+
+    #[test]
     fn a_quiet_hunt_says_so() {
         let mut report = sample_report();
         report.rules.retain(|r| r.rule.id == "rmm-quiet");
+        report.since = None;
         let mut out = Vec::new();
         render(&report, HuntFormat::Table, &mut out, &RenderOptions::default()).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.starts_with(
-                "Hunt at 2024-05-01T00:00:00Z: 1 rule (1 ran, 0 skipped, 0 failed); 0 findings on 0 devices; 0 tools\n"
+                "Hunt at 2024-05-01T00:00:00Z: 1 rule (1 ran, 0 skipped, 0 failed); 0 findings on 0 devices\n0 tools found\n"
             ),
             "{text}"
         );
