@@ -255,3 +255,37 @@ fn without_data_it_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--data PATH"));
 }
+
+#[test]
+fn rules_show_gives_each_seed_scenario_its_kql_exclusion_or_why_there_is_none() {
+    // The built-in pack carries the five seed rules under their own ids.
+    let seeds = [
+        ("f6f5c4c8-d942-447b-aa61-9d6df846b17f", "prose-only"),
+        ("6192b741-4540-4416-8dbb-ce0405166d0a", "unmappable"),
+        ("83f7b313-b955-4988-b524-b2da55c67b43", "mapped"),
+        ("262e8802-7dd0-4825-830f-3f0a034cc8b4", "mapped"),
+        ("7da76b41-8c1d-4602-91c6-5d99738d38f4", "mapped"),
+    ];
+    for (id, status) in seeds {
+        let output = quarry(&["rules", "show", id, "--format", "json"]);
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        let rule: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let scenarios = rule["scenarios"].as_array().unwrap();
+        assert_eq!(scenarios.len(), 5, "{id}");
+        for s in scenarios {
+            assert_eq!(s["exclusion_status"], status, "{id}: {s}");
+            match status {
+                "mapped" => assert!(s["exclusion_kql"].as_str().is_some_and(|k| !k.is_empty()), "{s}"),
+                _ => assert!(s["exclusion_note"].as_str().is_some_and(|n| !n.is_empty()), "{s}"),
+            }
+        }
+    }
+    let output = quarry(&["rules", "show", "6192b741-4540-4416-8dbb-ce0405166d0a"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(
+            "exclusion (KQL): none, unmappable: DeviceFileCertificateInfo has no column for `process.name`, `event_id`"
+        ),
+        "{text}"
+    );
+}
