@@ -11,6 +11,7 @@ use std::io::{self, Write};
 
 use arrow::array::{RecordBatch, UInt32Array};
 use arrow::compute::take_record_batch;
+use arrow::datatypes::SchemaRef;
 use comfy_table::{Cell, CellAlignment, ColumnConstraint, ContentArrangement, Row, Table, Width, presets};
 use quarry_hunt::hunt::{RuleRun, RuleStatus};
 
@@ -101,13 +102,18 @@ pub fn write(analysis: &Analysis<'_>, out: &mut dyn Write, options: &RenderOptio
     let others = if options.verbose { 0 } else { report.rules.len() };
     for (index, run) in report.rules.iter().enumerate().take(others) {
         let batches = other_rows(analysis, index)?;
-        let Some(schema) = batches.first().map(RecordBatch::schema) else { continue };
+        if batches.is_empty() {
+            continue;
+        }
         let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
         let title = format!("Other findings: {} ({}), {}", run.rule.name, run.rule.id, plural(rows, "row", "rows"));
         writeln!(out, "\n{}", paint(BOLD, &escape(&title)))?;
-        crate::results::table::write(&schema, &cut(&batches, OTHER_ROWS), out, table_options)?;
-        if rows > OTHER_ROWS {
-            writeln!(out, "… {} more (--verbose, or --format html)", rows - OTHER_ROWS)?;
+        for (schema, group) in by_schema(batches) {
+            let rows: usize = group.iter().map(RecordBatch::num_rows).sum();
+            crate::results::table::write(&schema, &cut(&group, OTHER_ROWS), out, table_options)?;
+            if rows > OTHER_ROWS {
+                writeln!(out, "… {} more (--verbose, or --format html)", rows - OTHER_ROWS)?;
+            }
         }
     }
 
@@ -115,9 +121,9 @@ pub fn write(analysis: &Analysis<'_>, out: &mut dyn Write, options: &RenderOptio
         for run in report.rules.iter().filter(|run| run.rows() > 0) {
             let title = format!("Evidence: {} ({})", run.rule.name, run.rule.id);
             writeln!(out, "\n{}", paint(BOLD, &escape(&title)))?;
-            if let Some(schema) = run.schema.clone().or_else(|| run.batches.first().map(RecordBatch::schema)) {
-                let batches: Vec<RecordBatch> = run.batches.iter().filter(|b| b.schema() == schema).cloned().collect();
-                crate::results::table::write(&schema, &batches, out, table_options)?;
+            let batches: Vec<RecordBatch> = run.batches.iter().filter(|b| b.num_rows() > 0).cloned().collect();
+            for (schema, group) in by_schema(batches) {
+                crate::results::table::write(&schema, &group, out, table_options)?;
             }
         }
     }
@@ -233,13 +239,23 @@ fn other_rows(analysis: &Analysis<'_>, rule: usize) -> io::Result<Vec<RecordBatc
             None => groups.push((finding.batch, vec![row])),
         }
     }
-    let schema = groups.first().map(|(batch, _)| batch.schema());
     groups
         .into_iter()
-        // The table writer takes one schema; a rule's batches share it.
-        .filter(|(batch, _)| Some(batch.schema()) == schema)
         .map(|(batch, rows)| take_record_batch(batch, &UInt32Array::from(rows)).map_err(io::Error::other))
         .collect()
+}
+
+/// `batches` grouped by schema, in order of first appearance (the table writer takes one
+/// schema; a rule's batches normally share one).
+fn by_schema(batches: Vec<RecordBatch>) -> Vec<(SchemaRef, Vec<RecordBatch>)> {
+    let mut groups: Vec<(SchemaRef, Vec<RecordBatch>)> = Vec::new();
+    for batch in batches {
+        match groups.iter_mut().find(|(schema, _)| *schema == batch.schema()) {
+            Some((_, group)) => group.push(batch),
+            None => groups.push((batch.schema(), vec![batch])),
+        }
+    }
+    groups
 }
 
 /// The first `limit` rows of `batches`.
@@ -469,6 +485,24 @@ mod tests {
         assert!(short.contains("(20 rows)\n… 5 more (--verbose, or --format html)\n"), "{short}");
         let long = text(true);
         assert!(long.contains("file24.exe") && !long.contains("Other findings"), "{long}");
+    }
+
+    #[test]
+    fn batches_of_different_shapes_are_all_shown() {
+        use std::sync::Arc;
+
+        use arrow::array::{ArrayRef, Int64Array, StringArray};
+        let mut report = sample_report();
+        let one = batch(vec![("FileName", Arc::new(StringArray::from(vec!["first.exe"])) as ArrayRef)]);
+        let other = batch(vec![("Bytes", Arc::new(Int64Array::from(vec![4096])) as ArrayRef)]);
+        report.rules[3].batches = vec![one, other];
+        for verbose in [false, true] {
+            let mut out = Vec::new();
+            render(&report, HuntFormat::Table, &mut out, &RenderOptions { verbose, ..RenderOptions::default() })
+                .unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(text.contains("first.exe") && text.contains("4096"), "{text}");
+        }
     }
 
     #[test]
