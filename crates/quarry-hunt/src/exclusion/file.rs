@@ -290,7 +290,8 @@ fn value_position(text: &str, (line, column): (u32, u32), key: &str) -> (u32, u3
     if after_colon.trim_start().starts_with(['"', '\'']) {
         col += 1;
     }
-    (line, to_u32(l[..(col - 1).min(l.len())].chars().count() + 1))
+    let prefix = l.get(..(col - 1).min(l.len())).unwrap_or(l);
+    (line, to_u32(prefix.chars().count() + 1))
 }
 
 #[cfg(test)]
@@ -327,6 +328,21 @@ mod tests {
         assert_eq!(errors[1], "ex.yaml:8:1: missing `reason`: say why these events are benign");
         assert_eq!(errors[2], "ex.yaml:13:12: `someday` is not a date; write it like 2025-06-30");
         assert!(errors[3].starts_with("ex.yaml:15:3: unknown key `wher`"), "{}", errors[3]);
+    }
+
+    #[test]
+    fn odd_files_never_panic() {
+        for text in [
+            "",
+            "- ",
+            "-\n  where: \u{3000}x",
+            "exclusions: 3",
+            "- rule: r\n  where: \"é ==\"\n  reason: r",
+            "[1, 2]",
+            "\u{feff}- rule: x",
+        ] {
+            let _ = parse_exclusions(Path::new("x.yaml"), text);
+        }
     }
 
     #[test]

@@ -493,6 +493,38 @@ mod tests {
     }
 
     #[test]
+    fn odd_input_never_panics() {
+        let t = table("DeviceNetworkEvents");
+        let inputs = [
+            "",
+            " ",
+            "\"",
+            "'",
+            "process.name == \"",
+            "== \"a\"",
+            "((process.name == \"a\")",
+            "process.name LIKE",
+            "process.name LIKE \"%%\"",
+            "process.name LIKE \"%\"",
+            "NOT",
+            "&& ||",
+            "process.name == \"é\u{3000}\" && x",
+            "ünïcode == \"x\"",
+            "process.name == 12.5.5",
+            "a.b.c.d == \"x\" OR (",
+            "process.name contains \"\\\"\"",
+        ];
+        for input in inputs {
+            let _ = translate(input, t);
+        }
+        assert_eq!(
+            translate(r#"process.name LIKE "%""#, t).unwrap().kql,
+            "true",
+            "a pattern of only wildcards matches everything"
+        );
+    }
+
+    #[test]
     fn prose_and_broken_filters() {
         let t = table("DeviceProcessEvents");
         let err = translate("Exclude processes started by admins.", t).unwrap_err();

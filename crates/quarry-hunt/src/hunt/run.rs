@@ -545,7 +545,7 @@ fn place(rule: &Rule, offset: usize) -> String {
             format!("{}:{}:{}", source_name(rule), p.line, p.column)
         }
         None => {
-            let before = &rule.query[..offset.min(rule.query.len())];
+            let before = rule.query.get(..offset.min(rule.query.len())).unwrap_or(&rule.query);
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             format!("{}:{line}:{column}", source_name(rule))
