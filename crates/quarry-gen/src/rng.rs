@@ -8,7 +8,13 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
 /// A deterministic random stream.
-pub struct Rng(ChaCha8Rng);
+pub enum Rng {
+    /// ChaCha8: the main streams.
+    ChaCha(Box<ChaCha8Rng>),
+    /// SplitMix64: short streams set up per row (a process instance's command line), where
+    /// ChaCha's block set-up would cost more than the draws.
+    Mix(u64),
+}
 
 impl Rng {
     /// A stream for `seed`, split by `stream` so that independent parts of the output (one per
@@ -18,13 +24,24 @@ impl Rng {
         key[..8].copy_from_slice(&seed.to_le_bytes());
         key[8..16].copy_from_slice(&stream.to_le_bytes());
         key[16..24].copy_from_slice(b"quarrygn");
-        Rng(ChaCha8Rng::from_seed(key))
+        Rng::ChaCha(Box::new(ChaCha8Rng::from_seed(key)))
+    }
+
+    /// A short stream for a key (SplitMix64).
+    pub fn keyed(key: u64) -> Rng {
+        Rng::Mix(mix(key))
     }
 
     /// 64 random bits.
     #[inline]
     pub fn bits(&mut self) -> u64 {
-        self.0.next_u64()
+        match self {
+            Rng::ChaCha(r) => r.next_u64(),
+            Rng::Mix(state) => {
+                *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+                mix(*state)
+            }
+        }
     }
 
     /// A number in `0..n` (0 when `n` is 0). Lemire's multiply-shift; its bias is below 2^-32

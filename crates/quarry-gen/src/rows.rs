@@ -27,6 +27,15 @@ pub struct Ctx<'a> {
     pub domains: Vec<Vec<&'static str>>,
     /// Registry places usable for background rows (they match no tool's key).
     pub registry_places: Vec<usize>,
+    /// Process indices of each file place's writers.
+    file_writers: Vec<Vec<usize>>,
+    /// Process indices of each registry place's writers.
+    registry_writers: Vec<Vec<usize>>,
+    lsass: usize,
+    winlogon: usize,
+    /// Command lines of running process instances (device, process, six-hour span): the same
+    /// instance shows the same command line wherever it initiates something.
+    commands: std::collections::HashMap<(u32, u32, i64), String>,
     s1: String,
     s2: String,
 }
@@ -54,6 +63,14 @@ impl<'a> Ctx<'a> {
             ),
             domains,
             registry_places: (0..vocab::REGISTRY_PLACES.len()).filter(|&i| registry_ok.get(i) == Some(&true)).collect(),
+            file_writers: vocab::FILE_PLACES.iter().map(|p| p.3.iter().map(|w| find(model, w)).collect()).collect(),
+            registry_writers: vocab::REGISTRY_PLACES
+                .iter()
+                .map(|p| p.3.iter().map(|w| find(model, w)).collect())
+                .collect(),
+            lsass: find(model, "lsass.exe"),
+            winlogon: find(model, "winlogon.exe"),
+            commands: std::collections::HashMap::new(),
             s1: String::with_capacity(512),
             s2: String::with_capacity(512),
         }
@@ -144,14 +161,23 @@ impl<'a> Ctx<'a> {
         b.t(ix.InitiatingProcessCreationTime, created);
         let mut path = std::mem::take(&mut self.s1);
         p.write_path(&mut path, &dev.user);
-        let mut cmd = std::mem::take(&mut self.s2);
-        let mut rng = Rng::new(self.seed ^ 0xC0DE, (dev.index as u64) << 32 ^ (proc as u64) << 16 ^ (ts / HOUR) as u64);
-        command_line(&mut cmd, &mut rng, p, &path, dev);
-        b.s(ix.InitiatingProcessCommandLine, &cmd);
+        let key = (dev.index as u32, proc as u32, ts.div_euclid(6 * HOUR));
+        if !self.commands.contains_key(&key) {
+            if self.commands.len() > 100_000 {
+                self.commands.clear();
+            }
+            let mut cmd = String::new();
+            let mut rng =
+                Rng::keyed(self.seed ^ 0xC0DE ^ (dev.index as u64) << 40 ^ (proc as u64) << 24 ^ key.2 as u64);
+            command_line(&mut cmd, &mut rng, p, &path, dev);
+            self.commands.insert(key, cmd);
+        }
+        if let Some(cmd) = self.commands.get(&key) {
+            b.s(ix.InitiatingProcessCommandLine, cmd);
+        }
         path.make_ascii_lowercase();
         b.s(ix.InitiatingProcessFolderPath, &path);
         self.s1 = path;
-        self.s2 = cmd;
         let parent = &model.procs[p.parent];
         b.l(ix.InitiatingProcessParentId, self.pid(dev.index, p.parent, ts, 1));
         b.s(ix.InitiatingProcessParentFileName, &parent.file);
@@ -539,12 +565,7 @@ impl<'a> Ctx<'a> {
         } else {
             b.s(ix.RemoteIP, "");
         }
-        let model = self.model;
-        let init = model
-            .procs
-            .iter()
-            .position(|p| p.file == if remote || system { "lsass.exe" } else { "winlogon.exe" })
-            .unwrap_or(0);
+        let init = if remote || system { self.lsass } else { self.winlogon };
         self.initiating(b, ix, dev, init, ts);
         let af = if remote { "{\"IsLocalLogon\":false}" } else { "{\"IsLocalLogon\":true}" };
         b.s(ix.AdditionalFields, af);
@@ -645,9 +666,9 @@ impl<'a> Ctx<'a> {
                 self.network(spec, b, rng, dev, ts, p, url);
             }
             Table::File => {
-                let place = &vocab::FILE_PLACES[self.file_places.draw(rng)];
-                let writer = rng.pick(place.3);
-                let proc = model.procs[..model.background].iter().position(|p| p.file == *writer).unwrap_or(0);
+                let place_index = self.file_places.draw(rng);
+                let place = &vocab::FILE_PLACES[place_index];
+                let proc = *rng.pick(&self.file_writers[place_index]);
                 let mut path = String::with_capacity(120);
                 let template = place.0;
                 let ext = *rng.pick(place.2);
@@ -688,7 +709,8 @@ impl<'a> Ctx<'a> {
                 if self.registry_places.is_empty() {
                     return;
                 }
-                let place = &vocab::REGISTRY_PLACES[*rng.pick(&self.registry_places)];
+                let place_index = *rng.pick(&self.registry_places);
+                let place = &vocab::REGISTRY_PLACES[place_index];
                 let mut key = String::with_capacity(160);
                 let mut rest = place.0;
                 while let Some(i) = rest.find("{") {
@@ -710,8 +732,7 @@ impl<'a> Ctx<'a> {
                     rest = &rest[end + 1..];
                 }
                 key.push_str(rest);
-                let writer = rng.pick(place.3);
-                let proc = model.procs[..model.background].iter().position(|p| p.file == *writer).unwrap_or(0);
+                let proc = *rng.pick(&self.registry_writers[place_index]);
                 let value = *rng.pick(place.1);
                 self.registry(spec, b, rng, dev, ts, proc, &key, value, place.2);
             }
@@ -770,6 +791,11 @@ impl CloneRef for Device {
     fn clone_ref(&self) -> (&str, &str) {
         (&self.name, &self.local_ip)
     }
+}
+
+/// The background program called `file` (the first one when the vocabulary misses it).
+fn find(model: &Model, file: &str) -> usize {
+    model.procs[..model.background].iter().position(|p| p.file.eq_ignore_ascii_case(file)).unwrap_or(0)
 }
 
 fn itoa(v: i64) -> String {
