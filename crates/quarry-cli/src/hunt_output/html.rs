@@ -347,7 +347,9 @@ fn evidence(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
         }
         writeln!(h, " &middot; {}</p>", plural(run.rows(), "row", "rows"))?;
         if !rule.description.trim().is_empty() {
-            writeln!(h, "<p class=\"desc\">{}</p>", esc(&rule.description))?;
+            // Prose from the rule's author: its line breaks are kept, everything else escaped.
+            let lines: Vec<String> = rule.description.trim().lines().map(esc).collect();
+            writeln!(h, "<p class=\"desc\">{}</p>", lines.join("<br>"))?;
         }
         // Findings are in rule, batch, row order: this rule's are one run of them.
         let start = analysis.findings.partition_point(|f| f.rule < index);
@@ -740,6 +742,20 @@ mod tests {
         assert_eq!(html.matches("<script").count(), 1);
         assert!(html.contains("InitiatingProcessFileName =~ &quot;sccm.exe&quot;"));
         assert!(html.contains("broken.kql:3:5: unknown column `Foo`"));
+    }
+
+    #[test]
+    fn descriptions_keep_their_line_breaks_and_nothing_else() {
+        let mut report = sample_report();
+        let mut rule = (*report.rules[0].rule).clone();
+        rule.description = "Finds <b>AnyDesk</b>.\nSee https://example.invalid/x?a=1&b=2\n".to_owned();
+        report.rules[0].rule = std::sync::Arc::new(rule);
+        let mut out = Vec::new();
+        render(&report, HuntFormat::Html, &mut out, &RenderOptions::default()).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        assert!(html.contains(
+            "<p class=\"desc\">Finds &lt;b&gt;AnyDesk&lt;/b&gt;.<br>See https://example.invalid/x?a=1&amp;b=2</p>"
+        ));
     }
 
     #[test]
