@@ -164,6 +164,10 @@ async fn the_shared_scan_reads_each_table_once_and_gives_the_same_rows_as_runnin
             "DeviceProcessEvents | where ReportId < 30 | join kind=inner (DeviceFileCertificateInfo | project DeviceId, Signer) on DeviceId | project ReportId, Signer",
         ),
         ("star", "DeviceProcessEvents | where ReportId < 12 | summarize arg_max(Timestamp, *) by DeviceId"),
+        (
+            "shadow",
+            "let FileName = 'cmd.exe'; DeviceProcessEvents | where FileName == 'cmd.exe' | summarize count() by DeviceId",
+        ),
     ];
     for (id, query) in extra {
         rules.push(Arc::new(Rule {
@@ -185,13 +189,13 @@ async fn the_shared_scan_reads_each_table_once_and_gives_the_same_rows_as_runnin
         shared.scans.iter().map(|s| (s.table.as_str(), s.scans, s.rows_read, s.rules)).collect();
     assert_eq!(
         scans,
-        [("DeviceFileCertificateInfo", 1, 2, 2), ("DeviceNetworkEvents", 1, 5, 1), ("DeviceProcessEvents", 1, 13, 8)]
+        [("DeviceFileCertificateInfo", 1, 2, 2), ("DeviceNetworkEvents", 1, 5, 1), ("DeviceProcessEvents", 1, 13, 9)]
     );
     // Direct execution reads each table once per rule.
     let direct_scans: Vec<(&str, u32)> = direct.scans.iter().map(|s| (s.table.as_str(), s.scans)).collect();
     assert_eq!(
         direct_scans,
-        [("DeviceFileCertificateInfo", 2), ("DeviceNetworkEvents", 1), ("DeviceProcessEvents", 8)]
+        [("DeviceFileCertificateInfo", 2), ("DeviceNetworkEvents", 1), ("DeviceProcessEvents", 9)]
     );
 }
 

@@ -6,5 +6,5 @@ mod run;
 pub mod shape;
 
 pub use config::{ConfigError, HuntConfig};
-pub use run::{AllowedTool, HuntOptions, Progress, hunt};
 pub use report::{HuntReport, RuleRun, RuleStatus, Suppression, TableScan};
+pub use run::{AllowedTool, HuntOptions, Progress, hunt};

@@ -144,7 +144,8 @@ pub async fn hunt(
             let query = if options.direct {
                 scan_query(table, &columns, None, None, time_filter(&columns, options))
             } else {
-                let filters: Option<Vec<Vec<String>>> = readers.iter().map(|p| rule_filter(p, table)).collect();
+                let filters: Option<Vec<Vec<String>>> =
+                    readers.iter().map(|p| rule_filter(p, table, &columns)).collect();
                 let needed: Option<BTreeSet<&str>> = if readers.iter().any(|p| p.shape.needs_all_columns) {
                     None
                 } else {
@@ -383,10 +384,11 @@ fn plan_rule(
 
 /// The filter a rule contributes to the scan of `table`: its leading `where` clauses when it
 /// reads the table once, as its main source; `None` (keep every row) otherwise.
-fn rule_filter(p: &Planned, table: &str) -> Option<Vec<String>> {
+fn rule_filter(p: &Planned, table: &str, columns: &[String]) -> Option<Vec<String>> {
     let main = p.shape.table.as_deref() == Some(table);
     let once = p.shape.word_counts.get(table).copied().unwrap_or(0) == 1;
-    (main && once && !p.shape.conjuncts.is_empty()).then(|| p.shape.conjuncts.clone())
+    let unambiguous = !columns.iter().any(|c| p.shape.let_names.contains(c));
+    (main && once && unambiguous && !p.shape.conjuncts.is_empty()).then(|| p.shape.conjuncts.clone())
 }
 
 fn time_filter(columns: &[String], options: &HuntOptions) -> Option<String> {

@@ -20,6 +20,9 @@ pub struct Shape {
     pub filter: Option<String>,
     /// The parenthesized leading `where` predicates whose conjunction is `filter`.
     pub conjuncts: Vec<String>,
+    /// Names the query binds with `let`. Where one is also a column of the table, the filter
+    /// (which inlines `let`s) is not used: which of the two a name means is the engine's call.
+    pub let_names: BTreeSet<String>,
     /// Every word of the query: the columns it can name are among them.
     pub words: BTreeSet<String>,
     /// Whether the query may use columns it does not name (`*`, `project-away`, a result that
@@ -92,6 +95,7 @@ pub fn analyse(query: &str) -> Shape {
         match &statement.kind {
             StatementKind::Let { name, value } => {
                 lets.insert(name.name.clone(), value);
+                shape.let_names.insert(name.name.clone());
             }
             StatementKind::Query(expr) => main = Some(expr),
             _ => {}
