@@ -58,6 +58,10 @@ impl<'a> Planner<'a> {
                     })
                 })
             }
+            // `* has "term"`: the term in any column, as `search` does.
+            ExprKind::Binary { left, .. } if matches!(left.kind, ExprKind::Star) => {
+                self.search_condition(expr, schema, false)
+            }
             ExprKind::Binary { op, left, right } => {
                 let l = self.scalar(left, schema)?;
                 let r = self.scalar(right, schema)?;

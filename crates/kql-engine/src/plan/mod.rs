@@ -12,6 +12,7 @@ mod join;
 pub mod literal;
 pub use evaluate::{BagSchema, BagSchemas, bag_schema};
 mod ops;
+mod search;
 mod series;
 mod summarize;
 

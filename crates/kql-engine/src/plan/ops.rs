@@ -141,6 +141,9 @@ impl<'a> Planner<'a> {
                 _ => return Err(PlanError::invalid("invoke takes a function call", call.span)),
             },
             OperatorKind::GetSchema => getschema(&input)?,
+            OperatorKind::Search { options, tables, predicate } if tables.is_empty() => {
+                self.search(Some(input), options, tables, predicate, op.span)?
+            }
             OperatorKind::MakeSeries(series) => self.make_series(input, series, op.span)?,
             OperatorKind::Evaluate { call, schema, .. } if schema.is_empty() => self.evaluate(input, call, op.span)?,
             _ => return Err(PlanError::unsupported(format!("the `{}` operator", op.name.name), op.name.span)),
@@ -179,6 +182,9 @@ impl<'a> Planner<'a> {
             }
             OperatorKind::DataTable { schema, values } => self.datatable(schema, values, op.span),
             OperatorKind::Range(range) => self.range(range, op.span),
+            OperatorKind::Search { options, tables, predicate } => {
+                self.search(None, options, tables, predicate, op.span)
+            }
             OperatorKind::Union { options, tables } => self.union(None, options, tables, op.span),
             // Quarry runs offline and never fetches URLs: externaldata reads as an empty table
             // of its declared columns (`quarry check` warns about it, KB009).

@@ -263,7 +263,12 @@ impl<'a> Binder<'a, '_> {
             },
             OperatorKind::Search { tables, predicate, .. } => {
                 let mut schema = Schema::default();
-                let sources: Vec<Schema> = if tables.is_empty() {
+                // Piped (`T | search ...`): the input's columns. A source operator gets an
+                // unknown, empty input.
+                let piped = !(input.open && input.columns.is_empty() && input.table.is_none());
+                let sources: Vec<Schema> = if tables.is_empty() && piped {
+                    vec![input.clone()]
+                } else if tables.is_empty() {
                     // `search` with no `in (...)` looks at every table of the database.
                     self.all_tables()
                 } else {

@@ -1,0 +1,159 @@
+//! `search`: rows of the given tables (or of the piped input, or of every table) where a term
+//! appears in any column, with the table's name in `$table`
+//! (<https://learn.microsoft.com/en-us/kusto/query/search-operator>).
+//!
+//! A bare string is matched against every string and dynamic column: `"err"` with `has`,
+//! `"*err"` with `hassuffix`, `"err*"` with `hasprefix`, `"*err*"` with `contains`, and a `*`
+//! inside with a regular expression; `col:"err"` is `col has "err"`; `* has "err"` is every
+//! column; other conditions are evaluated as written. `kind=case_sensitive` uses the `_cs`
+//! operators.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::DFSchema;
+use datafusion::logical_expr::{Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, lit};
+use kql_syntax::Span;
+use kql_syntax::ast::{BinaryOp, Expr, ExprKind, LiteralKind, LogicalOp, OptionArg, StringOpKind};
+
+use super::{PlanError, Planner, Result, column, column_names};
+
+const TABLE: &str = "$table";
+
+impl<'a> Planner<'a> {
+    pub(crate) fn search(
+        &mut self,
+        input: Option<LogicalPlan>,
+        options: &'a [OptionArg],
+        tables: &'a [Expr],
+        predicate: &'a Expr,
+        span: Span,
+    ) -> Result<LogicalPlan> {
+        let mut case_sensitive = false;
+        for option in options {
+            match (&option.value.kind, option.name.is("kind")) {
+                (ExprKind::Name(n), true) if n.is("case_sensitive") => case_sensitive = true,
+                (ExprKind::Name(n), true) if n.is("case_insensitive") || n.is("default") => {}
+                _ => {
+                    return Err(PlanError::unsupported(
+                        format!("search option `{}`", option.name.name),
+                        option.name.span,
+                    ));
+                }
+            }
+        }
+        let mut sources: Vec<(String, LogicalPlan)> = Vec::new();
+        match input {
+            Some(plan) => sources.push((String::new(), plan)),
+            None if tables.is_empty() => {
+                for name in self.tables.table_names() {
+                    let plan = self.scan(&name, span)?;
+                    sources.push((name, plan));
+                }
+            }
+            None => {
+                for table in tables {
+                    match &table.kind {
+                        ExprKind::Wildcard(pattern) => {
+                            for name in self.tables.table_names() {
+                                if kql_semantics::schema::wildcard_match(pattern, &name) {
+                                    let plan = self.scan(&name, table.span)?;
+                                    sources.push((name, plan));
+                                }
+                            }
+                        }
+                        ExprKind::Name(ident) => {
+                            let plan = self.tabular(table)?;
+                            sources.push((ident.name.clone(), plan));
+                        }
+                        _ => sources.push((String::new(), self.tabular(table)?)),
+                    }
+                }
+            }
+        }
+        let mut result: Option<LogicalPlan> = None;
+        for (name, plan) in sources {
+            let schema = plan.schema().as_ref().clone();
+            let condition = self.search_condition(predicate, &schema, case_sensitive)?;
+            let mut exprs = vec![lit(name).alias(TABLE)];
+            exprs.extend(column_names(&plan).iter().map(|n| column(n)));
+            let filtered = LogicalPlanBuilder::from(plan).filter(condition)?.project(exprs)?.build()?;
+            result = Some(match result {
+                None => filtered,
+                Some(acc) => LogicalPlanBuilder::from(acc).union_by_name(filtered)?.build()?,
+            });
+        }
+        match result {
+            Some(plan) => Ok(plan),
+            None => {
+                let schema = std::sync::Arc::new(super::arrow_schema(vec![(TABLE.to_string(), DataType::Utf8)]));
+                let source = datafusion::datasource::provider_as_source(std::sync::Arc::new(
+                    datafusion::datasource::empty::EmptyTable::new(schema),
+                ));
+                Ok(LogicalPlanBuilder::scan("search", source, None)?.build()?)
+            }
+        }
+    }
+
+    pub(crate) fn search_condition(&mut self, predicate: &'a Expr, schema: &DFSchema, cs: bool) -> Result<DfExpr> {
+        match &predicate.kind {
+            ExprKind::Literal(l) => match &l.kind {
+                LiteralKind::String(term) => self.any_column(schema, term, cs, predicate.span),
+                _ => self.scalar(predicate, schema),
+            },
+            ExprKind::Paren(inner) => self.search_condition(inner, schema, cs),
+            ExprKind::Logical { op, operands } => {
+                let mut parts = Vec::new();
+                for operand in operands {
+                    parts.push(self.search_condition(operand, schema, cs)?);
+                }
+                let combine = |a: DfExpr, b: DfExpr| if *op == LogicalOp::And { a.and(b) } else { a.or(b) };
+                Ok(parts.into_iter().reduce(combine).unwrap_or(lit(true)))
+            }
+            ExprKind::Binary { op: BinaryOp::Str(string_op), left, right }
+                if matches!(left.kind, ExprKind::Star) && string_op.kind == StringOpKind::Has =>
+            {
+                match &right.kind {
+                    ExprKind::Literal(l) => match &l.kind {
+                        LiteralKind::String(term) => {
+                            let any = self.any_column(schema, term, cs || string_op.case_sensitive, predicate.span)?;
+                            Ok(if string_op.negated { datafusion::logical_expr::not(any) } else { any })
+                        }
+                        _ => Err(PlanError::unsupported("`* has` of a value that is not a string", right.span)),
+                    },
+                    _ => Err(PlanError::unsupported("`* has` of a computed value", right.span)),
+                }
+            }
+            _ => self.scalar(predicate, schema),
+        }
+    }
+
+    /// `term` (with its `*` wildcards) in any string or dynamic column.
+    fn any_column(&self, schema: &DFSchema, term: &str, cs: bool, span: Span) -> Result<DfExpr> {
+        let inner = term.trim_matches('*');
+        let (function, needle) = if inner.contains('*') {
+            let pattern = inner.split('*').map(regex::escape).collect::<Vec<_>>().join(".*?");
+            let pattern = if cs { pattern } else { format!("(?i){pattern}") };
+            ("matches_regex", pattern)
+        } else {
+            let base = match (term.starts_with('*') && term.len() > 1, term.ends_with('*') && term.len() > 1) {
+                (true, true) => "contains",
+                (true, false) => "hassuffix",
+                (false, true) => "hasprefix",
+                (false, false) => "has",
+            };
+            (base, inner.to_string())
+        };
+        let function = if cs && function != "matches_regex" { format!("{function}_cs") } else { function.to_string() };
+        let mut any: Option<DfExpr> = None;
+        for field in schema.fields() {
+            if !matches!(field.data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
+                continue;
+            }
+            let test = self.udf(&function, vec![column(field.name()), lit(needle.clone())], span)?;
+            any = Some(match any {
+                None => test,
+                Some(acc) => acc.or(test),
+            });
+        }
+        Ok(any.unwrap_or(lit(false)))
+    }
+}
