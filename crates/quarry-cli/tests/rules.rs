@@ -77,6 +77,8 @@ fn show_prints_query_and_seed_scenarios_with_exclusions() {
     assert!(text.contains("tool:        Action1"), "{text}");
     assert!(text.contains("RemoteUrl has 'server.action1.com'"), "{text}");
     assert!(text.contains("scenario 5:") && text.contains("exclusion (as written): process.name != \"vsaagent.exe\""));
+    // Each exclusion also as the KQL `quarry hunt --scenario-exclusions` applies (or why not).
+    assert_eq!(text.matches("exclusion (KQL): ").count(), 5, "{text}");
     // A unique prefix of an id is enough; a missing id is an error.
     let short = stdout(&quarry(&["rules", "show", "7da76b41"]));
     assert_eq!(short, text);
