@@ -15,6 +15,7 @@ mod ops;
 mod search;
 mod series;
 mod summarize;
+mod top_nested;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -139,7 +139,7 @@ impl<'a> Planner<'a> {
     }
 
     /// One aggregate call as a DataFusion aggregate expression.
-    fn aggregate_call(&mut self, call: &'a Expr, schema: &datafusion::common::DFSchema) -> Result<DfExpr> {
+    pub(crate) fn aggregate_call(&mut self, call: &'a Expr, schema: &datafusion::common::DFSchema) -> Result<DfExpr> {
         let ExprKind::Call { name, args } = &call.kind else { unreachable!("collected calls") };
         let mut values = Vec::new();
         for arg in args {
