@@ -35,7 +35,7 @@ fn now() -> i64 {
     kql_engine::plan::literal::parse_datetime(NOW).unwrap()
 }
 
-fn engine(tables: &[&str]) -> Engine {
+fn engine(tables: &[&str]) -> Arc<Engine> {
     let mut engine = Engine::new(now());
     let catalog = kql_semantics::SchemaCatalog::defender();
     for source in discover_all(&[fixtures("data")]).unwrap() {
@@ -46,10 +46,10 @@ fn engine(tables: &[&str]) -> Engine {
         assert_eq!(data.rejected_count, 0);
         engine.register_batches(&data.name, data.schema, data.batches).unwrap();
     }
-    engine
+    Arc::new(engine)
 }
 
-fn all_tables() -> Engine {
+fn all_tables() -> Arc<Engine> {
     engine(&["DeviceProcessEvents", "DeviceNetworkEvents", "DeviceFileCertificateInfo"])
 }
 
@@ -63,7 +63,7 @@ fn options() -> HuntOptions {
     HuntOptions { now: now(), ..HuntOptions::default() }
 }
 
-async fn run(engine: &Engine, rules: &[Arc<Rule>], options: &HuntOptions) -> HuntReport {
+async fn run(engine: &Arc<Engine>, rules: &[Arc<Rule>], options: &HuntOptions) -> HuntReport {
     hunt(engine, rules, options, &mut |_| {}).await
 }
 

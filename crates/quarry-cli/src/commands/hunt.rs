@@ -117,6 +117,7 @@ pub fn run(args: HuntArgs) -> anyhow::Result<Outcome> {
                 }
             }
         };
+        let engine = Arc::new(engine);
         let report = hunt(&engine, &rules, &options, &mut on_progress).await;
         if let Some(bar) = bar {
             bar.finish_and_clear();

@@ -96,9 +96,10 @@ struct Planned {
     not_applied: Vec<Suppression>,
 }
 
-/// Runs `rules` over the tables registered in `engine`.
+/// Runs `rules` over the tables registered in `engine`. Inside a Tokio runtime the rules run
+/// side by side, one per core; elsewhere one after another.
 pub async fn hunt(
-    engine: &Engine,
+    engine: &Arc<Engine>,
     rules: &[Arc<Rule>],
     options: &HuntOptions,
     progress: &mut dyn FnMut(Progress),
@@ -112,7 +113,7 @@ pub async fn hunt(
         match plan_rule(&catalog, &data_tables, rule, options) {
             Ok(mut p) => {
                 p.index = index;
-                planned.push(p);
+                planned.push(Arc::new(p));
             }
             Err(status) => runs[index] = Some(not_run(rule, status)),
         }
@@ -129,7 +130,7 @@ pub async fn hunt(
     let mut readers: BTreeMap<String, Vec<&Planned>> = BTreeMap::new();
     for p in &planned {
         for table in &p.tables {
-            readers.entry(table.clone()).or_default().push(p);
+            readers.entry(table.clone()).or_default().push(p.as_ref());
         }
     }
     let mut scans = Vec::new();
@@ -199,46 +200,47 @@ pub async fn hunt(
     }
     scans.sort_by(|a, b| a.table.cmp(&b.table));
 
-    for p in &planned {
-        let rule = &rules[p.index];
+    let scanned = Arc::new(scanned);
+    let target_of = |p: &Planned| -> Arc<Engine> {
         let on_scan = shared && p.tables.iter().all(|t| !scan_failed.contains(t));
-        let target = if on_scan { &scanned } else { engine };
-        let started = Instant::now();
-        let result = target.query(&p.query).await;
-        let mut run = match result {
-            Ok(result) => RuleRun {
-                rule: Arc::clone(rule),
-                status: RuleStatus::Ran,
-                suppressed: Vec::new(),
-                elapsed: Duration::ZERO,
-                schema: Some(result.schema),
-                batches: result.batches,
-            },
-            Err(err) => {
-                // Place the error in the rule's file: the query as written fails the same way
-                // when the fault is the rule's, not an exclusion's.
-                let reason = match (p.query != rule.query, target.plan(&rule.query)) {
-                    (true, Err(original)) => describe(rule, &rule.query, &original),
-                    _ => describe(rule, &p.query, &err),
-                };
-                not_run(rule, RuleStatus::Failed { reason })
+        if on_scan { Arc::clone(&scanned) } else { Arc::clone(engine) }
+    };
+    // Rules run side by side, as many as there are cores: most of a small rule's time is
+    // planning, which is single-threaded.
+    let limit = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if limit > 1 && tokio::runtime::Handle::try_current().is_ok() {
+        let mut set = tokio::task::JoinSet::new();
+        let mut ids = std::collections::HashMap::new();
+        let mut next = 0;
+        while next < planned.len() || !set.is_empty() {
+            while next < planned.len() && set.len() < limit {
+                let p = Arc::clone(&planned[next]);
+                let (target, rule) = (target_of(&p), Arc::clone(&rules[p.index]));
+                let index = p.index;
+                let handle = set.spawn(async move { run_one(&target, &rule, &p).await });
+                ids.insert(handle.id(), index);
+                next += 1;
             }
-        };
-        if run.status == RuleStatus::Ran && !p.applied.is_empty() {
-            match suppressed(target, p).await {
-                Ok(counts) => run.suppressed = counts,
+            let Some(joined) = set.join_next_with_id().await else { break };
+            let (index, run) = match joined {
+                Ok((id, run)) => (ids[&id], run),
                 Err(err) => {
-                    run.status = RuleStatus::Failed {
-                        reason: format!("counting the events its exclusions suppress failed: {err}"),
-                    }
+                    let index = ids[&err.id()];
+                    let reason = format!("internal error while running the rule: {err}");
+                    (index, not_run(&rules[index], RuleStatus::Failed { reason }))
                 }
-            }
+            };
+            done += 1;
+            progress(Progress::RuleDone { done, total, name: rules[index].name.clone() });
+            runs[index] = Some(run);
         }
-        run.suppressed.extend(p.not_applied.iter().cloned());
-        run.elapsed = started.elapsed();
-        done += 1;
-        progress(Progress::RuleDone { done, total, name: rule.name.clone() });
-        runs[p.index] = Some(run);
+    } else {
+        for p in &planned {
+            let run = run_one(&target_of(p), &rules[p.index], p).await;
+            done += 1;
+            progress(Progress::RuleDone { done, total, name: rules[p.index].name.clone() });
+            runs[p.index] = Some(run);
+        }
     }
     HuntReport {
         now: options.now,
@@ -247,6 +249,43 @@ pub async fn hunt(
         rules: runs.into_iter().flatten().collect(),
         scans,
     }
+}
+
+/// Runs one planned rule and counts what its exclusions suppressed.
+async fn run_one(target: &Engine, rule: &Arc<Rule>, p: &Planned) -> RuleRun {
+    let started = Instant::now();
+    let result = target.query(&p.query).await;
+    let mut run = match result {
+        Ok(result) => RuleRun {
+            rule: Arc::clone(rule),
+            status: RuleStatus::Ran,
+            suppressed: Vec::new(),
+            elapsed: Duration::ZERO,
+            schema: Some(result.schema),
+            batches: result.batches,
+        },
+        Err(err) => {
+            // Place the error in the rule's file: the query as written fails the same way
+            // when the fault is the rule's, not an exclusion's.
+            let reason = match (p.query != rule.query, target.plan(&rule.query)) {
+                (true, Err(original)) => describe(rule, &rule.query, &original),
+                _ => describe(rule, &p.query, &err),
+            };
+            not_run(rule, RuleStatus::Failed { reason })
+        }
+    };
+    if run.status == RuleStatus::Ran && !p.applied.is_empty() {
+        match suppressed(target, p).await {
+            Ok(counts) => run.suppressed = counts,
+            Err(err) => {
+                run.status =
+                    RuleStatus::Failed { reason: format!("counting the events its exclusions suppress failed: {err}") }
+            }
+        }
+    }
+    run.suppressed.extend(p.not_applied.iter().cloned());
+    run.elapsed = started.elapsed();
+    run
 }
 
 fn not_run(rule: &Arc<Rule>, status: RuleStatus) -> RuleRun {
