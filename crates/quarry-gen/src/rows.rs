@@ -230,8 +230,10 @@ impl<'a> Ctx<'a> {
         b.s(ix.ProcessCommandLine, &cmd);
         self.s1 = path;
         self.s2 = cmd;
-        let (domain, name, sid, upn, oid, logon) = self.account(p.runs, dev);
-        let user_proc = p.runs == Runs::User;
+        // A child of a user's process runs as that user (conhost under the user's cmd).
+        let runs = if model.procs[p.parent].runs == Runs::User { Runs::User } else { p.runs };
+        let (domain, name, sid, upn, oid, logon) = self.account(runs, dev);
+        let user_proc = runs == Runs::User;
         b.s(ix.ProcessIntegrityLevel, if user_proc { "Medium" } else { "System" });
         b.s(
             ix.ProcessTokenElevation,

@@ -62,7 +62,28 @@ impl ParquetSink {
 
     fn props(schema: &arrow::datatypes::Schema) -> WriterProperties {
         let ts = schema.index_of("Timestamp").unwrap_or(0) as i32;
-        WriterProperties::builder()
+        let mut builder = WriterProperties::builder();
+        // Nearly unique values gain nothing from a dictionary and cost a hash per value.
+        for field in schema.fields() {
+            let name = field.name().as_str();
+            let unique = matches!(field.data_type(), DataType::Timestamp(..))
+                || matches!(
+                    name,
+                    "ReportId"
+                        | "ProcessId"
+                        | "ProcessUniqueId"
+                        | "InitiatingProcessUniqueId"
+                        | "ProcessCommandLine"
+                        | "LogonId"
+                        | "LocalPort"
+                        | "RegistryValueData"
+                        | "PreviousRegistryValueData"
+                );
+            if unique {
+                builder = builder.set_column_dictionary_enabled(parquet::schema::types::ColumnPath::from(name), false);
+            }
+        }
+        builder
             .set_compression(Compression::SNAPPY)
             .set_statistics_enabled(EnabledStatistics::Page)
             // Bounded memory: a row group is flushed every 128K rows.
