@@ -294,6 +294,11 @@ impl<'a> Planner<'a> {
                     datafusion::functions_window::expr_fn::lead(value, Some(offset), default)
                 })
             }
+            // hll() gathers the distinct values (see summarize), so their count is exact.
+            "dcount_hll" => {
+                let sketch = arg(self, 0)?;
+                self.udf("array_length", vec![sketch], span)
+            }
             "row_number" => {
                 if args.len() > 1 {
                     return Err(PlanError::unsupported("row_number() with a restart predicate", span));

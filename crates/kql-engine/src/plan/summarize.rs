@@ -25,6 +25,8 @@ const AGGREGATES: &[&str] = &[
     "maxif",
     "make_set",
     "make_set_if",
+    "hll",
+    "hll_if",
     "make_list",
     "make_list_if",
     "make_list_with_nulls",
@@ -169,6 +171,13 @@ impl<'a> Planner<'a> {
                 None => agg::count_distinct(first(&values)?),
             },
             "makeset" => kql(self, "make_set", values)?,
+            // hll() keeps the distinct values themselves (exact, unlike Kusto's sketch), so
+            // dcount_hll() of it counts them exactly.
+            "hll" | "hll_if" => kql(
+                self,
+                if name.is("hll") { "make_set" } else { "make_set_if" },
+                values.into_iter().take(if name.is("hll") { 1 } else { 2 }).collect(),
+            )?,
             "makelist" => kql(self, "make_list", values)?,
             "any" => kql(self, "take_any", values)?,
             "anyif" => kql(self, "take_anyif", values)?,

@@ -53,6 +53,24 @@ pub fn kql_array_length() -> ScalarUDF {
     .build()
 }
 
+/// `kql_array_sum(dynamic) -> real`: the sum of a numeric array; null when it is not an array
+/// or holds a value that is not a number.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/array-sum-function>
+pub fn kql_array_sum() -> ScalarUDF {
+    udf("kql_array_sum", 1..=1, ret::real, |args: &Args| {
+        let a = args.arg(0);
+        let out: datafusion::arrow::array::Float64Array = (0..args.rows)
+            .map(|i| {
+                let items = array_at(a, i)?;
+                items.iter().map(|item| item.as_f64()).sum::<Option<f64>>()
+            })
+            .collect();
+        Ok(Arc::new(out) as ArrayRef)
+    })
+    .build()
+}
+
 /// `kql_array_concat(dynamic, ...) -> LargeUtf8`: the arrays one after the other.
 ///
 /// <https://learn.microsoft.com/en-us/kusto/query/array-concat-function>

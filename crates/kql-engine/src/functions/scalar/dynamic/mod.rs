@@ -18,6 +18,7 @@ pub fn all() -> Vec<ScalarUDF> {
     let mut all = vec![
         get::kql_dynamic_get(),
         arrays::kql_array_length(),
+        arrays::kql_array_sum(),
         arrays::kql_array_concat(),
         arrays::kql_array_slice(),
         arrays::kql_array_reverse(),
