@@ -372,7 +372,9 @@ def clean_domain(raw):
 
 
 def clean_signer(raw):
-    s = raw.strip().rstrip("\\").strip()
+    # A trailing `.` is dropped: `has 'Splashtop Inc'` matches both `Splashtop Inc.` and
+    # `Splashtop Inc`, while `has 'Splashtop Inc.'` needs the dot.
+    s = raw.strip().rstrip("\\").strip().rstrip(".").strip()
     if len(s) < 4 or GENERIC_SIGNERS.match(s):
         return ""
     return s
@@ -501,7 +503,8 @@ def build(root):
 
     for name, wrong in WRONG_SIGNERS.items():
         t = tools[norm(name)]
-        t.signers = [x for x in t.signers if x not in wrong]
+        wrong_keys = {clean_signer(w).lower() for w in wrong}
+        t.signers = [x for x in t.signers if x.lower() not in wrong_keys]
     for name, wrong in WRONG_DOMAINS.items():
         t = tools[norm(name)]
         t.domains = [x for x in t.domains if x.lstrip("*.") not in wrong]
