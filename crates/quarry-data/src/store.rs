@@ -552,7 +552,6 @@ pub(crate) struct PartWriter {
     store: PathBuf,
     run: String,
     worker: usize,
-    props: WriterProperties,
     budget: usize,
     row_group_rows: usize,
     buffered: usize,
@@ -583,16 +582,10 @@ const MAX_DEVICES: usize = 1_000_000;
 
 impl PartWriter {
     fn new(store: &Path, run: &str, worker: usize, options: &IngestOptions) -> PartWriter {
-        let props = WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
-            .set_max_row_group_row_count(Some(options.row_group_rows.max(1)))
-            .set_statistics_enabled(EnabledStatistics::Page)
-            .build();
         PartWriter {
             store: store.to_path_buf(),
             run: run.to_string(),
             worker,
-            props,
             budget: options.buffer_bytes.max(1 << 20),
             row_group_rows: options.row_group_rows.max(1),
             buffered: 0,
@@ -690,7 +683,8 @@ impl PartWriter {
         let tmp = dir.join(format!(".{name}.tmp"));
         let file = File::create(&tmp).map_err(|e| DataError::io(&tmp, e))?;
         let mut writer =
-            ArrowWriter::try_new(file, schema.clone(), Some(self.props.clone())).map_err(|e| internal(table, e))?;
+            ArrowWriter::try_new(file, schema.clone(), Some(writer_properties(&schema, self.row_group_rows)))
+                .map_err(|e| internal(table, e))?;
         let refs: Vec<&RecordBatch> = batches.iter().collect();
         for chunk in order.chunks(self.row_group_rows) {
             let indices: Vec<(usize, usize)> = chunk.iter().map(|&(_, b, r)| (b as usize, r as usize)).collect();
@@ -724,6 +718,23 @@ impl BatchSink for PartWriter {
     fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
         self
     }
+}
+
+/// How parts are written: Snappy, row groups of `rows`, min/max statistics on every column
+/// but strings. Time statistics are what lets a time-bounded query skip files and row groups;
+/// min/max over long strings cost as much as the rest of the writing (profiled) and prune
+/// little (hunts match strings case-insensitively or by substring).
+fn writer_properties(schema: &Schema, rows: usize) -> WriterProperties {
+    let mut b = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(rows.max(1)))
+        .set_statistics_enabled(EnabledStatistics::Page);
+    for f in schema.fields() {
+        if matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8) {
+            b = b.set_column_statistics_enabled(f.name().as_str().into(), EnabledStatistics::None);
+        }
+    }
+    b.build()
 }
 
 fn internal(table: &str, e: impl std::fmt::Display) -> DataError {

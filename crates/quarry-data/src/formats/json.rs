@@ -241,8 +241,12 @@ impl<'de> Deserialize<'de> for Envelope<'de> {
 /// The fast path for streaming-API lines: one parse, straight into the table's builder.
 /// `false` when the line is something else (or the table's schema is still being settled).
 fn dispatch_streaming(text: &str, at: &Location, set: &mut TableSet<'_>) -> bool {
-    let head = &text.as_bytes()[..text.len().min(512)];
-    if !head.windows(10).any(|w| w == b"\"category\"") {
+    // `category` comes early in streaming records; other lines skip the envelope parse.
+    let mut end = text.len().min(512);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if !text[..end].contains("\"category\"") {
         return false;
     }
     let Ok(env) = serde_json::from_str::<Envelope<'_>>(text) else { return false };
