@@ -92,9 +92,7 @@ pub fn run(args: HuntArgs) -> anyhow::Result<Outcome> {
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     let report = runtime.block_on(async {
         let mut engine = Engine::new(now);
-        if let Err(err) = crate::data::register(&mut engine, &args.data).await {
-            return Err(err);
-        }
+        crate::data::register(&mut engine, &args.data).await?;
         let bar = progress_bar(rules.len());
         let verbose = args.verbose;
         let mut on_progress = |event: Progress| match event {
@@ -122,7 +120,7 @@ pub fn run(args: HuntArgs) -> anyhow::Result<Outcome> {
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
-        Ok(report)
+        Ok::<_, anyhow::Error>(report)
     });
     let report = match report {
         Ok(report) => report,
