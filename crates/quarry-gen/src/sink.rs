@@ -178,63 +178,102 @@ enum DynamicAs {
     Text,
 }
 
-/// Appends one row as a JSON object of its non-empty columns (`nulls`: keep empty columns as
-/// `null`, as the streaming API does).
-fn row_json(out: &mut String, batch: &RecordBatch, row: usize, keep: &[bool], nulls: bool, dynamic: DynamicAs) {
-    out.push('{');
-    let mut first = true;
-    let schema = batch.schema();
-    for (i, field) in schema.fields().iter().enumerate() {
-        if !keep[i] {
-            continue;
-        }
-        let col = batch.column(i);
-        let empty = col.is_null(row)
-            || (matches!(field.data_type(), DataType::Utf8)
-                && col.as_any().downcast_ref::<StringArray>().is_some_and(|a| a.value(row).is_empty()));
-        if empty && !nulls {
-            continue;
-        }
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        push_str(out, field.name());
-        out.push(':');
-        if empty {
-            out.push_str("null");
-            continue;
-        }
-        let any = col.as_any();
-        match field.data_type() {
-            DataType::Utf8 => push_str(out, any.downcast_ref::<StringArray>().map(|a| a.value(row)).unwrap_or("")),
-            DataType::LargeUtf8 => {
-                let v = any.downcast_ref::<LargeStringArray>().map(|a| a.value(row)).unwrap_or("null");
-                match dynamic {
-                    DynamicAs::Value => out.push_str(v),
-                    DynamicAs::Text => push_str(out, v),
-                }
+/// A batch's columns, downcast once, with their keys already written as JSON.
+struct JsonColumns<'a> {
+    cols: Vec<(String, Col<'a>)>,
+}
+
+enum Col<'a> {
+    Str(&'a StringArray),
+    Dyn(&'a LargeStringArray),
+    Long(&'a Int64Array),
+    Int(&'a Int32Array),
+    Bool(&'a BooleanArray),
+    Time(&'a TimestampNanosecondArray),
+    /// A type no generated column has: written as null.
+    Other,
+}
+
+impl<'a> JsonColumns<'a> {
+    /// The columns of `batch` except the Sentinel-only ones.
+    fn new(batch: &'a RecordBatch) -> JsonColumns<'a> {
+        let schema = batch.schema();
+        let mut cols = Vec::new();
+        for (i, field) in schema.fields().iter().enumerate() {
+            if SENTINEL_ONLY.contains(&field.name().as_str()) {
+                continue;
             }
-            DataType::Int64 => {
-                out.push_str(&any.downcast_ref::<Int64Array>().map(|a| a.value(row)).unwrap_or(0).to_string())
+            let mut key = String::new();
+            push_str(&mut key, field.name());
+            key.push(':');
+            let array = batch.column(i).as_ref();
+            let any = array.as_any();
+            let col = match field.data_type() {
+                DataType::Utf8 => any.downcast_ref::<StringArray>().map(Col::Str),
+                DataType::LargeUtf8 => any.downcast_ref::<LargeStringArray>().map(Col::Dyn),
+                DataType::Int64 => any.downcast_ref::<Int64Array>().map(Col::Long),
+                DataType::Int32 => any.downcast_ref::<Int32Array>().map(Col::Int),
+                DataType::Boolean => any.downcast_ref::<BooleanArray>().map(Col::Bool),
+                DataType::Timestamp(..) => any.downcast_ref::<TimestampNanosecondArray>().map(Col::Time),
+                _ => None,
             }
-            DataType::Int32 => {
-                out.push_str(&any.downcast_ref::<Int32Array>().map(|a| a.value(row)).unwrap_or(0).to_string())
-            }
-            DataType::Boolean => out.push_str(if any.downcast_ref::<BooleanArray>().is_some_and(|a| a.value(row)) {
-                "true"
-            } else {
-                "false"
-            }),
-            DataType::Timestamp(..) => {
-                out.push('"');
-                time::write_iso(out, any.downcast_ref::<TimestampNanosecondArray>().map(|a| a.value(row)).unwrap_or(0));
-                out.push('"');
-            }
-            _ => out.push_str("null"),
+            .unwrap_or(Col::Other);
+            cols.push((key, col));
         }
+        JsonColumns { cols }
     }
-    out.push('}');
+
+    /// Appends one row as a JSON object of its non-empty columns (`nulls`: keep empty columns
+    /// as `null`, as the streaming API does).
+    fn row(&self, out: &mut String, row: usize, nulls: bool, dynamic: DynamicAs) {
+        use std::fmt::Write as _;
+        out.push('{');
+        let mut first = true;
+        for (key, col) in &self.cols {
+            let empty = match col {
+                Col::Str(a) => a.is_null(row) || a.value(row).is_empty(),
+                Col::Dyn(a) => a.is_null(row),
+                Col::Long(a) => a.is_null(row),
+                Col::Int(a) => a.is_null(row),
+                Col::Bool(a) => a.is_null(row),
+                Col::Time(a) => a.is_null(row),
+                Col::Other => true,
+            };
+            if empty && !nulls {
+                continue;
+            }
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str(key);
+            if empty {
+                out.push_str("null");
+                continue;
+            }
+            match col {
+                Col::Str(a) => push_str(out, a.value(row)),
+                Col::Dyn(a) => match dynamic {
+                    DynamicAs::Value => out.push_str(a.value(row)),
+                    DynamicAs::Text => push_str(out, a.value(row)),
+                },
+                Col::Long(a) => {
+                    let _ = write!(out, "{}", a.value(row));
+                }
+                Col::Int(a) => {
+                    let _ = write!(out, "{}", a.value(row));
+                }
+                Col::Bool(a) => out.push_str(if a.value(row) { "true" } else { "false" }),
+                Col::Time(a) => {
+                    out.push('"');
+                    time::write_iso(out, a.value(row));
+                    out.push('"');
+                }
+                Col::Other => out.push_str("null"),
+            }
+        }
+        out.push('}');
+    }
 }
 
 /// Appends a JSON string literal.
@@ -263,10 +302,6 @@ fn push_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-fn keep_mask(batch: &RecordBatch) -> Vec<bool> {
-    batch.schema().fields().iter().map(|f| !SENTINEL_ONLY.contains(&f.name().as_str())).collect()
-}
-
 /// One NDJSON file per table, `<Table>.json`, LF-terminated; empty columns and the
 /// Sentinel-only columns are left out.
 pub struct NdjsonSink {
@@ -289,11 +324,11 @@ impl Sink for NdjsonSink {
             let w = create(&path)?;
             self.files.insert(table, (path, w));
         }
-        let keep = keep_mask(batch);
+        let cols = JsonColumns::new(batch);
         let Some((path, w)) = self.files.get_mut(&table) else { return Ok(()) };
         for row in 0..batch.num_rows() {
             self.line.clear();
-            row_json(&mut self.line, batch, row, &keep, false, DynamicAs::Value);
+            cols.row(&mut self.line, row, false, DynamicAs::Value);
             self.line.push('\n');
             w.write_all(self.line.as_bytes()).map_err(io(path))?;
         }
@@ -354,7 +389,7 @@ impl StreamingSink {
 impl Sink for StreamingSink {
     fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<(), GenError> {
         let Some(ts) = timestamps(batch) else { return Ok(()) };
-        let keep = keep_mask(batch);
+        let cols = JsonColumns::new(batch);
         let key = table.index() as u64;
         for row in 0..batch.num_rows() {
             let event = ts.value(row);
@@ -397,7 +432,7 @@ impl Sink for StreamingSink {
             self.line.push_str("\",\"_TimeReceivedBySvc\":\"");
             time::write_iso(&mut self.line, received);
             self.line.push_str("\",\"properties\":");
-            row_json(&mut self.line, batch, row, &keep, true, DynamicAs::Text);
+            cols.row(&mut self.line, row, true, DynamicAs::Text);
             self.line.push_str(",\"Tenant\":\"DefaultTenant\"}\r\n");
             if let Some((path, w)) = self.open.get_mut(&table).and_then(|m| m.get_mut(&hour)) {
                 w.write_all(self.line.as_bytes()).map_err(io(path))?;
