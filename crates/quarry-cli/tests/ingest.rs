@@ -255,3 +255,16 @@ fn a_missing_input_fails_the_ingest() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("no-such-folder"), "{}", stderr(&out));
 }
+
+#[test]
+fn files_of_unknown_format_inside_a_folder_are_skipped_and_reported() {
+    let dir = scratch("unknown-format");
+    std::fs::create_dir_all(dir.join("export")).unwrap();
+    std::fs::write(dir.join("export/README.txt"), "not telemetry\n").unwrap();
+    std::fs::write(dir.join("export/DeviceEvents.jsonl"), "{\"Timestamp\":\"2024-06-01T00:00:00Z\"}\n").unwrap();
+    let store = dir.join("store");
+    let out = quarry(&["ingest", dir.join("export").to_str().unwrap(), "--store", store.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("README.txt"), "{}", stderr(&out));
+    assert_eq!(summary(&out), [("DeviceEvents".to_string(), 1, 0, 0)]);
+}

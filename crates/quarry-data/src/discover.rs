@@ -83,10 +83,27 @@ pub fn discover_all<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<TableSource>, Dat
     Ok(found.finish())
 }
 
+/// As [`discover_all`], but files of an unknown format inside folders (a `README.txt`, Event
+/// Hub `.avro` captures) are returned apart, with the reason, instead of failing: a run over a
+/// folder reads what it can. A file named directly is still an error.
+pub fn discover_all_lenient<P: AsRef<Path>>(
+    paths: &[P],
+) -> Result<(Vec<TableSource>, Vec<(PathBuf, DataError)>), DataError> {
+    let mut found = Found { lenient: true, ..Found::default() };
+    for path in paths {
+        found.add_path(path.as_ref())?;
+    }
+    let skipped = std::mem::take(&mut found.skipped);
+    Ok((found.finish(), skipped))
+}
+
 /// Tables found so far, by name.
 #[derive(Default)]
 struct Found {
     tables: BTreeMap<String, TableSource>,
+    /// Lenient mode: files of unknown format inside folders are set aside here, not errors.
+    lenient: bool,
+    skipped: Vec<(PathBuf, DataError)>,
 }
 
 impl Found {
@@ -98,13 +115,17 @@ impl Found {
                 if entry_meta.is_dir() {
                     let table = table_of_folder(file_name(&entry)?);
                     let mut files = Vec::new();
-                    collect_table_files(&entry, 0, &mut files)?;
+                    let skipped = if self.lenient { Some(&mut self.skipped) } else { None };
+                    collect_table_files(&entry, 0, &mut files, skipped)?;
                     for (file, kind) in files {
                         self.add(&table, kind, file)?;
                     }
                 } else {
-                    let (table, kind) = classify(&entry)?;
-                    self.add(&table, kind, entry)?;
+                    match classify(&entry) {
+                        Ok((table, kind)) => self.add(&table, kind, entry)?,
+                        Err(e @ DataError::UnknownFormat { .. }) if self.lenient => self.skipped.push((entry, e)),
+                        Err(e) => return Err(e),
+                    }
                 }
             }
             Ok(())
@@ -148,16 +169,24 @@ impl Found {
 }
 
 /// Every data file below a table folder, with its kind.
-fn collect_table_files(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, SourceKind)>) -> Result<(), DataError> {
+fn collect_table_files(
+    dir: &Path,
+    depth: usize,
+    out: &mut Vec<(PathBuf, SourceKind)>,
+    mut skipped: Option<&mut Vec<(PathBuf, DataError)>>,
+) -> Result<(), DataError> {
     if depth >= MAX_DEPTH {
         return Err(DataError::TooDeep { path: dir.to_path_buf(), max: MAX_DEPTH });
     }
     for entry in list_dir(dir)? {
         if metadata(&entry)?.is_dir() {
-            collect_table_files(&entry, depth + 1, out)?;
+            collect_table_files(&entry, depth + 1, out, skipped.as_deref_mut())?;
         } else {
-            let (_, kind) = classify(&entry)?;
-            out.push((entry, kind));
+            match (classify(&entry), skipped.as_deref_mut()) {
+                (Ok((_, kind)), _) => out.push((entry, kind)),
+                (Err(e @ DataError::UnknownFormat { .. }), Some(skipped)) => skipped.push((entry, e)),
+                (Err(e), _) => return Err(e),
+            }
         }
     }
     Ok(())

@@ -44,7 +44,7 @@ pub mod table;
 pub mod values;
 
 pub use arrow_types::arrow_type;
-pub use discover::{SourceKind, TableSource, discover, discover_all};
+pub use discover::{SourceKind, TableSource, discover, discover_all, discover_all_lenient};
 pub use error::DataError;
 pub use formats::ndjson::{NdJsonReader, read_ndjson};
 pub use load::{Loaded, load};

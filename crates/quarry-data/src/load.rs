@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use kql_semantics::Catalog;
 
-use crate::discover::{SourceKind, discover_all};
+use crate::discover::{SourceKind, discover_all_lenient};
 use crate::error::DataError;
 use crate::progress::Progress;
 use crate::sink::{RejectLog, TableSet};
@@ -47,7 +47,12 @@ pub fn load<P: AsRef<Path>>(
     }
     let mut set = TableSet::new(catalog, options, RejectLog::default(), progress);
     if !other.is_empty() {
-        for source in discover_all(&other)? {
+        let (sources, skipped) = discover_all_lenient(&other)?;
+        for (path, why) in skipped {
+            let at = crate::table::Location { file: path.as_path().into(), line: 0 };
+            set.reject("", &at, crate::codes::UNREADABLE_FILE, format!("skipped: {why}"), None);
+        }
+        for source in sources {
             if source.kind == SourceKind::Parquet {
                 let name = set.canonical(&source.name);
                 parquet.entry(name).or_default().extend(source.paths);

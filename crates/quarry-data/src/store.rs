@@ -33,7 +33,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use serde::{Deserialize, Serialize};
 
-use crate::discover::{SourceKind, discover_all};
+use crate::discover::SourceKind;
 use crate::error::DataError;
 use crate::input::{SharedHash, hash_file, quick_fingerprint};
 use crate::progress::Progress;
@@ -224,7 +224,7 @@ pub fn ingest<P: AsRef<Path>>(
 
     // The inputs, less those ingested before.
     let store_abs = std::path::absolute(store).unwrap_or_else(|_| store.to_path_buf());
-    let sources = discover_all(paths)?;
+    let (sources, skipped_files) = crate::discover::discover_all_lenient(paths)?;
     let mut report = IngestReport::default();
     let mut jobs = Vec::new();
     let mut known: HashMap<(u64, u64), Vec<String>> = HashMap::new();
@@ -273,6 +273,17 @@ pub fn ingest<P: AsRef<Path>>(
     let rejects_file = File::create(&rejects_path).map_err(|e| DataError::io(&rejects_path, e))?;
     let shared = SharedWriter(Arc::new(Mutex::new(BufWriter::new(rejects_file))));
 
+    let mut unknown = RejectLog::with_writer(Box::new(shared.clone()));
+    for (path, why) in skipped_files {
+        let rejected = crate::table::Rejected {
+            file: path.clone(),
+            line: 0,
+            table: String::new(),
+            code: crate::codes::UNREADABLE_FILE,
+            reason: format!("skipped: {why}"),
+        };
+        unknown.add(rejected, None);
+    }
     let queue = Mutex::new(jobs.iter().map(|j| j.index).collect::<VecDeque<_>>());
     let threads = options.threads.max(1).min(jobs.len().max(1));
     let results: Mutex<Vec<(usize, JobResult)>> = Mutex::new(Vec::new());
@@ -325,6 +336,7 @@ pub fn ingest<P: AsRef<Path>>(
         }
     });
     let mut rejects = RejectLog::default();
+    rejects.merge(unknown);
     let mut first_error = None;
     let mut writers = Vec::new();
     let mut warnings: BTreeMap<String, u64> = BTreeMap::new();
@@ -389,7 +401,7 @@ pub fn ingest<P: AsRef<Path>>(
         });
     }
     report.files_read = results.len();
-    for (t, n) in &rejects.per_table {
+    for (t, n) in rejects.per_table.iter().filter(|(t, _)| !t.is_empty()) {
         report.tables.entry(t.clone()).or_default().rejected += *n as u64;
     }
     for (t, n) in warnings {
