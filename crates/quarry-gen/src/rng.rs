@@ -178,6 +178,11 @@ impl Weighted {
         Weighted::new((0..n).map(|i| ((1e9 / ((i + 1) as f64).powf(s)) as u64).max(1)))
     }
 
+    /// Whether nothing can be drawn (every weight is zero).
+    pub fn is_empty(&self) -> bool {
+        self.cumulative.last().copied().unwrap_or(0) == 0
+    }
+
     /// Draws an index.
     #[inline]
     pub fn draw(&self, rng: &mut Rng) -> usize {

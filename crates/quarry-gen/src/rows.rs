@@ -668,6 +668,9 @@ impl<'a> Ctx<'a> {
                 self.network(spec, b, rng, dev, ts, p, url);
             }
             Table::File => {
+                if self.file_places.is_empty() {
+                    return;
+                }
                 let place_index = self.file_places.draw(rng);
                 let place = &vocab::FILE_PLACES[place_index];
                 let proc = *rng.pick(&self.file_writers[place_index]);

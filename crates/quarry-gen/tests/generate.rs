@@ -173,3 +173,53 @@ fn a_non_empty_output_folder_is_refused() {
     assert!(err.contains("not empty"), "{err}");
     assert_eq!(fs::read_to_string(tmp.path().join("keep.txt")).unwrap(), "mine");
 }
+
+#[test]
+fn streaming_records_follow_the_storage_layout() {
+    let tmp = tempfile::tempdir().unwrap();
+    quarry_gen::generate(&options(tmp.path(), Format::Streaming, 2)).unwrap();
+    let files = tree(tmp.path());
+    let mut records = 0;
+    for (path, bytes) in &files {
+        if path.file_name().unwrap() == "ground-truth.json" {
+            continue;
+        }
+        // insights-logs-advancedhunting-<table>/tenantId=<guid>/y=YYYY/m=MM/d=DD/h=HH/m=00/PT1H.json
+        let parts: Vec<String> = path.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        assert_eq!(parts.len(), 8, "{}", path.display());
+        let table = parts[0].strip_prefix("insights-logs-advancedhunting-").unwrap();
+        assert!(parts[1].starts_with("tenantId=") && parts[1].len() == 9 + 36);
+        assert!(
+            parts[2].starts_with("y=") && parts[5].starts_with("h=") && parts[6] == "m=00" && parts[7] == "PT1H.json"
+        );
+        let text = std::str::from_utf8(bytes).unwrap();
+        assert!(text.ends_with("\r\n"));
+        for line in text.split_terminator("\r\n") {
+            assert!(!line.contains('\n'));
+            let record: serde_json::Value = serde_json::from_str(line).unwrap();
+            let keys: Vec<&str> = record.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(
+                keys,
+                ["time", "tenantId", "operationName", "category", "_TimeReceivedBySvc", "properties", "Tenant"]
+            );
+            let category = record["category"].as_str().unwrap();
+            assert_eq!(category.strip_prefix("AdvancedHunting-").unwrap().to_ascii_lowercase(), table);
+            let props = record["properties"].as_object().unwrap();
+            let ts = props["Timestamp"].as_str().unwrap();
+            // ISO-8601 strings of one format compare in time order.
+            assert!(record["_TimeReceivedBySvc"].as_str().unwrap() > ts);
+            assert!(record["time"].as_str().unwrap() > record["_TimeReceivedBySvc"].as_str().unwrap());
+            // The blob is the hour the record was published (`time`).
+            let time = record["time"].as_str().unwrap();
+            let blob_hour = format!("{}-{}-{}T{}", &parts[2][2..], &parts[3][2..], &parts[4][2..], &parts[5][2..]);
+            assert_eq!(&time[..13], blob_hour);
+            assert!(!props.contains_key("TimeGenerated") && !props.contains_key("TenantId"));
+            assert!(props.contains_key("MachineGroup"));
+            if let Some(v) = props.get("AdditionalFields").filter(|v| !v.is_null()) {
+                assert!(v.is_string(), "AdditionalFields is JSON text in the stream");
+            }
+            records += 1;
+        }
+    }
+    assert_eq!(records, 5_000);
+}
