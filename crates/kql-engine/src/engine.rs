@@ -124,7 +124,7 @@ impl Engine {
         let mut bags = crate::plan::BagSchemas::new();
         let plan = loop {
             match self.plan_with(text, bags.clone()) {
-                Err(QueryError::Plan(PlanError::NeedsBagKeys { at, plan })) if !bags.contains_key(&at) => {
+                Err(QueryError::Plan(PlanError::NeedsBagKeys { at, plan, values })) if !bags.contains_key(&at) => {
                     let batches = self.ctx.execute_logical_plan(*plan).await?.collect().await?;
                     let mut texts = Vec::new();
                     for batch in &batches {
@@ -135,7 +135,15 @@ impl Engine {
                             (0..strings.len()).filter(|&i| strings.is_valid(i)).map(|i| strings.value(i).to_string()),
                         );
                     }
-                    bags.insert(at, crate::plan::bag_schema(texts.iter().map(String::as_str)));
+                    let schema = if values {
+                        // pivot: the distinct values, sorted, name the columns.
+                        texts.sort();
+                        texts.dedup();
+                        texts.into_iter().map(|v| (v, kql_semantics::Type::Long)).collect()
+                    } else {
+                        crate::plan::bag_schema(texts.iter().map(String::as_str))
+                    };
+                    bags.insert(at, schema);
                 }
                 other => break other?,
             }

@@ -25,10 +25,74 @@ impl<'a> Planner<'a> {
         let ExprKind::Call { name, args } = &call.kind else {
             return Err(PlanError::invalid("evaluate takes a plugin call", call.span));
         };
+        if name.is("pivot") {
+            return self.pivot(input, args, span);
+        }
         if !name.is("bag_unpack") {
             return Err(PlanError::unsupported(format!("the `{}` plugin", name.name), name.span));
         }
         self.bag_unpack(input, args, span)
+    }
+
+    /// `evaluate pivot(Col [, Aggregation] [, GroupCol, ...])`: one row per group, one column per
+    /// distinct value of `Col` holding the aggregation (default `count()`) of that value's rows
+    /// (<https://learn.microsoft.com/en-us/kusto/query/pivot-plugin>). The values are found by
+    /// reading the input first, as for bag_unpack; the columns are in the values' sorted order.
+    fn pivot(&mut self, input: LogicalPlan, args: &'a [Arg], span: Span) -> Result<LogicalPlan> {
+        use datafusion::logical_expr::ExprFunctionExt;
+        let schema = input.schema().as_ref().clone();
+        let Some(first) = args.first() else {
+            return Err(PlanError::invalid("pivot needs the column whose values become columns", span));
+        };
+        let pivot = self.scalar(&first.value, &schema)?;
+        let pivot = self.udf("tostring", vec![pivot], span)?;
+        let mut aggregation = None;
+        let mut groups = Vec::new();
+        for (i, arg) in args.iter().enumerate().skip(1) {
+            match &arg.value.kind {
+                ExprKind::Name(n) => groups.push(n.name.clone()),
+                ExprKind::Call { .. } if i == 1 => aggregation = Some(&arg.value),
+                _ => {
+                    return Err(PlanError::invalid("pivot takes a column, an aggregation and columns", arg.value.span));
+                }
+            }
+        }
+        if groups.is_empty() {
+            // By default every column but the pivoted one and those the aggregation reads.
+            let mut used = Vec::new();
+            if let ExprKind::Name(n) = &first.value.kind {
+                used.push(n.name.clone());
+            }
+            if let Some(ExprKind::Call { args: agg_args, .. }) = aggregation.map(|a| &a.kind) {
+                for a in agg_args {
+                    collect_names(&a.value, &mut used);
+                }
+            }
+            groups = column_names(&input).into_iter().filter(|n| !used.contains(n)).collect();
+        }
+        let Some(values) = self.bag_schemas.get(&(span.start as usize)).cloned() else {
+            let plan = LogicalPlanBuilder::from(input).project(vec![pivot.alias("value")])?.distinct()?.build()?;
+            return Err(PlanError::NeedsBagKeys { at: span.start as usize, plan: Box::new(plan), values: true });
+        };
+        let mut aggregates = Vec::new();
+        for (value, _) in &values {
+            let base = match aggregation {
+                Some(call) => self.aggregate_call(call, &schema)?,
+                None => datafusion::functions_aggregate::expr_fn::count(lit(1i64)),
+            };
+            let filtered = base
+                .filter(pivot.clone().eq(lit(value.clone())))
+                .build()
+                .map_err(|_| PlanError::unsupported("this pivot aggregation", span))?;
+            aggregates.push(filtered.alias(value.clone()));
+        }
+        let group_exprs: Vec<DfExpr> = groups.iter().map(|g| column(g)).collect();
+        if aggregates.is_empty() {
+            // No values: the groups alone (none, over an empty input).
+            let plan = LogicalPlanBuilder::from(input).project(group_exprs)?.filter(lit(false))?.build()?;
+            return Ok(plan);
+        }
+        Ok(LogicalPlanBuilder::from(input).aggregate(group_exprs, aggregates)?.build()?)
     }
 
     fn bag_unpack(&mut self, input: LogicalPlan, args: &'a [Arg], span: Span) -> Result<LogicalPlan> {
@@ -73,7 +137,7 @@ impl<'a> Planner<'a> {
         let bag = self.scalar(&first.value, &schema)?;
         let Some(keys) = self.bag_schemas.get(&(span.start as usize)).cloned() else {
             let plan = LogicalPlanBuilder::from(input).project(vec![bag.alias("bag")])?.build()?;
-            return Err(PlanError::NeedsBagKeys { at: span.start as usize, plan: Box::new(plan) });
+            return Err(PlanError::NeedsBagKeys { at: span.start as usize, plan: Box::new(plan), values: false });
         };
         let input_names: Vec<String> = column_names(&input).into_iter().filter(|n| *n != bag_column.name).collect();
         let mut replaced: Vec<(String, DfExpr)> = Vec::new();
@@ -126,6 +190,20 @@ impl<'a> Planner<'a> {
             }
             _ => Err(PlanError::invalid("expected an array of property names", expr.span)),
         }
+    }
+}
+
+/// The column names an expression mentions.
+fn collect_names(expr: &Expr, out: &mut Vec<String>) {
+    match &expr.kind {
+        ExprKind::Name(n) => out.push(n.name.clone()),
+        ExprKind::Call { args, .. } => args.iter().for_each(|a| collect_names(&a.value, out)),
+        ExprKind::Binary { left, right, .. } => {
+            collect_names(left, out);
+            collect_names(right, out);
+        }
+        ExprKind::Paren(inner) => collect_names(inner, out),
+        _ => {}
     }
 }
 

@@ -49,12 +49,15 @@ pub enum PlanError {
     },
     /// `bag_unpack` needs the keys of the bags in its input: run `plan` (one column of bags),
     /// record their schema for the operator at byte `at`, and plan again.
-    #[error("bag_unpack needs to read its input to know its columns")]
+    #[error("this plugin needs to read its input to know its columns")]
     NeedsBagKeys {
         /// The byte offset of the `evaluate` operator.
         at: usize,
-        /// The bags to read.
+        /// The bags (or, for `pivot`, the values) to read: one column.
         plan: Box<LogicalPlan>,
+        /// Whether the column holds values whose distinct texts name the columns (`pivot`)
+        /// rather than bags whose keys do (`bag_unpack`).
+        values: bool,
     },
     /// An error from DataFusion while building the plan.
     #[error("{0}")]

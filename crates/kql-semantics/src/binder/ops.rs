@@ -227,9 +227,15 @@ impl<'a> Binder<'a, '_> {
                 // bind them against the input, but without insisting that names exist there.
                 let mut row = input.clone();
                 row.open = true;
-                if let ExprKind::Call { args, .. } = &call.kind {
+                if let ExprKind::Call { name, args } = &call.kind {
                     for arg in args {
-                        if !matches!(arg.value.kind, ExprKind::Star) {
+                        if matches!(arg.value.kind, ExprKind::Star) {
+                            continue;
+                        }
+                        if name.is("pivot") {
+                            // pivot(Col, sum(x), ...) takes an aggregation.
+                            let _ = self.scalar(&arg.value, Some(&row), Ctx { aggregates: true });
+                        } else {
                             let _ = self.value(&arg.value, Some(&row));
                         }
                     }
