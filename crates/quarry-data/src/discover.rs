@@ -89,9 +89,7 @@ pub type Skipped = (PathBuf, DataError);
 /// As [`discover_all`], but files of an unknown format inside folders (a `README.txt`, Event
 /// Hub `.avro` captures) are returned apart, with the reason, instead of failing: a run over a
 /// folder reads what it can. A file named directly is still an error.
-pub fn discover_all_lenient<P: AsRef<Path>>(
-    paths: &[P],
-) -> Result<(Vec<TableSource>, Vec<Skipped>), DataError> {
+pub fn discover_all_lenient<P: AsRef<Path>>(paths: &[P]) -> Result<(Vec<TableSource>, Vec<Skipped>), DataError> {
     let mut found = Found { lenient: true, ..Found::default() };
     for path in paths {
         found.add_path(path.as_ref())?;
