@@ -25,11 +25,12 @@ anything else, rather than guessing. Operator semantics, from the KQL reference:
 - `has_any` (https://learn.microsoft.com/kusto/query/has-anyoperator): any of the needles, one
   alternation in one regular expression.
 - `in~` (https://learn.microsoft.com/kusto/query/in-cs-operator): case-insensitive equality with
-  any list item: `lower(col) IN (...)`.
+  any list item: `lower(col) IN (...)`, for ASCII values (see `_in_ci`).
 - `matches regex` (https://learn.microsoft.com/kusto/query/matches-regex-operator): an RE2
   search; DuckDB's `regexp_matches` is an RE2 search too, with the same defaults (`.` does not
   match a newline, `^`/`$` anchor the whole text).
-- `endswith` (https://learn.microsoft.com/kusto/query/endswith-operator): case-insensitive suffix.
+- `endswith` (https://learn.microsoft.com/kusto/query/endswith-operator): case-insensitive suffix,
+  as an anchored RE2 search with the same character classes as `has`.
 - `=~` / `==`: case-insensitive / case-sensitive equality.
 - `between (a..b)`: inclusive at both ends.
 
@@ -150,12 +151,16 @@ def has_sql(column, needles):
     return f"regexp_matches({column}, {sql_string('(?:' + alternatives + ')')})"
 
 
-def _ascii_lower(values, what):
+def _in_ci(column, values):
+    """`in~` / `=~`: lower() and IN, as a user would write it, restricted to ASCII values. DuckDB's
+    lower() maps some non-ASCII characters to ASCII (U+0130 to `i`, U+212A KELVIN SIGN to `k`)
+    where kql-engine's folding never does, so a value must also be ASCII (bytes = characters)
+    to match an ASCII list item."""
     for v in values:
         if not v.isascii():
-            # DuckDB's lower() and kql-engine's folding differ outside ASCII (U+0130).
-            raise Unsupported(f"{what} with a non-ASCII value {v!r}")
-    return [v.lower() for v in values]
+            raise Unsupported(f"in~ / =~ with a non-ASCII value {v!r}")
+    items = ", ".join(sql_string(v.lower()) for v in values)
+    return f"(lower({column}) IN ({items}) AND strlen({column}) = length({column}))"
 
 
 class _Parser:
@@ -226,14 +231,17 @@ class _Parser:
         if op == "has_any":
             return has_sql(col, self.values())
         if op == "in~":
-            return f"lower({col}) IN ({', '.join(sql_string(v) for v in _ascii_lower(self.values(), 'in~'))})"
+            return _in_ci(col, self.values())
         if op == "matches":
             self.take("ident", "regex")
             return f"regexp_matches({col}, {sql_string(self.take('str')[1])})"
         if op == "endswith":
-            return f"ends_with(lower({col}), {sql_string(_ascii_lower([self.take('str')[1]], 'endswith')[0])})"
+            suffix = self.take("str")[1]
+            if suffix == "":
+                raise Unsupported("endswith ''")
+            return f"regexp_matches({col}, {sql_string(''.join(_char_class(c) for c in suffix) + '$')})"
         if op == "=~":
-            return f"lower({col}) = {sql_string(_ascii_lower([self.take('str')[1]], '=~')[0])}"
+            return _in_ci(col, [self.take("str")[1]])
         if op == "==":
             return f"{col} = {sql_string(self.take('str')[1])}"
         if op == "between":
