@@ -142,6 +142,8 @@ pub struct Planner<'a> {
     agg_substitutions: Vec<(Span, String)>,
     /// The table an implied source stands for (the input of an `mv-apply` subquery).
     implicit: Option<LogicalPlan>,
+    /// While planning `argmax`/`argmin` (the old forms): the prefix of their column names.
+    old_arg_prefix: Option<&'static str>,
     /// What `bag_unpack` operators unpack, found by running their input.
     bag_schemas: evaluate::BagSchemas,
     /// Inside `mv-apply`: the columns carried with each row's elements, the row number first
@@ -162,6 +164,7 @@ impl<'a> Planner<'a> {
             implicit: None,
             partition: Vec::new(),
             bag_schemas: evaluate::BagSchemas::new(),
+            old_arg_prefix: None,
         }
     }
 

@@ -45,6 +45,8 @@ const AGGREGATES: &[&str] = &[
     "variancep",
     "arg_max",
     "arg_min",
+    "argmax",
+    "argmin",
 ];
 
 impl<'a> Planner<'a> {
@@ -80,10 +82,18 @@ impl<'a> Planner<'a> {
         let input_columns = column_names(&input);
         for aggregate in aggregates {
             if let ExprKind::Call { name, args } = &aggregate.expr.kind
-                && (name.is("arg_max") || name.is("arg_min"))
+                && (name.is("arg_max") || name.is("arg_min") || name.is("argmax") || name.is("argmin"))
             {
+                // argmax/argmin, the old forms, prefix their columns: max_a, max_a_b
+                // (the names Kusto.Language gives).
+                self.old_arg_prefix = match name.name.as_str() {
+                    "argmax" => Some("max"),
+                    "argmin" => Some("min"),
+                    _ => None,
+                };
+                let function = if name.name.contains("max") { "arg_max" } else { "arg_min" };
                 self.arg_extreme(
-                    &name.name,
+                    function,
                     args,
                     aggregate,
                     &schema,
@@ -218,20 +228,29 @@ impl<'a> Planner<'a> {
             let name = unique(out_names, name);
             outputs.push((OutputValue::Column(temp), name));
         };
-        let by_name = aggregate
-            .names
-            .first()
-            .map(|n| n.name.clone())
-            .or_else(|| expr_name(&by_arg.value))
-            .unwrap_or_else(|| format!("{}_", function.replace("arg_", "")));
+        let prefix = self.old_arg_prefix.take();
+        let by_column = expr_name(&by_arg.value);
+        let by_name = aggregate.names.first().map(|n| n.name.clone()).unwrap_or_else(|| match (prefix, &by_column) {
+            (Some(p), Some(b)) => format!("{p}_{b}"),
+            (_, Some(b)) => b.clone(),
+            (_, None) => format!("{}_", function.replace("arg_", "")),
+        });
+        let returned_name = |name: &str| match (prefix, &by_column) {
+            (Some(p), Some(b)) => format!("{p}_{b}_{name}"),
+            _ => name.to_string(),
+        };
         push(by.clone(), &by_name, aggregate_exprs, outputs, out_names);
         for arg in &args[1..] {
             match &arg.value.kind {
                 ExprKind::Star => {
                     for name in input_columns {
-                        let taken = outputs.iter().any(|(_, n)| n == name) || out_names.contains(name);
+                        if prefix.is_some() && by_column.as_deref() == Some(name.as_str()) {
+                            continue;
+                        }
+                        let name_out = returned_name(name);
+                        let taken = outputs.iter().any(|(_, n)| *n == name_out) || out_names.contains(&name_out);
                         if !taken {
-                            push(column(name), name, aggregate_exprs, outputs, out_names);
+                            push(column(name), &name_out, aggregate_exprs, outputs, out_names);
                         }
                     }
                 }
@@ -241,7 +260,7 @@ impl<'a> Planner<'a> {
                         .name
                         .as_ref()
                         .map(|n| n.name.clone())
-                        .or_else(|| expr_name(&arg.value))
+                        .or_else(|| expr_name(&arg.value).map(|n| returned_name(&n)))
                         .unwrap_or_else(|| "Column1".into());
                     push(value, &name, aggregate_exprs, outputs, out_names);
                 }
