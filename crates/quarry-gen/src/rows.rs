@@ -106,7 +106,8 @@ impl<'a> Ctx<'a> {
     fn started(&self, dev: usize, proc: usize, ts: i64, back: i64) -> i64 {
         let span = 6 * HOUR;
         let k = mix(self.seed ^ 0x5157 ^ (dev as u64) << 24 ^ (proc as u64) ^ (ts / span) as u64);
-        let t = ts.div_euclid(span) * span - back + (k % (span as u64 / 2)) as i64;
+        // Started before the span began, so the same instance is valid for all of it.
+        let t = ts.div_euclid(span) * span - back - (k % span as u64) as i64;
         (t.min(ts - 100) / 100) * 100
     }
 
