@@ -351,11 +351,9 @@ fn evidence(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
             let lines: Vec<String> = rule.description.trim().lines().map(esc).collect();
             writeln!(h, "<p class=\"desc\">{}</p>", lines.join("<br>"))?;
         }
-        // Findings are in rule, batch, row order: this rule's are one run of them.
-        let start = analysis.findings.partition_point(|f| f.rule < index);
-        let end = analysis.findings.partition_point(|f| f.rule <= index);
+        let findings = analysis.findings_of(index);
         let mut previous: Option<SchemaRef> = None;
-        for finding in analysis.findings[start..end].iter().take(EVIDENCE_ROWS) {
+        for finding in findings.iter().take(EVIDENCE_ROWS) {
             let (batch, row) = (finding.batch, finding.row);
             let schema = batch.schema();
             if previous.as_ref() != Some(&schema) {
@@ -385,12 +383,12 @@ fn evidence(h: &mut String, analysis: &Analysis<'_>) -> std::fmt::Result {
         if previous.is_some() {
             writeln!(h, "</tbody></table></div>")?;
         }
-        if end - start > EVIDENCE_ROWS {
+        if findings.len() > EVIDENCE_ROWS {
             writeln!(
                 h,
                 "<p class=\"note\">The first {EVIDENCE_ROWS} rows of {} are shown; every row is in \
                  <code>--format json</code> or <code>csv</code>.</p>",
-                end - start
+                findings.len()
             )?;
         }
         writeln!(h, "</article>")?;

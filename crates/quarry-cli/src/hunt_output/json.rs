@@ -11,12 +11,13 @@
 
 use std::io::{self, Write};
 
+use arrow::array::RecordBatch;
 use arrow::datatypes::TimeUnit;
 use quarry_hunt::hunt::RuleRun;
 use serde_json::{Value, json};
 
-use super::model::{Analysis, Finding, row_object};
-use crate::results::value::format_datetime;
+use super::model::{Analysis, Finding};
+use crate::results::value::{format_datetime, to_json};
 
 pub fn write_json(analysis: &Analysis<'_>, out: &mut dyn Write) -> io::Result<()> {
     let report = analysis.report;
@@ -27,9 +28,10 @@ pub fn write_json(analysis: &Analysis<'_>, out: &mut dyn Write) -> io::Result<()
     }
     out.write_all(if report.rules.is_empty() { b"]" } else { b"\n]" })?;
     out.write_all(b",\"findings\":[")?;
+    let mut writer = FindingWriter::default();
     for (i, finding) in analysis.findings.iter().enumerate() {
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *out, &finding_json(finding))?;
+        writer.write(out, finding)?;
     }
     out.write_all(if analysis.findings.is_empty() { b"]" } else { b"\n]" })?;
     let time = |ns: Option<i64>| ns.map(|ns| format_datetime(ns, TimeUnit::Nanosecond));
@@ -55,11 +57,67 @@ pub fn write_json(analysis: &Analysis<'_>, out: &mut dyn Write) -> io::Result<()
 }
 
 pub fn write_jsonl(analysis: &Analysis<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = FindingWriter::default();
     for finding in &analysis.findings {
-        serde_json::to_writer(&mut *out, &finding_json(finding))?;
+        writer.write(out, finding)?;
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// Writes finding objects, the same as [`finding_json`] gives, without building them: a hunt
+/// over a large export may have a great many rows. What is the same for every finding of a rule
+/// (its metadata) and of a batch (the encoded column names) is encoded once.
+#[derive(Default)]
+struct FindingWriter {
+    /// The rule whose prefix is cached, and `{"rule_id":..,...,"row":`.
+    rule: Option<(usize, Vec<u8>)>,
+    /// The batch whose keys are cached (by address: findings come batch by batch), and its
+    /// column names as JSON strings.
+    batch: Option<(*const RecordBatch, Vec<String>)>,
+}
+
+impl FindingWriter {
+    fn write(&mut self, out: &mut dyn Write, finding: &Finding<'_>) -> io::Result<()> {
+        if self.rule.as_ref().is_none_or(|(index, _)| *index != finding.rule) {
+            let rule = &finding.run.rule;
+            let mut head = serde_json::to_vec(&json!({
+                "rule_id": rule.id,
+                "rule_name": rule.name,
+                "tool": rule.tool,
+                "tactics": rule.tactics,
+                "techniques": rule.techniques,
+                "severity": rule.severity,
+            }))?;
+            head.pop(); // the closing brace
+            head.extend_from_slice(b",\"row\":");
+            self.rule = Some((finding.rule, head));
+        }
+        let batch: *const RecordBatch = finding.batch;
+        if self.batch.as_ref().is_none_or(|(cached, _)| *cached != batch) {
+            let keys = finding
+                .batch
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| serde_json::to_string(f.name()))
+                .collect::<Result<Vec<_>, _>>()?;
+            self.batch = Some((batch, keys));
+        }
+        let head: &[u8] = self.rule.as_ref().map(|(_, head)| head.as_slice()).unwrap_or_default();
+        let keys: &[String] = self.batch.as_ref().map(|(_, keys)| keys.as_slice()).unwrap_or_default();
+        out.write_all(head)?;
+        out.write_all(b"{")?;
+        for (i, (key, column)) in keys.iter().zip(finding.batch.columns()).enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(key.as_bytes())?;
+            out.write_all(b":")?;
+            serde_json::to_writer(&mut *out, &to_json(column.as_ref(), finding.row))?;
+        }
+        out.write_all(b"}}")
+    }
 }
 
 /// A rule's entry of `rules`.
@@ -84,7 +142,8 @@ pub fn rule_json(run: &RuleRun) -> Value {
     })
 }
 
-/// A finding's object.
+/// A finding's object (what [`FindingWriter`] writes).
+#[cfg(test)]
 pub fn finding_json(finding: &Finding<'_>) -> Value {
     let rule = &finding.run.rule;
     json!({
@@ -94,7 +153,7 @@ pub fn finding_json(finding: &Finding<'_>) -> Value {
         "tactics": rule.tactics,
         "techniques": rule.techniques,
         "severity": rule.severity,
-        "row": row_object(finding.batch, finding.row),
+        "row": super::model::row_object(finding.batch, finding.row),
     })
 }
 
@@ -175,6 +234,31 @@ mod tests {
         );
         // One rule or finding per line.
         assert_eq!(text.lines().count(), 1 + 7 + 1 + 6 + 1 + 1, "{text}");
+    }
+
+    #[test]
+    fn streamed_findings_equal_built_ones() {
+        use std::sync::Arc;
+
+        use arrow::array::{ArrayRef, StringArray};
+
+        use super::super::model::Analysis;
+        let mut report = sample_report();
+        // A rule with batches of different shapes, and one finding per batch.
+        let a = batch(vec![("FileName", Arc::new(StringArray::from(vec!["a.exe", "b.exe"])) as ArrayRef)]);
+        let b = batch(vec![("SHA1", Arc::new(StringArray::from(vec!["0a"])) as ArrayRef)]);
+        report.rules[3].batches = vec![a, b.clone(), b];
+        let analysis = Analysis::new(&report);
+        let mut out = Vec::new();
+        super::write_jsonl(&analysis, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), analysis.findings.len());
+        for (line, finding) in lines.iter().zip(&analysis.findings) {
+            assert_eq!(serde_json::from_str::<Value>(line).unwrap(), super::finding_json(finding), "{line}");
+            // Same key order too.
+            assert_eq!(*line, serde_json::to_string(&super::finding_json(finding)).unwrap());
+        }
     }
 
     #[test]

@@ -207,6 +207,14 @@ impl<'a> Analysis<'a> {
         Analysis { report, findings, devices, tools, ran, skipped, failed }
     }
 
+    /// The findings of rule `rule` (an index in `report.rules`).
+    pub fn findings_of(&self, rule: usize) -> &[Finding<'a>] {
+        // Findings are in rule order: this rule's are one run of them.
+        let start = self.findings.partition_point(|f| f.rule < rule);
+        let end = self.findings.partition_point(|f| f.rule <= rule);
+        &self.findings[start..end]
+    }
+
     /// Findings without a device.
     pub fn other_findings(&self) -> impl Iterator<Item = &Finding<'a>> {
         self.findings.iter().filter(|f| f.device.is_none())

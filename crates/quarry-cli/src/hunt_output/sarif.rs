@@ -22,14 +22,26 @@ use crate::results::value::format_datetime;
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub fn write(analysis: &Analysis<'_>, out: &mut dyn Write, options: &RenderOptions) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(analysis, options))?;
-    out.write_all(b"\n")
+    // The log without its results, pretty-printed, is opened back up to stream the results one
+    // per line: a hunt may have a great many, and they are never all held as JSON values.
+    let head = serde_json::to_string_pretty(&log(analysis, options))?;
+    let open = ["}", "]", "}"].iter().try_fold(head.as_str(), |text, close| text.trim_end().strip_suffix(close));
+    let Some(open) = open else {
+        return Err(io::Error::other("SARIF log does not end with its run"));
+    };
+    out.write_all(open.trim_end().as_bytes())?;
+    out.write_all(b",\n      \"results\": [")?;
+    for (i, finding) in analysis.findings.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n        " } else { b",\n        " })?;
+        serde_json::to_writer(&mut *out, &result(analysis, finding))?;
+    }
+    out.write_all(b"\n      ]\n    }\n  ]\n}\n")
 }
 
+/// The log without its results (which [`write`] streams into its run).
 fn log(analysis: &Analysis<'_>, options: &RenderOptions) -> Value {
     let report = analysis.report;
     let rules: Vec<Value> = report.rules.iter().map(|run| descriptor(&run.rule)).collect();
-    let results: Vec<Value> = analysis.findings.iter().map(|f| result(analysis, f)).collect();
     let notifications: Vec<Value> = report
         .rules
         .iter()
@@ -72,7 +84,6 @@ fn log(analysis: &Analysis<'_>, options: &RenderOptions) -> Value {
                 "endTimeUtc": time(options.generated_at()),
                 "toolExecutionNotifications": notifications,
             }],
-            "results": results,
             "properties": properties,
         }],
     })
@@ -181,6 +192,18 @@ mod tests {
 
     fn check_message(value: &Value, what: &str) {
         check(value, &["text", "markdown", "id", "arguments", "properties"], &["text"], what);
+    }
+
+    #[test]
+    fn an_empty_hunt_is_a_valid_log() {
+        let mut report = sample_report();
+        report.rules.clear();
+        let mut out = Vec::new();
+        render(&report, HuntFormat::Sarif, &mut out, &RenderOptions::default()).unwrap();
+        let log: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(log["runs"][0]["results"], json!([]));
+        assert_eq!(log["runs"][0]["tool"]["driver"]["rules"], json!([]));
+        assert_eq!(log["runs"][0]["invocations"][0]["executionSuccessful"], true);
     }
 
     #[test]

@@ -232,11 +232,12 @@ fn seconds(ns: Option<i64>) -> String {
 /// The rows of rule `rule` that name no device, as batches of the rule's own columns.
 fn other_rows(analysis: &Analysis<'_>, rule: usize) -> io::Result<Vec<RecordBatch>> {
     let mut groups: Vec<(&RecordBatch, Vec<u32>)> = Vec::new();
-    for finding in analysis.other_findings().filter(|f| f.rule == rule) {
+    for finding in analysis.findings_of(rule).iter().filter(|f| f.device.is_none()) {
         let row = u32::try_from(finding.row).map_err(io::Error::other)?;
-        match groups.iter_mut().find(|(batch, _)| std::ptr::eq(*batch, finding.batch)) {
-            Some((_, rows)) => rows.push(row),
-            None => groups.push((finding.batch, vec![row])),
+        // Findings come batch by batch: a new batch starts a new group.
+        match groups.last_mut() {
+            Some((batch, rows)) if std::ptr::eq(*batch, finding.batch) => rows.push(row),
+            _ => groups.push((finding.batch, vec![row])),
         }
     }
     groups
