@@ -311,7 +311,7 @@ mod tests {
         assert_eq!(b.activity.first, Some(NOW - 4 * 24 * 3_600_000_000_000));
         assert_eq!(b.activity.last, Some(NOW - 24 * 3_600_000_000_000));
         // The file rows have no device.
-        assert_eq!(analysis.other_findings().count(), 2);
+        assert_eq!(analysis.findings.iter().filter(|f| f.device.is_none()).count(), 2);
         let tools: Vec<&str> = analysis.tools.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(tools, ["AnyDesk", "Pulseway", "ScreenConnect"]);
         assert_eq!((analysis.ran, analysis.skipped, analysis.failed), (5, 1, 1));

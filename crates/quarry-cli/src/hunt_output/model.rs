@@ -215,11 +215,6 @@ impl<'a> Analysis<'a> {
         &self.findings[start..end]
     }
 
-    /// Findings without a device.
-    pub fn other_findings(&self) -> impl Iterator<Item = &Finding<'a>> {
-        self.findings.iter().filter(|f| f.device.is_none())
-    }
-
     /// The union of the result columns over every rule, in order of first appearance.
     pub fn columns(&self) -> Vec<String> {
         let mut seen = BTreeSet::new();
