@@ -301,7 +301,9 @@ impl<'a> Planner<'a> {
             }
             "row_number" => {
                 if args.len() > 1 {
-                    return Err(PlanError::unsupported("row_number() with a restart predicate", span));
+                    let start = arg(self, 0)?;
+                    let restart = arg(self, 1)?;
+                    return Ok(std::sync::Arc::new(super::window::row_number_restart()).call(vec![start, restart]));
                 }
                 let number = cast(datafusion::functions_window::expr_fn::row_number(), DataType::Int64);
                 Ok(match args.first() {

@@ -16,6 +16,7 @@ mod search;
 mod series;
 mod summarize;
 mod top_nested;
+mod window;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -618,25 +618,57 @@ fn getschema(input: &LogicalPlan) -> Result<LogicalPlan> {
 /// Window functions (`prev`, `next`, `row_number`) among `exprs` are computed by a window node
 /// over `input` first; the expressions then read their results as columns.
 pub(crate) fn with_windows(input: LogicalPlan, exprs: Vec<DfExpr>) -> Result<(LogicalPlan, Vec<DfExpr>)> {
-    use datafusion::common::tree_node::{Transformed, TreeNode};
-    let windows = datafusion::logical_expr::utils::find_window_exprs(&exprs);
-    if windows.is_empty() {
-        return Ok((input, exprs));
-    }
-    let plan = LogicalPlanBuilder::window_plan(input, windows.clone())?;
-    let exprs = exprs
-        .into_iter()
-        .map(|e| {
-            e.transform_down(|node| {
-                if windows.contains(&node) {
-                    Ok(Transformed::yes(column(&node.schema_name().to_string())))
-                } else {
-                    Ok(Transformed::no(node))
+    use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
+    // Innermost window functions first (`row_number(1, prev(k) != k)` reads `prev`'s result),
+    // each round a window node whose results later rounds read as columns.
+    let mut plan = input;
+    let mut exprs = exprs;
+    for _ in 0..8 {
+        let mut windows: Vec<DfExpr> = Vec::new();
+        for e in &exprs {
+            e.apply(|node| {
+                if let DfExpr::WindowFunction(w) = node {
+                    let nested = w.params.args.iter().any(|a| {
+                        let mut found = false;
+                        let _ = a.apply(|n| {
+                            found |= matches!(n, DfExpr::WindowFunction(_));
+                            Ok(if found { TreeNodeRecursion::Stop } else { TreeNodeRecursion::Continue })
+                        });
+                        found
+                    });
+                    if !nested && !windows.contains(node) {
+                        windows.push(node.clone());
+                    }
                 }
+                Ok(TreeNodeRecursion::Continue)
+            })?;
+        }
+        if windows.is_empty() {
+            break;
+        }
+        // The results get plain names of their own in a projection, so that a later round's
+        // window reads ordinary columns.
+        let before = column_names(&plan);
+        let windowed = LogicalPlanBuilder::window_plan(plan, windows.clone())?;
+        let mut names = Vec::new();
+        let mut projection: Vec<DfExpr> = before.iter().map(|n| column(n)).collect();
+        for w in &windows {
+            let name = format!("__kql_window{}", before.len() + names.len());
+            projection.push(column(&w.schema_name().to_string()).alias(name.clone()));
+            names.push(name);
+        }
+        plan = LogicalPlanBuilder::from(windowed).project(projection)?.build()?;
+        exprs = exprs
+            .into_iter()
+            .map(|e| {
+                e.transform_down(|node| match windows.iter().position(|w| *w == node) {
+                    Some(i) => Ok(Transformed::yes(column(&names[i]))),
+                    None => Ok(Transformed::no(node)),
+                })
+                .map(|t| t.data)
             })
-            .map(|t| t.data)
-        })
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+    }
     Ok((plan, exprs))
 }
 
