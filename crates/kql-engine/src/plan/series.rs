@@ -8,9 +8,7 @@
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::{
-    Expr as DfExpr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, Operator, binary_expr, cast, lit,
-};
+use datafusion::logical_expr::{Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, Operator, binary_expr, cast, lit};
 use kql_semantics::naming::expr_name;
 use kql_syntax::Span;
 use kql_syntax::ast::{MakeSeries, NamedExpr};
@@ -132,11 +130,9 @@ impl<'a> Planner<'a> {
         if !nonempty {
             gathered = LogicalPlanBuilder::from(gathered).filter(column("__kql_series_rows").gt(lit(0i64)))?.build()?;
         }
-        let gathered_schema = gathered.schema().as_ref().clone();
         let mut out: Vec<DfExpr> = key_columns.iter().map(|k| column(k)).collect();
         for (name, aggregate) in value_names.iter().zip(&series.aggregates) {
             let default = self.series_default(series, aggregate, span)?;
-            let _ = column(name).get_type(&gathered_schema)?;
             let filled = self.udf("series_fill", vec![column(name), lit(count), lit(default)], span)?;
             out.push(filled.alias(name.clone()));
         }
