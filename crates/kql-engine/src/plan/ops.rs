@@ -186,6 +186,7 @@ impl<'a> Planner<'a> {
             OperatorKind::Search { options, tables, predicate } => {
                 self.search(None, options, tables, predicate, op.span)
             }
+            OperatorKind::Find(find) => self.find(find, op.span),
             OperatorKind::Union { options, tables } => self.union(None, options, tables, op.span),
             // Quarry runs offline and never fetches URLs: externaldata reads as an empty table
             // of its declared columns (`quarry check` warns about it, KB009).

@@ -157,3 +157,87 @@ impl<'a> Planner<'a> {
         Ok(any.unwrap_or(lit(false)))
     }
 }
+
+impl<'a> Planner<'a> {
+    /// `find [withsource=Name] [in (tables)] where Predicate [project Col, ...]`: the matching
+    /// rows of each table that has the columns the predicate reads, the table's name in
+    /// `source_`, then the projected columns, or all the row's columns packed into `pack_`
+    /// (<https://learn.microsoft.com/en-us/kusto/query/find-operator>).
+    pub(crate) fn find(&mut self, find: &'a kql_syntax::ast::FindArgs, span: Span) -> Result<LogicalPlan> {
+        let mut source_name = "source_".to_string();
+        for option in &find.options {
+            match (&option.value.kind, option.name.is("withsource")) {
+                (ExprKind::Name(n), true) => source_name = n.name.clone(),
+                _ => {
+                    return Err(PlanError::unsupported(format!("find option `{}`", option.name.name), option.name.span));
+                }
+            }
+        }
+        let mut names: Vec<String> = Vec::new();
+        if find.tables.is_empty() {
+            names = self.tables.table_names();
+        } else {
+            for table in &find.tables {
+                match &table.kind {
+                    ExprKind::Wildcard(pattern) => names.extend(
+                        self.tables
+                            .table_names()
+                            .into_iter()
+                            .filter(|n| kql_semantics::schema::wildcard_match(pattern, n)),
+                    ),
+                    ExprKind::Name(ident) => names.push(ident.name.clone()),
+                    _ => return Err(PlanError::unsupported("find over a computed table", table.span)),
+                }
+            }
+        }
+        let mut project: Vec<String> = Vec::new();
+        for p in &find.project {
+            match &p.kind {
+                ExprKind::Name(n) => project.push(n.name.clone()),
+                _ => return Err(PlanError::unsupported("find project of an expression", p.span)),
+            }
+        }
+        let mut result: Option<LogicalPlan> = None;
+        for name in names {
+            let plan = match self.lookup(&name).cloned() {
+                Some(super::Binding::Table(plan)) => plan,
+                _ => self.scan(&name, span)?,
+            };
+            let schema = plan.schema().as_ref().clone();
+            // A table without the predicate's columns takes no part.
+            let Ok(condition) = self.search_condition(&find.predicate, &schema, false) else { continue };
+            let mut exprs = vec![lit(name.clone()).alias(source_name.clone())];
+            if project.is_empty() {
+                let mut pairs = Vec::new();
+                for column_name in column_names(&plan) {
+                    pairs.push(lit(column_name.clone()));
+                    pairs.push(column(&column_name));
+                }
+                exprs.push(self.udf("bag_pack", pairs, span)?.alias("pack_"));
+            } else {
+                for p in &project {
+                    if schema.has_column_with_unqualified_name(p) {
+                        exprs.push(column(p));
+                    } else {
+                        exprs.push(lit(datafusion::common::ScalarValue::Null).alias(p.clone()));
+                    }
+                }
+            }
+            let filtered = LogicalPlanBuilder::from(plan).filter(condition)?.project(exprs)?.build()?;
+            result = Some(match result {
+                None => filtered,
+                Some(acc) => LogicalPlanBuilder::from(acc).union_by_name(filtered)?.build()?,
+            });
+        }
+        match result {
+            Some(plan) => Ok(plan),
+            None => {
+                let schema = std::sync::Arc::new(super::arrow_schema(vec![(source_name, DataType::Utf8)]));
+                let source = datafusion::datasource::provider_as_source(std::sync::Arc::new(
+                    datafusion::datasource::empty::EmptyTable::new(schema),
+                ));
+                Ok(LogicalPlanBuilder::scan("find", source, None)?.build()?)
+            }
+        }
+    }
+}
