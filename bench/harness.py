@@ -432,7 +432,7 @@ def main():
     ap.add_argument("--events", type=int, default=1_000_000, help="rows to generate, all tables (default 1,000,000)")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per engine and case (default 5)")
     ap.add_argument("--workdir", default="/tmp/quarry-bench", help="data, rules and results (default /tmp/quarry-bench)")
-    ap.add_argument("--devices", type=int, default=None, help="fleet size (default events / 1000, at least 50)")
+    ap.add_argument("--devices", type=int, default=None, help="fleet size (default events / 1000, from 50 to 5,000)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--ingest-events", type=int, default=None,
                     help="records for the ingest case (default min(events, 1,000,000): streaming JSON is ~3.5 KB a record)")
@@ -452,7 +452,9 @@ def main():
     quarry = os.path.abspath(args.quarry) if args.quarry else build_quarry()
     work = os.path.abspath(os.path.join(args.workdir, f"events-{args.events}"))
     os.makedirs(work, exist_ok=True)
-    devices = args.devices or max(50, args.events // 1000)
+    # quarry gen cannot name more than ~8,000 devices (server names run out: 686 of them for
+    # one device in twelve), so the default stops at 5,000.
+    devices = args.devices or min(5000, max(50, args.events // 1000))
     info = machine(quarry, duckdb)
     log("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
 
