@@ -169,7 +169,10 @@ impl<'a> Planner<'a> {
             match (&option.value.kind, option.name.is("withsource")) {
                 (ExprKind::Name(n), true) => source_name = n.name.clone(),
                 _ => {
-                    return Err(PlanError::unsupported(format!("find option `{}`", option.name.name), option.name.span));
+                    return Err(PlanError::unsupported(
+                        format!("find option `{}`", option.name.name),
+                        option.name.span,
+                    ));
                 }
             }
         }

@@ -10,6 +10,7 @@ pub(crate) mod jsonpath;
 mod make_series;
 pub(crate) mod series;
 pub(crate) mod sets;
+mod xml;
 
 use datafusion::logical_expr::ScalarUDF;
 
@@ -42,6 +43,7 @@ pub fn all() -> Vec<ScalarUDF> {
         expand::kql_json_array_elements(),
         expand::kql_bag_entries(),
         make_series::kql_series_fill(),
+        xml::kql_parse_xml(),
     ];
     all.extend(bags::kql_bag_pack());
     all.extend(jsonpath::kql_extract_json());
