@@ -107,3 +107,40 @@ impl<'a> Planner<'a> {
         Ok(LogicalPlanBuilder::from(applied).project(out)?.build()?)
     }
 }
+
+impl<'a> Planner<'a> {
+    /// `T | partition by Col (subquery)`: the subquery run on each value's rows, the results
+    /// together (<https://learn.microsoft.com/en-us/kusto/query/partition-operator>). Planned like
+    /// mv-apply: the column is an implicit partition of the subquery (summarize groups by it, top
+    /// and take keep N rows per value); the result keeps the columns the subquery itself gives.
+    pub(crate) fn partition_by(
+        &mut self,
+        input: LogicalPlan,
+        options: &'a [OptionArg],
+        by: &'a Expr,
+        body: &'a Expr,
+        span: Span,
+    ) -> Result<LogicalPlan> {
+        if let Some(option) = options.iter().find(|o| !o.name.name.starts_with("hint.")) {
+            return Err(PlanError::unsupported(format!("partition option `{}`", option.name.name), option.name.span));
+        }
+        if !self.partition.is_empty() || self.implicit.is_some() {
+            return Err(PlanError::unsupported("partition inside mv-apply or partition", span));
+        }
+        let ExprKind::Name(key) = &by.kind else {
+            return Err(PlanError::unsupported("partition by an expression (give it a column)", by.span));
+        };
+        // The subquery's own columns, planned over the whole input.
+        self.implicit = Some(input.clone());
+        let natural = self.tabular(body);
+        self.implicit = None;
+        let natural = column_names(&natural?);
+        self.implicit = Some(input);
+        self.partition = vec![key.name.clone()];
+        let applied = self.tabular(body);
+        self.implicit = None;
+        self.partition = Vec::new();
+        let applied = applied?;
+        Ok(LogicalPlanBuilder::from(applied).project(natural.iter().map(|n| column(n)))?.build()?)
+    }
+}

@@ -141,6 +141,7 @@ impl<'a> Planner<'a> {
                 _ => return Err(PlanError::invalid("invoke takes a function call", call.span)),
             },
             OperatorKind::GetSchema => getschema(&input)?,
+            OperatorKind::Partition { options, by, body } => self.partition_by(input, options, by, body, op.span)?,
             OperatorKind::TopNested { clauses } => self.top_nested(input, clauses, op.span)?,
             OperatorKind::Search { options, tables, predicate } if tables.is_empty() => {
                 self.search(Some(input), options, tables, predicate, op.span)?
