@@ -3,10 +3,12 @@
 
 #![allow(clippy::explicit_auto_deref)] // `*rng.pick(..)` picks the `&str` out of a `&[&str]`.
 
+use std::fmt::Write as _;
+
 use crate::fleet::{Device, Fleet};
 use crate::model::{Model, Proc};
 use crate::plant::{PlantKind, PlantedRow};
-use crate::rng::{Rng, Weighted, hex_of, mix};
+use crate::rng::{Rng, Weighted, mix};
 use crate::table::{Batch, Ix, TableSpec};
 use crate::time::{self, DAY, HOUR, MINUTE, SECOND};
 use crate::vocab::{self, Cmd, Runs};
@@ -38,6 +40,7 @@ pub struct Ctx<'a> {
     commands: std::collections::HashMap<(u32, u32, i64), String>,
     s1: String,
     s2: String,
+    num: String,
 }
 
 impl<'a> Ctx<'a> {
@@ -72,6 +75,7 @@ impl<'a> Ctx<'a> {
             winlogon: find(model, "winlogon.exe"),
             commands: std::collections::HashMap::new(),
             s1: String::with_capacity(512),
+            num: String::with_capacity(32),
             s2: String::with_capacity(512),
         }
     }
@@ -189,9 +193,11 @@ impl<'a> Ctx<'a> {
         b.b(ix.IsInitiatingProcessRemoteSession, false);
         let unique = (mix(pid as u64 ^ (dev.index as u64) << 17 ^ created as u64) % 90_000_000_000_000_000) as i64
             + 10_000_000_000_000_000;
-        let mut buf = itoa(unique);
-        b.s(ix.InitiatingProcessUniqueId, &buf);
-        buf.clear();
+        let mut num = std::mem::take(&mut self.num);
+        num.clear();
+        let _ = write!(num, "{unique}");
+        b.s(ix.InitiatingProcessUniqueId, &num);
+        self.num = num;
         b.s(ix.AppGuardContainerId, "");
     }
 
@@ -251,7 +257,11 @@ impl<'a> Ctx<'a> {
         b.l(ix.CreatedProcessSessionId, if user_proc { 1 } else { 0 });
         b.b(ix.IsProcessRemoteSession, false);
         let unique = (rng.bits() % 90_000_000_000_000_000) as i64 + 10_000_000_000_000_000;
-        b.s(ix.ProcessUniqueId, &itoa(unique));
+        let mut num = std::mem::take(&mut self.num);
+        num.clear();
+        let _ = write!(num, "{unique}");
+        b.s(ix.ProcessUniqueId, &num);
+        self.num = num;
         b.end_row();
         r
     }
@@ -365,12 +375,16 @@ impl<'a> Ctx<'a> {
                     b.l(ix.FileSize, p.size);
                 }
                 None => {
-                    let k = rng.bits();
-                    b.s(ix.SHA1, &hex_of(k, 40));
-                    b.s(ix.SHA256, &hex_of(k ^ 1, 64));
-                    if rng.chance(0.3) {
-                        b.s(ix.MD5, &hex_of(k ^ 2, 32));
+                    let mut h = std::mem::take(&mut self.num);
+                    for (col, n) in [(ix.SHA1, 40), (ix.SHA256, 64), (ix.MD5, 32)] {
+                        if n == 32 && !rng.chance(0.3) {
+                            continue;
+                        }
+                        h.clear();
+                        rng.hex(&mut h, n);
+                        b.s(col, &h);
                     }
+                    self.num = h;
                     b.l(ix.FileSize, (rng.exp(200_000.0) as i64).max(12));
                 }
             }
@@ -406,18 +420,17 @@ impl<'a> Ctx<'a> {
         b.s(ix.RequestAccountDomain, domain);
         b.s(ix.RequestAccountSid, sid);
         b.b(ix.IsAzureInfoProtectionApplied, false);
-        let kind = match ext.as_str() {
-            "exe" | "dll" | "sys" => "PortableExecutable",
-            "pdf" => "Pdf",
-            "docx" | "xlsx" | "pptx" => "Zip",
-            "zip" => "Zip",
-            "png" => "Png",
-            "lnk" => "Lnk",
-            "cab" => "Cab",
-            "msi" => "Msi",
-            _ => "Unknown",
+        let file_type = match ext.as_str() {
+            "exe" | "dll" | "sys" => r#"{"FileType":"PortableExecutable"}"#,
+            "pdf" => r#"{"FileType":"Pdf"}"#,
+            "docx" | "xlsx" | "pptx" | "zip" => r#"{"FileType":"Zip"}"#,
+            "png" => r#"{"FileType":"Png"}"#,
+            "lnk" => r#"{"FileType":"Lnk"}"#,
+            "cab" => r#"{"FileType":"Cab"}"#,
+            "msi" => r#"{"FileType":"Msi"}"#,
+            _ => r#"{"FileType":"Unknown"}"#,
         };
-        b.s(ix.AdditionalFields, &format!("{{\"FileType\":\"{kind}\"}}"));
+        b.s(ix.AdditionalFields, file_type);
         b.end_row();
         r
     }

@@ -82,10 +82,18 @@ impl ParquetSink {
             if unique {
                 builder = builder.set_column_dictionary_enabled(parquet::schema::types::ColumnPath::from(name), false);
             }
+            // Min/max statistics cost a comparison per value (long for paths and command
+            // lines): kept for the columns queries prune on, the time above all.
+            if matches!(name, "Timestamp" | "DeviceId" | "DeviceName" | "ActionType" | "ReportId") {
+                builder = builder.set_column_statistics_enabled(
+                    parquet::schema::types::ColumnPath::from(name),
+                    EnabledStatistics::Page,
+                );
+            }
         }
         builder
+            .set_statistics_enabled(EnabledStatistics::None)
             .set_compression(Compression::SNAPPY)
-            .set_statistics_enabled(EnabledStatistics::Page)
             // Bounded memory: a row group is flushed every 128K rows.
             .set_max_row_group_row_count(Some(128 * 1024))
             .set_sorting_columns(Some(vec![SortingColumn { column_idx: ts, descending: false, nulls_first: false }]))
