@@ -23,7 +23,8 @@ pub fn has(haystack: &str, needle: &str) -> bool {
     let n = needle.to_lowercase();
     let hb = h.as_bytes();
     let nb = n.as_bytes();
-    let alnum = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    // Term characters are ASCII letters and digits, as quarry's engine implements `has`.
+    let alnum = |b: u8| b.is_ascii_alphanumeric();
     let mut from = 0;
     while let Some(pos) = h[from..].find(&n) {
         let start = from + pos;
@@ -261,6 +262,9 @@ mod tests {
         assert!(has("server.action1.com.example.net", "server.action1.com"));
         assert!(!has("notaction1.com", "action1.com"));
         assert!(!has("anything", ""));
+        // Around non-ASCII text there are no term boundaries to respect: a substring matches.
+        assert!(has("上海贝锐信息科技股份有限公司ly", "上海贝锐信息科技股份有限公司"));
+        assert!(!has("上海贝锐信息科技股份有限公", "上海贝锐信息科技股份有限公司"));
     }
 
     #[test]

@@ -295,6 +295,14 @@ fn usable(tool: &Tool) -> bool {
 /// into one (`MMSoft Design` -> `MMSoftDesign`), a single term gets a suffix
 /// (`Pulseway` -> `Pulseways`).
 pub fn near_miss(value: &str, salt: u64) -> String {
+    if !value.is_ascii() {
+        // Terms are ASCII; around other letters `has` is a substring test, so the near miss
+        // drops the last character instead.
+        let mut chars: Vec<char> = value.trim().chars().collect();
+        chars.pop();
+        let cut: String = chars.into_iter().collect();
+        return if cut.trim().is_empty() { "Xq".into() } else { cut };
+    }
     let joined: String = value.chars().filter(|c| c.is_alphanumeric()).collect();
     let terms = value.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).count();
     if joined.is_empty() {
@@ -729,6 +737,7 @@ mod tests {
     fn near_misses_break_every_term() {
         assert_eq!(near_miss("MMSoft Design", 0), "MMSoftDesign");
         assert_eq!(near_miss("Pulseway", 0), "Pulseways");
+        assert_eq!(near_miss("上海贝锐信息科技股份有限公司", 1), "上海贝锐信息科技股份有限公");
         for salt in 0..8 {
             for v in ["Pulseway", "MMSoft Design", "ConnectWise, LLC", "Action1"] {
                 let m = near_miss(v, salt);
