@@ -67,12 +67,13 @@ fn query(dir: &Path, kql: &str) -> Value {
 }
 
 /// A plant file choosing the tools of the seed rules, on half the devices, none stale, so each
-/// tool is planted and found.
+/// tool is planted and found; plus two tools whose signers are Chinese text, whose near misses
+/// must not match either (around non-ASCII text `has` is a substring test).
 fn seed_plant(dir: &Path) -> PathBuf {
     let path = dir.join("plant.json");
     fs::write(
         &path,
-        r#"{"tools": ["Pulseway", "Action1", "PDQ", "ConnectWise"], "device_fraction": 0.5,
+        r#"{"tools": ["Pulseway", "Action1", "PDQ", "ConnectWise", "AweRay", "GotoHTTP"], "device_fraction": 0.5,
             "tools_per_device": [2, 4], "stale_fraction": 0.0, "decoy_device_fraction": 0.2}"#,
     )
     .unwrap();

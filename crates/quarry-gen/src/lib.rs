@@ -205,8 +205,8 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
     } else {
         (opts.tools.clone(), "catalogue")
     };
-    let tools = plant::select_tools(tools, &opts.plant.tools)?;
-    let plan = plant::plan(opts.seed, &opts.plant, tools, &fleet, &mut model, opts.start, opts.end);
+    let selected = plant::select_tools(&tools, &opts.plant.tools)?;
+    let plan = plant::plan(opts.seed, &opts.plant, tools, &selected, &fleet, &mut model, opts.start, opts.end);
 
     // Background software that looks like any tool is left out, so findings come only from
     // what was planted.

@@ -183,21 +183,21 @@ pub fn fallback_tools() -> Vec<Tool> {
     ]
 }
 
-/// The tools to plant: the built-in catalogue, narrowed by the spec's names.
-pub fn select_tools(all: Vec<Tool>, wanted: &[String]) -> Result<Vec<Tool>, GenError> {
+/// The tools to plant, as indices into `all`: every tool, or those the spec names.
+pub fn select_tools(all: &[Tool], wanted: &[String]) -> Result<Vec<usize>, GenError> {
     if wanted.is_empty() {
-        return Ok(all);
+        return Ok((0..all.len()).collect());
     }
-    let mut out = Vec::new();
+    let mut out: Vec<usize> = Vec::new();
     for name in wanted {
         let n = name.trim();
-        let found = all.iter().find(|t| {
+        let found = all.iter().position(|t| {
             t.name.eq_ignore_ascii_case(n)
                 || t.slug.eq_ignore_ascii_case(n)
                 || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(n))
         });
         match found {
-            Some(t) if !out.iter().any(|o: &Tool| o.name == t.name) => out.push(t.clone()),
+            Some(i) if !out.contains(&i) => out.push(i),
             Some(_) => {}
             None => return Err(GenError::UnknownTool(n.to_string())),
         }
@@ -262,7 +262,7 @@ pub struct Planting {
 
 /// The whole plan.
 pub struct Plan {
-    /// Tools that may be planted.
+    /// Every tool (the catalogue); plantings index it.
     pub tools: Vec<Tool>,
     /// Their indicators, compiled.
     pub matchers: Vec<ToolMatcher>,
@@ -655,6 +655,7 @@ pub fn plan(
     seed: u64,
     spec: &PlantSpec,
     tools: Vec<Tool>,
+    selected: &[usize],
     fleet: &Fleet,
     model: &mut Model,
     start: i64,
@@ -662,7 +663,9 @@ pub fn plan(
 ) -> Plan {
     let mut rng = Rng::new(seed, 0x91A47);
     let window_start = end - (spec.lookback_days * 86_400.0 * 1e9) as i64;
-    let candidates: Vec<usize> = (0..tools.len()).filter(|&i| usable(&tools[i])).collect();
+    // Only the selected tools are planted, but every tool's rules are matched against the rows
+    // (two tools may share a signer).
+    let candidates: Vec<usize> = selected.iter().copied().filter(|&i| i < tools.len() && usable(&tools[i])).collect();
     let n = fleet.devices.len();
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..order.len()).rev() {
