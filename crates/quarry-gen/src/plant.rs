@@ -651,6 +651,7 @@ pub fn table_match(m: &ToolMatcher, row: &PlantedRow, model: &Model) -> bool {
 }
 
 /// Makes the plan.
+#[allow(clippy::too_many_arguments)]
 pub fn plan(
     seed: u64,
     spec: &PlantSpec,
