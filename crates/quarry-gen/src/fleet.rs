@@ -97,8 +97,15 @@ impl Fleet {
         for index in 0..n {
             // About one device in twelve is a server.
             let server = n > 1 && rng.below(12) == 0;
+            let mut tries = 0u32;
             let host = loop {
-                let h = if server {
+                tries += 1;
+                let h = if server && tries > 3 {
+                    // Large fleets run out of short server names.
+                    let mut h = format!("srv-{}", rng.pick(&["fs", "sql", "app", "web", "print", "dc", "rds"]));
+                    rng.hex(&mut h, 6);
+                    h
+                } else if server {
                     let role = *rng.pick(&["fs", "sql", "app", "web", "print", "dc", "rds"]);
                     format!("srv-{role}{:02}", rng.range(1, 99))
                 } else {
