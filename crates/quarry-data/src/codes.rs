@@ -1,8 +1,8 @@
 //! Stable codes for what readers report (prefix `QD`, never reused).
 //!
-//! Records that cannot be read are *rejected* (the rest of the file is still read); values that
-//! cannot be read as their column's type produce a *field warning* and become null (or `""` for
-//! strings). Neither stops reading.
+//! Records that cannot be read are *rejected* (the rest of the file is still read), and so are
+//! records with a value that cannot be read as its column's type. Smaller oddities (a duplicate
+//! or empty key) produce a *field warning* and the record is kept. Neither stops reading.
 
 /// A record is not valid JSON, or not a JSON object.
 /// Example: `{"Timestamp": "2024-01-01T00:00:00Z",` (cut off), or `[1, 2]`.
@@ -15,7 +15,7 @@ pub const INVALID_UTF8: &str = "QD002";
 pub const LINE_TOO_LONG: &str = "QD003";
 
 /// A value cannot be read as its column's type, e.g. `"yesterday"` in a `datetime` column or
-/// `1.5` in a `long` column. The cell becomes null.
+/// `1.5` in a `long` column. The record is rejected; the other records are kept.
 pub const BAD_VALUE: &str = "QD101";
 
 /// A key appears twice in one record; the first value is kept.

@@ -23,8 +23,9 @@
 //!   missing or null → null.
 //!
 //! Missing keys and JSON nulls are null (strings: `""`); an empty string in a non-string
-//! column is null too. A value that does not fit becomes null and is reported as a
-//! [`FieldWarning`]; a record that is not a JSON object is [`Rejected`]. Neither stops reading.
+//! column is null too. A record that is not a JSON object, or has a value that does not fit its
+//! column, is [`Rejected`]; a duplicate or empty key is a [`FieldWarning`] and the record is
+//! kept. Neither stops reading.
 
 pub mod arrow_types;
 pub mod codes;

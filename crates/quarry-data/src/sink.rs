@@ -218,6 +218,10 @@ impl<'a> TableSet<'a> {
     /// rejects file (the first [`MAX_DETAILS`] of each table per call).
     pub fn drain_warnings(&mut self) {
         for (name, b) in &mut self.builders {
+            // Records still held back to settle the schema are decoded now, so that the
+            // rejections of this input are counted with it.
+            b.settle();
+            Self::drain_rejected(b, name, &mut self.rejects, &mut self.row_counts);
             let (_, _, warnings, count) = b.take_reports();
             if count > 0 {
                 *self.warning_counts.entry(name.clone()).or_default() += count as u64;
@@ -330,9 +334,15 @@ impl<'a> TableSet<'a> {
                 self.row_counts.insert(table.to_string(), 1);
             }
         }
-        let builder = self.builder(table);
-        builder.push_row(row, text, at);
-        if builder.has_batches()
+        let (rejected, has_batches) = {
+            let builder = self.builder(table);
+            builder.push_row(row, text, at);
+            (builder.has_rejected(), builder.has_batches())
+        };
+        if rejected && let Some(builder) = self.builders.get_mut(table) {
+            Self::drain_rejected(builder, table, &mut self.rejects, &mut self.row_counts);
+        }
+        if has_batches
             && self.batch_sink.is_some()
             && let Some(builder) = self.builders.get_mut(table)
             && let Some(sink) = &mut self.batch_sink
@@ -354,6 +364,26 @@ impl<'a> TableSet<'a> {
         if self.pending_rows >= 4096 {
             self.progress.advance(0, self.pending_rows);
             self.pending_rows = 0;
+        }
+    }
+
+    /// Moves the records `builder` rejected while decoding (a value of the wrong type) to the
+    /// rejects log; they were counted as rows when pushed, so they are taken off `row_counts`.
+    fn drain_rejected(
+        builder: &mut TableBuilder,
+        table: &str,
+        rejects: &mut RejectLog,
+        row_counts: &mut BTreeMap<String, u64>,
+    ) {
+        if !builder.has_rejected() {
+            return;
+        }
+        let rejected = builder.take_rejected();
+        if let Some(n) = row_counts.get_mut(table) {
+            *n = n.saturating_sub(rejected.len() as u64);
+        }
+        for r in rejected {
+            rejects.add(r, None);
         }
     }
 

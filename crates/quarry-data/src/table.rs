@@ -9,14 +9,15 @@
 //!   [`crate::infer`] from the first [`ReadOptions::infer_rows`] records. A key first seen after
 //!   that is typed from its first non-null value, and earlier rows get a missing value.
 //! - Values are decoded by their column's type from their JSON text; see the crate
-//!   documentation for the rules. A value that does not fit becomes null with a field warning.
-//! - A record that is not a JSON object is rejected; the others are kept.
+//!   documentation for the rules.
+//! - A record that is not a JSON object, or that has a value that does not fit its column, is
+//!   rejected; the others are kept.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions};
+use arrow::array::{Array, ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
 use arrow::datatypes::{Field, Schema, SchemaRef};
 use kql_semantics::{Catalog, Column, TableSchema, Type};
 
@@ -119,6 +120,8 @@ struct ColumnState {
     data: ColumnData,
     /// The row that last set this column, to spot duplicate keys and missing ones.
     stamp: u64,
+    /// Whether the type comes from the catalog or the export's own schema (not inferred).
+    known: bool,
 }
 
 /// Records waiting for the schema to be settled.
@@ -141,6 +144,10 @@ pub struct TableBuilder {
     index: HashMap<String, usize>,
     row_stamp: u64,
     rows_in_batch: usize,
+    /// Per row of the batch being built: false for a record rejected after its cells were
+    /// appended (a value of the wrong type).
+    keep: Vec<bool>,
+    dropped_in_batch: usize,
     finished: Vec<(usize, Vec<ArrayRef>)>,
     rows: usize,
     rejected: Vec<Rejected>,
@@ -170,6 +177,8 @@ impl TableBuilder {
             index: HashMap::new(),
             row_stamp: 0,
             rows_in_batch: 0,
+            keep: Vec::new(),
+            dropped_in_batch: 0,
             finished: Vec::new(),
             rows: 0,
             rejected: Vec::new(),
@@ -231,7 +240,9 @@ impl TableBuilder {
     /// Records a rejected record (for readers: a line that is not UTF-8, too long...).
     pub fn reject(&mut self, at: &Location, code: &'static str, reason: String) {
         self.rejected_count += 1;
-        if self.rejected.len() < MAX_DETAILS {
+        // Every rejection is kept (not only the first MAX_DETAILS): readers that log rejects
+        // drain them as they go (`take_rejected`), and `finish` keeps the first MAX_DETAILS.
+        {
             self.rejected.push(Rejected {
                 file: at.file.to_path_buf(),
                 table: self.name.clone(),
@@ -312,9 +323,29 @@ impl TableBuilder {
         r
     }
 
+    /// Decodes the records held back to settle the schema, so that every record pushed so far
+    /// is either a row or a rejection.
+    pub fn settle(&mut self) {
+        if self.sample.is_some() {
+            self.settle_schema();
+        }
+    }
+
+    /// The records rejected since the last call, taken out of the builder (they stay counted in
+    /// the total that [`TableBuilder::take_reports`] and [`TableBuilder::finish`] give).
+    pub fn take_rejected(&mut self) -> Vec<Rejected> {
+        std::mem::take(&mut self.rejected)
+    }
+
+    /// Whether rejected records are waiting for [`TableBuilder::take_rejected`].
+    pub fn has_rejected(&self) -> bool {
+        !self.rejected.is_empty()
+    }
+
     /// The table read so far.
     pub fn finish(mut self) -> Result<TableData, DataError> {
         let (schema, batches) = self.take_batches(true)?;
+        self.rejected.truncate(MAX_DETAILS);
         let kql_schema = TableSchema::new(
             self.name.clone(),
             self.columns.iter().map(|c| Column::new(c.name.clone(), c.ty)).collect(),
@@ -337,13 +368,13 @@ impl TableBuilder {
         let Some(sample) = self.sample.take() else { return };
         if let Some(known) = self.known.take() {
             for col in &known.columns {
-                self.add_column(&col.name, col.ty);
+                self.add_column(&col.name, col.ty, true);
             }
             self.known = Some(known);
         }
         for (key, inference) in &sample.keys {
             if !key.is_empty() {
-                self.add_column(key, inference.ty());
+                self.add_column(key, inference.ty(), false);
             }
         }
         for (text, at) in &sample.records {
@@ -354,10 +385,10 @@ impl TableBuilder {
         }
     }
 
-    fn add_column(&mut self, name: &str, ty: Type) -> usize {
+    fn add_column(&mut self, name: &str, ty: Type, known: bool) -> usize {
         let mut data = ColumnData::new(ty, self.options.batch_rows.min(1024));
         data.append_missing_n(self.rows_in_batch);
-        self.columns.push(ColumnState { name: name.to_string(), ty, data, stamp: 0 });
+        self.columns.push(ColumnState { name: name.to_string(), ty, data, stamp: 0, known });
         self.index.insert(name.to_string(), self.columns.len() - 1);
         self.columns.len() - 1
     }
@@ -365,6 +396,7 @@ impl TableBuilder {
     fn decode_row(&mut self, row: &RawRow<'_>, at: &Location) {
         self.row_stamp += 1;
         let stamp = self.row_stamp;
+        let mut bad: Option<String> = None;
         for (key, raw) in &row.fields {
             let i = match self.index.get(key.as_ref()) {
                 Some(&i) => i,
@@ -373,7 +405,7 @@ impl TableBuilder {
                     continue;
                 }
                 None => match type_of_single(raw.get()) {
-                    Some(ty) => self.add_column(key, ty),
+                    Some(ty) => self.add_column(key, ty, false),
                     None => continue,
                 },
             };
@@ -386,7 +418,13 @@ impl TableBuilder {
             col.stamp = stamp;
             if let Err(reason) = col.data.append_json(raw.get(), &mut self.scratch) {
                 col.data.append_missing();
-                self.warn(at, key, codes::BAD_VALUE, reason);
+                if !col.known {
+                    // The type was inferred from earlier records and guessed too narrow: the
+                    // data is not wrong, so the record is kept with this value null.
+                    self.warn(at, key, codes::BAD_VALUE, reason);
+                } else if bad.is_none() {
+                    bad = Some(format!("column '{key}': {reason}"));
+                }
             }
         }
         for col in &mut self.columns {
@@ -394,7 +432,17 @@ impl TableBuilder {
                 col.data.append_missing();
             }
         }
-        self.rows += 1;
+        // A value of the wrong type makes the whole record bad: it is rejected (counted, reported,
+        // written to the rejects file), not kept with a null, so that the rows kept are exactly
+        // the good records. Its cells are already appended; they are filtered out at flush.
+        self.keep.push(bad.is_none());
+        match bad {
+            Some(reason) => {
+                self.dropped_in_batch += 1;
+                self.reject(at, codes::BAD_VALUE, reason);
+            }
+            None => self.rows += 1,
+        }
         self.rows_in_batch += 1;
         if self.rows_in_batch >= self.options.batch_rows {
             self.flush();
@@ -402,9 +450,19 @@ impl TableBuilder {
     }
 
     fn flush(&mut self) {
-        let arrays = self.columns.iter_mut().map(|c| c.data.finish()).collect();
-        self.finished.push((self.rows_in_batch, arrays));
+        let mut arrays: Vec<ArrayRef> = self.columns.iter_mut().map(|c| c.data.finish()).collect();
+        let mut rows = self.rows_in_batch;
+        if self.dropped_in_batch > 0 {
+            let mask = BooleanArray::from(std::mem::take(&mut self.keep));
+            // Filtering arrays of equal length with a mask of that length cannot fail.
+            arrays =
+                arrays.iter().map(|a| arrow::compute::filter(a, &mask).unwrap_or_else(|_| a.slice(0, 0))).collect();
+            rows -= self.dropped_in_batch;
+        }
+        self.keep.clear();
+        self.finished.push((rows, arrays));
         self.rows_in_batch = 0;
+        self.dropped_in_batch = 0;
     }
 
     fn warn(&mut self, at: &Location, column: &str, code: &'static str, reason: String) {

@@ -78,7 +78,7 @@ fn a_known_table_gets_the_catalog_schema_then_new_columns() {
     assert_eq!(field("IsProcessRemoteSession"), DataType::Boolean);
     assert_eq!(field("DeviceName"), DataType::Utf8);
 
-    assert_eq!((t.rows, t.rejected_count), (3, 0));
+    assert_eq!((t.rows, t.rejected_count), (3, 1));
     let b = all_rows(&t);
     assert_eq!(times(&b, "Timestamp"), [Some(T0 + 257_612_400), Some(T0 + 4 * 1_000_000_000), None]);
     assert_eq!(times(&b, "ProcessCreationTime"), [Some(T0 - 1_000_000_000), None, None]);
@@ -101,13 +101,13 @@ fn a_known_table_gets_the_catalog_schema_then_new_columns() {
     assert_eq!(strings(&b, "InitiatingProcessUniqueId"), [s("0"), s(""), s("")]);
     assert_eq!(strings(&b, "NewColumn"), [s("extra"), s(""), s("")]);
 
-    // Values that do not fit are null, with a warning each; the row is kept.
-    let warnings: Vec<(u64, &str, &str)> = t.warnings.iter().map(|w| (w.line, w.column.as_str(), w.code)).collect();
-    assert_eq!(warnings, [(3, "Timestamp", codes::BAD_VALUE), (3, "FileSize", codes::BAD_VALUE)]);
-    assert_eq!(t.warning_count, 2);
-    assert_eq!(t.warnings[0].reason, r#""yesterday": not an ISO-8601 datetime"#);
-    assert_eq!(t.warnings[1].reason, "1.5: not an integer");
-    assert!(t.warnings[0].file.ends_with("known/DeviceProcessEvents.jsonl"));
+    // A value that does not fit its column rejects its record (line 4), with the first bad
+    // column named; the good records around it are kept.
+    let rejected: Vec<(u64, &str)> = t.rejected.iter().map(|r| (r.line, r.code)).collect();
+    assert_eq!(rejected, [(4, codes::BAD_VALUE)]);
+    assert_eq!(t.rejected[0].reason, r#"column 'Timestamp': "yesterday": not an ISO-8601 datetime"#);
+    assert!(t.rejected[0].file.ends_with("known/DeviceProcessEvents.jsonl"));
+    assert_eq!(t.warning_count, 0);
 }
 
 #[test]
@@ -241,7 +241,16 @@ fn values_are_decoded_by_column_type() {
         concat!(
             r#"{"b":"TRUE","i":"12","l":1e3,"r":"2.5","d":"0.1","s":12.50,"g":"6F9619FF-8B86-D011-B42D-00C04FC964FF","t":"2024-01-01T00:00:00.1234567Z","ts":"1.02:03:04.5","dy":"text"}"#,
             "\n",
-            r#"{"b":1,"i":3000000000,"l":"x","r":true,"d":"1e-19","s":{"a": [1, 2]},"g":null,"t":1700000000,"ts":"","dy":12345678901234567890}"#,
+            r#"{"b":1,"d":"1e-19","s":{"a": [1, 2]},"g":null,"ts":"","dy":12345678901234567890}"#,
+            "\n",
+            // Each of these has one value its column's type cannot hold: the record is rejected.
+            r#"{"b":true,"i":3000000000}"#,
+            "\n",
+            r#"{"b":true,"l":"x"}"#,
+            "\n",
+            r#"{"b":true,"r":true}"#,
+            "\n",
+            r#"{"b":true,"t":1700000000}"#,
             "\n"
         ),
     )
@@ -273,6 +282,15 @@ fn values_are_decoded_by_column_type() {
     let ts: Vec<Option<i64>> = ts.as_any().downcast_ref::<DurationNanosecondArray>().unwrap().iter().collect();
     assert_eq!(ts, [Some(((26 * 60 + 3) * 60 + 4) * 1_000_000_000 + 500_000_000), None]);
     assert_eq!(show("dy"), [r#""text""#, "12345678901234567890"]);
-    let warned: Vec<&str> = t.warnings.iter().map(|w| w.column.as_str()).collect();
-    assert_eq!(warned, ["i", "l", "r", "t"]);
+    let rejected: Vec<(u64, &str)> = t.rejected.iter().map(|r| (r.line, r.reason.as_str())).collect();
+    assert_eq!(
+        rejected,
+        [
+            (3, "column 'i': 3000000000 is out of range for int"),
+            (4, r#"column 'l': "x": not a number"#),
+            (5, "column 'r': true is not a real"),
+            (6, "column 't': 1700000000 is not a datetime"),
+        ]
+    );
+    assert_eq!((t.rows, t.rejected_count, t.warning_count), (2, 4, 0));
 }

