@@ -85,8 +85,11 @@ impl Engine {
             .collect::<Result<Vec<_>, _>>()?;
         let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
         let state = self.ctx.state();
-        let config =
+        let mut config =
             ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).infer_schema(&state).await?;
+        if let Some(inferred) = config.file_schema.clone() {
+            config = config.with_schema(catalog_text_types(name, &inferred));
+        }
         let table = ListingTable::try_new(config)?;
         self.tables.insert(name.to_string(), Arc::new(table));
         Ok(())
@@ -198,4 +201,26 @@ impl TableLookup for Engine {
     fn table_names(&self) -> Vec<String> {
         self.tables.keys().cloned().collect()
     }
+}
+
+/// `schema` with each text column of a catalog table given the Arrow type of its KQL type:
+/// string, guid and dynamic are all text in Parquet, and a file written by another tool may
+/// store a `dynamic` column as plain Utf8. Reading it as the catalog's type (DataFusion casts
+/// while scanning) keeps `AdditionalFields` dynamic, as the binder and the functions expect.
+fn catalog_text_types(table: &str, schema: &SchemaRef) -> SchemaRef {
+    let is_text = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+    let Some(known) = kql_semantics::Catalog::table(SchemaCatalog::defender_ref(), table) else {
+        return schema.clone();
+    };
+    let fields: Vec<_> = schema
+        .fields()
+        .iter()
+        .map(|f| match known.column(f.name()) {
+            Some(c) if is_text(f.data_type()) && is_text(&quarry_data::arrow_type(c.ty)) => {
+                Arc::new(f.as_ref().clone().with_data_type(quarry_data::arrow_type(c.ty)))
+            }
+            _ => f.clone(),
+        })
+        .collect();
+    Arc::new(datafusion::arrow::datatypes::Schema::new_with_metadata(fields, schema.metadata().clone()))
 }
