@@ -158,8 +158,7 @@ fn the_shell_runs_multi_line_queries_and_dot_commands() {
 
 #[test]
 fn an_unsupported_operator_is_named_with_its_position() {
-    let output =
-        quarry(&["query", "-d", "hunt-data", "DeviceProcessEvents | fork (take 1) (take 2)"]);
+    let output = quarry(&["query", "-d", "hunt-data", "DeviceProcessEvents | fork (take 1) (take 2)"]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("the `fork` operator is not supported by Quarry's engine yet"), "{stderr}");
