@@ -202,7 +202,8 @@ fn verbose_reports_one_scan_per_table() {
         quarry(&["hunt", "--rules", "hunt-seeds", "-d", "hunt-events", "--now", NOW, "--format", "json", "-v"]);
     assert_eq!(output.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("table DeviceProcessEvents: 1 scan, 13 rows read, 9 kept, 3 rules"), "{stderr}");
+    // 9 rows the rules need and one near miss the widened scan filter keeps (see widen.rs).
+    assert!(stderr.contains("table DeviceProcessEvents: 1 scan, 13 rows read, 10 kept, 3 rules"), "{stderr}");
     assert!(stderr.contains("table DeviceNetworkEvents: 1 scan, 5 rows read, 3 kept, 1 rule"), "{stderr}");
     assert!(stderr.contains("table DeviceFileCertificateInfo: 1 scan, 2 rows read, 1 kept, 1 rule"), "{stderr}");
 }

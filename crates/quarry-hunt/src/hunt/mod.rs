@@ -4,6 +4,7 @@ mod config;
 mod report;
 mod run;
 pub mod shape;
+mod widen;
 
 pub use config::{ConfigError, HuntConfig};
 pub use report::{HuntReport, RuleRun, RuleStatus, Suppression, TableScan};

@@ -512,7 +512,7 @@ fn scan_query(
         if filters.is_empty() {
             conditions.push("false".to_string());
         } else if !any_row {
-            conditions.push(format!("({})", alternatives.join(" or ")));
+            conditions.push(format!("({})", super::widen::widen_alternatives(alternatives).join(" or ")));
         }
     }
     if !conditions.is_empty() {
