@@ -16,7 +16,9 @@
 //! Null values are ignored. A null `string` is `""` (Kusto strings are never null), which
 //! counts as one value; a null `dynamic` is ignored. A group with no values counts 0.
 
-use std::collections::HashSet;
+// hashbrown with foldhash (DataFusion's default set): std's SipHash made exact distinct counts
+// the largest cost of a join-and-dcount hunting query at 10M rows.
+use datafusion::common::HashSet;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
