@@ -757,24 +757,10 @@ fn day_name(day: Option<i64>) -> String {
     match day {
         None => "none".into(),
         Some(d) => {
-            let (y, m, dd) = civil_from_days(d);
+            let (y, m, dd) = crate::values::civil_from_days(d);
             format!("{y:04}-{m:02}-{dd:02}")
         }
     }
-}
-
-/// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// The column a table is partitioned and sorted by.

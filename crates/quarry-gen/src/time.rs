@@ -9,22 +9,11 @@ pub const HOUR: i64 = 60 * MINUTE;
 /// One day.
 pub const DAY: i64 = 24 * HOUR;
 
+/// The civil date of a day number since 1970-01-01.
+pub use quarry_data::values::civil_from_days as civil;
+
 /// .NET ticks (100 ns) between 0001-01-01 and 1970-01-01.
 const TICKS_AT_EPOCH: i64 = 621_355_968_000_000_000;
-
-/// The civil date of a day number since 1970-01-01 (Howard Hinnant's algorithm).
-pub fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
 
 /// The parts of a time: (year, month, day, hour, minute, second, nanosecond).
 pub fn parts(ns: i64) -> (i64, u32, u32, u32, u32, u32, u32) {

@@ -18,6 +18,7 @@ use datafusion::arrow::datatypes::{
     DataType, DurationNanosecondType, Float64Type, Int64Type, TimeUnit, TimestampNanosecondType, UInt64Type,
 };
 use datafusion::common::{Result, exec_err};
+use quarry_data::values::civil_from_days;
 use serde_json::Value;
 
 /// Nanoseconds per Kusto tick.
@@ -245,20 +246,6 @@ pub(super) fn format_timespan(nanos: i64) -> String {
         out.push_str(&format!(".{fraction:07}"));
     }
     out
-}
-
-/// Year, month and day of the day `days` after 1970-01-01 (proleptic Gregorian calendar).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month as u32, day as u32)
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ use datafusion::arrow::datatypes::{
 };
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::common::Result;
+use quarry_data::values::civil_from_days;
 
 const NANOS_PER_SEC: i64 = 1_000_000_000;
 const TICKS_PER_SEC: u64 = 10_000_000;
@@ -195,20 +196,6 @@ fn write_decimal(out: &mut String, v: i128, scale: i8) {
         out.push('.');
         out.push_str(frac);
     }
-}
-
-/// Civil date from days since 1970-01-01 (proleptic Gregorian).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// `yyyy-MM-ddTHH:mm:ss.fffffffZ` from nanoseconds since the Unix epoch (UTC), in 100 ns ticks.
