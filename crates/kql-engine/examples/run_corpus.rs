@@ -15,26 +15,15 @@ use datafusion::arrow::datatypes::{Field, Schema};
 use kql_engine::{Engine, QueryError};
 use kql_semantics::{Catalog, SchemaCatalog};
 
-fn collect(path: &Path, out: &mut Vec<PathBuf>) {
+/// Files under `path` (or `path` itself) whose extension is `ext`, in name order.
+fn collect(path: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     if path.is_dir() {
         let mut entries: Vec<_> = std::fs::read_dir(path).into_iter().flatten().flatten().map(|e| e.path()).collect();
         entries.sort();
         for entry in entries {
-            collect(&entry, out);
+            collect(&entry, ext, out);
         }
-    } else if path.extension().is_some_and(|e| e == "kql") {
-        out.push(path.to_path_buf());
-    }
-}
-
-fn collect_parquet(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path).into_iter().flatten().flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for entry in entries {
-            collect_parquet(&entry, out);
-        }
-    } else if path.extension().is_some_and(|e| e == "parquet") {
+    } else if path.extension().is_some_and(|e| e == ext) {
         out.push(path.to_path_buf());
     }
 }
@@ -60,7 +49,7 @@ fn main() {
     for (i, arg) in args.iter().enumerate() {
         let is_value = i > 0 && matches!(args[i - 1].as_str(), "--now" | "--data");
         if !arg.starts_with("--") && !is_value {
-            collect(Path::new(arg), &mut files);
+            collect(Path::new(arg), "kql", &mut files);
         }
     }
     // The store's Parquet files per table: STORE/<Table>/day=.../*.parquet.
@@ -68,7 +57,7 @@ fn main() {
     if let Some(store) = &data {
         for entry in std::fs::read_dir(store).into_iter().flatten().flatten() {
             let mut parts = Vec::new();
-            collect_parquet(&entry.path(), &mut parts);
+            collect(&entry.path(), "parquet", &mut parts);
             if !parts.is_empty() {
                 stored.insert(entry.file_name().to_string_lossy().into_owned(), parts);
             }

@@ -242,15 +242,13 @@ impl TableBuilder {
         self.rejected_count += 1;
         // Every rejection is kept (not only the first MAX_DETAILS): readers that log rejects
         // drain them as they go (`take_rejected`), and `finish` keeps the first MAX_DETAILS.
-        {
-            self.rejected.push(Rejected {
-                file: at.file.to_path_buf(),
-                table: self.name.clone(),
-                line: at.line,
-                code,
-                reason,
-            });
-        }
+        self.rejected.push(Rejected {
+            file: at.file.to_path_buf(),
+            table: self.name.clone(),
+            line: at.line,
+            code,
+            reason,
+        });
     }
 
     /// The table name.

@@ -242,7 +242,9 @@ fn literal(text: &str) -> Option<(String, &str)> {
         let doubled = format!("{quote}{quote}");
         return Some((body[1..end].replace(&doubled, &quote.to_string()), &body[end + 1..]));
     }
-    let quote = text.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+    if !text.starts_with(['\'', '"']) {
+        return None;
+    }
     let end = string_end(text, 0)?;
     let mut value = String::new();
     let mut chars = text[1..end].chars();
@@ -261,7 +263,6 @@ fn literal(text: &str) -> Option<(String, &str)> {
             value.push(c);
         }
     }
-    let _ = quote;
     Some((value, &text[end + 1..]))
 }
 
