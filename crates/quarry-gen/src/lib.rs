@@ -17,6 +17,7 @@ pub mod fleet;
 pub mod matching;
 pub mod model;
 pub mod plant;
+pub mod pq;
 pub mod rng;
 pub mod rows;
 pub mod sink;
@@ -135,6 +136,10 @@ pub struct Summary {
     /// Decoy-only devices.
     pub decoy_devices: usize,
 }
+
+/// Rows per batch, and so per Parquet row group at most (a day's rows of a table may take
+/// several).
+const ROW_GROUP: usize = 64 * 1024;
 
 /// Share of background rows per table, in [`Table::ALL`] order (per mille).
 const SHARES: [u64; 7] = [180, 300, 250, 160, 40, 55, 15];
@@ -295,6 +300,8 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
         vocab::REGISTRY_PLACES.iter().map(|p| !plan.matchers.iter().any(|m| m.key(&sample(p.0)))).collect();
     let mut ctx = Ctx::new(opts.seed, &fleet, &model, domains, &file_ok, &registry_ok);
     let mut batches: Vec<Batch> = specs.iter().map(|s| Batch::new(s, 8192)).collect();
+    // The day each batch's rows are on: a batch is one Parquet row group, within one day.
+    let mut batch_day = [0i64; 7];
     let mut cursor = [0usize; 7];
     let mut rows_written = [0u64; 7];
     let mut info_counter = 0u64;
@@ -318,13 +325,24 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
             loop {
                 let next_plant = planted[t].get(cursor[t]).copied().filter(|&i| plan.rows[i].ts < b);
                 let next_bg = times.get(bi).copied();
-                match (next_plant, next_bg) {
+                let (plant, ts) = match (next_plant, next_bg) {
                     (None, None) => break,
-                    (Some(pi), bg) if bg.is_none_or(|ts| plan.rows[pi].ts <= ts) => {
+                    (Some(pi), bg) if bg.is_none_or(|ts| plan.rows[pi].ts <= ts) => (Some(pi), plan.rows[pi].ts),
+                    (_, Some(ts)) => (None, ts),
+                    (Some(_), None) => unreachable!("the guard above takes a plant when there is no background row"),
+                };
+                let day = ts.div_euclid(DAY);
+                if batch.rows() >= ROW_GROUP || (batch.rows() > 0 && day != batch_day[t]) {
+                    rows_written[t] += batch.rows() as u64;
+                    sink.write(batch_day[t], batch)?;
+                }
+                batch_day[t] = day;
+                match plant {
+                    Some(pi) => {
                         planted_report[pi] = ctx.planted(spec, batch, &mut rng, &plan.rows[pi]);
                         cursor[t] += 1;
                     }
-                    (_, Some(ts)) => {
+                    None => {
                         let dev = if spec.table == Table::Info {
                             // Every device reports its state in turn.
                             let d = (info_counter % fleet.devices.len() as u64) as usize;
@@ -336,20 +354,11 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
                         ctx.background(spec, batch, &mut rng, &fleet.devices[dev], ts, &pools);
                         bi += 1;
                     }
-                    (Some(_), None) => unreachable!("the guard above takes a plant when there is no background row"),
-                }
-                if batch.rows() >= 65_536 {
-                    let rb = batch.finish()?;
-                    rows_written[t] += rb.num_rows() as u64;
-                    sink.write(spec.table, &rb)?;
                 }
             }
-            if batch.rows() >= 4096 || s + 1 == slices as usize {
-                let rb = batch.finish()?;
-                if rb.num_rows() > 0 {
-                    rows_written[t] += rb.num_rows() as u64;
-                    sink.write(spec.table, &rb)?;
-                }
+            if s + 1 == slices as usize && batch.rows() > 0 {
+                rows_written[t] += batch.rows() as u64;
+                sink.write(batch_day[t], batch)?;
             }
         }
     }

@@ -3,13 +3,11 @@
 
 #![allow(clippy::explicit_auto_deref)] // `*rng.pick(..)` picks the `&str` out of a `&[&str]`.
 
-use std::fmt::Write as _;
-
 use crate::fleet::{Device, Fleet};
 use crate::model::{Model, Proc};
 use crate::plant::{PlantKind, PlantedRow};
 use crate::rng::{Rng, Weighted, mix};
-use crate::table::{Batch, Ix, TableSpec};
+use crate::table::{Batch, ImageCols, Ix, TableSpec};
 use crate::time::{self, DAY, HOUR, MINUTE, SECOND};
 use crate::vocab::{self, Cmd, Runs};
 
@@ -87,11 +85,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// Sets the columns every row has; returns the ReportId.
-    fn head(&mut self, b: &mut Batch, ix: &Ix, ts: i64, dev: &Device, rng: &mut Rng) -> i64 {
+    fn head(&mut self, b: &mut Batch<'a>, ix: &Ix, ts: i64, dev: &'a Device, rng: &mut Rng) -> i64 {
         b.t(ix.Timestamp, ts);
-        b.s(ix.DeviceId, &dev.id);
-        b.s(ix.DeviceName, &dev.name);
-        b.s(ix.MachineGroup, dev.machine_group);
+        b.v(ix.DeviceId, &dev.id);
+        b.v(ix.DeviceName, &dev.name);
+        b.v(ix.MachineGroup, dev.machine_group);
         let r = self.next_report(dev.index, rng);
         b.l(ix.ReportId, r);
         r
@@ -132,40 +130,70 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Sets a process image's columns (file, hashes, version information) and its
+    /// account's, for the created process or the initiating one (`cols`).
+    fn image(&self, b: &mut Batch<'a>, cols: &ImageCols, dev: &'a Device, p: &'a Proc, runs: Runs) {
+        b.v(cols.file_name, &p.file);
+        b.l(cols.file_size, p.size);
+        b.v(cols.sha1, &p.sha1);
+        b.v(cols.sha256, &p.sha256);
+        b.v(cols.md5, &p.md5);
+        b.v(cols.company, &p.company);
+        b.v(cols.product, &p.product);
+        b.v(cols.version, &p.version);
+        b.v(cols.internal, &p.internal);
+        b.v(cols.original, &p.original);
+        b.v(cols.description, &p.description);
+        let (domain, name, sid, upn, oid, logon) = self.account(runs, dev);
+        b.v(cols.account_domain, domain);
+        b.v(cols.account_name, name);
+        b.v(cols.account_sid, sid);
+        b.v(cols.account_upn, upn);
+        b.v(cols.account_object_id, oid);
+        b.l(cols.logon_id, logon);
+        let user = runs == Runs::User;
+        b.v(cols.integrity, if user { "Medium" } else { "System" });
+        b.v(cols.elevation, if user { "TokenElevationTypeLimited" } else { "TokenElevationTypeDefault" });
+    }
+
+    /// Sets a folder path column to `p`'s path on `dev` (lower-cased for
+    /// `InitiatingProcessFolderPath`); returns the path as written in command lines.
+    fn folder_path(&mut self, b: &mut Batch<'a>, col: usize, dev: &'a Device, proc: usize, lower: bool) -> &'a str {
+        let p = &self.model.procs[proc];
+        if !p.per_user {
+            b.v(col, if lower { &p.path_lower } else { &p.path });
+            return &p.path;
+        }
+        let mut path = std::mem::take(&mut self.s1);
+        p.write_path(&mut path, &dev.user);
+        // The same (device, program) always gives the same path.
+        let key = (dev.index as u64) << 32 | proc as u64;
+        if lower {
+            let mut l = std::mem::take(&mut self.s2);
+            l.clear();
+            l.push_str(&path);
+            l.make_ascii_lowercase();
+            b.k(col, key, &l);
+            self.s2 = l;
+        } else {
+            b.k(col, key, &path);
+        }
+        self.s1 = path;
+        ""
+    }
+
     /// Sets the `InitiatingProcess*` columns for `proc` running on `dev` at `ts`.
-    fn initiating(&mut self, b: &mut Batch, ix: &Ix, dev: &'a Device, proc: usize, ts: i64) {
+    fn initiating(&mut self, b: &mut Batch<'a>, spec: &TableSpec, dev: &'a Device, proc: usize, ts: i64) {
+        let ix = &spec.ix;
         let model = self.model;
         let p = &model.procs[proc];
-        let (domain, name, sid, upn, oid, logon) = self.account(p.runs, dev);
-        b.s(ix.InitiatingProcessAccountDomain, domain);
-        b.s(ix.InitiatingProcessAccountName, name);
-        b.s(ix.InitiatingProcessAccountSid, sid);
-        b.s(ix.InitiatingProcessAccountUpn, upn);
-        b.s(ix.InitiatingProcessAccountObjectId, oid);
-        b.l(ix.InitiatingProcessLogonId, logon);
+        self.image(b, &spec.initiating, dev, p, p.runs);
         let user_proc = p.runs == Runs::User;
-        b.s(ix.InitiatingProcessIntegrityLevel, if user_proc { "Medium" } else { "System" });
-        b.s(
-            ix.InitiatingProcessTokenElevation,
-            if user_proc { "TokenElevationTypeLimited" } else { "TokenElevationTypeDefault" },
-        );
-        b.s(ix.InitiatingProcessSHA1, &p.sha1);
-        b.s(ix.InitiatingProcessSHA256, &p.sha256);
-        b.s(ix.InitiatingProcessMD5, &p.md5);
-        b.s(ix.InitiatingProcessFileName, &p.file);
-        b.l(ix.InitiatingProcessFileSize, p.size);
-        b.s(ix.InitiatingProcessVersionInfoCompanyName, &p.company);
-        b.s(ix.InitiatingProcessVersionInfoProductName, &p.product);
-        b.s(ix.InitiatingProcessVersionInfoProductVersion, &p.version);
-        b.s(ix.InitiatingProcessVersionInfoInternalFileName, &p.internal);
-        b.s(ix.InitiatingProcessVersionInfoOriginalFileName, &p.original);
-        b.s(ix.InitiatingProcessVersionInfoFileDescription, &p.description);
         let pid = self.pid(dev.index, proc, ts, 0);
         b.l(ix.InitiatingProcessId, pid);
         let created = self.started(dev.index, proc, ts, 0);
         b.t(ix.InitiatingProcessCreationTime, created);
-        let mut path = std::mem::take(&mut self.s1);
-        p.write_path(&mut path, &dev.user);
+        let stable = self.folder_path(b, ix.InitiatingProcessFolderPath, dev, proc, true);
         let key = (dev.index as u32, proc as u32, ts.div_euclid(6 * HOUR));
         if !self.commands.contains_key(&key) {
             if self.commands.len() > 100_000 {
@@ -174,38 +202,36 @@ impl<'a> Ctx<'a> {
             let mut cmd = String::new();
             let mut rng =
                 Rng::keyed(self.seed ^ 0xC0DE ^ (dev.index as u64) << 40 ^ (proc as u64) << 24 ^ key.2 as u64);
-            command_line(&mut cmd, &mut rng, p, &path, dev);
+            let path = if p.per_user { self.s1.as_str() } else { stable };
+            command_line(&mut cmd, &mut rng, p, path, dev);
             self.commands.insert(key, cmd);
         }
         if let Some(cmd) = self.commands.get(&key) {
             b.s(ix.InitiatingProcessCommandLine, cmd);
         }
-        path.make_ascii_lowercase();
-        b.s(ix.InitiatingProcessFolderPath, &path);
-        self.s1 = path;
         let parent = &model.procs[p.parent];
         b.l(ix.InitiatingProcessParentId, self.pid(dev.index, p.parent, ts, 1));
-        b.s(ix.InitiatingProcessParentFileName, &parent.file);
+        b.v(ix.InitiatingProcessParentFileName, &parent.file);
         b.t(ix.InitiatingProcessParentCreationTime, self.started(dev.index, p.parent, ts, 3 * DAY).min(created));
-        b.s(ix.InitiatingProcessSignerType, if p.os_vendor { "OsVendor" } else { "ThirdParty" });
-        b.s(ix.InitiatingProcessSignatureStatus, "Valid");
+        b.v(ix.InitiatingProcessSignerType, if p.os_vendor { "OsVendor" } else { "ThirdParty" });
+        b.v(ix.InitiatingProcessSignatureStatus, "Valid");
         b.l(ix.InitiatingProcessSessionId, if user_proc { 1 } else { 0 });
         b.b(ix.IsInitiatingProcessRemoteSession, false);
         let unique = (mix(pid as u64 ^ (dev.index as u64) << 17 ^ created as u64) % 90_000_000_000_000_000) as i64
             + 10_000_000_000_000_000;
         let mut num = std::mem::take(&mut self.num);
         num.clear();
-        let _ = write!(num, "{unique}");
+        push_int(&mut num, unique);
         b.s(ix.InitiatingProcessUniqueId, &num);
         self.num = num;
-        b.s(ix.AppGuardContainerId, "");
+        b.v(ix.AppGuardContainerId, "");
     }
 
     /// A `DeviceProcessEvents` row: `proc` created by its parent.
     pub fn process(
         &mut self,
         spec: &TableSpec,
-        b: &mut Batch,
+        b: &mut Batch<'a>,
         rng: &mut Rng,
         dev: &'a Device,
         ts: i64,
@@ -215,51 +241,26 @@ impl<'a> Ctx<'a> {
         let model = self.model;
         let p: &Proc = &model.procs[proc];
         let r = self.head(b, ix, ts, dev, rng);
-        b.s(ix.ActionType, "ProcessCreated");
-        b.s(ix.FileName, &p.file);
-        let mut path = std::mem::take(&mut self.s1);
-        p.write_path(&mut path, &dev.user);
-        b.s(ix.FolderPath, &path);
-        b.s(ix.SHA1, &p.sha1);
-        b.s(ix.SHA256, &p.sha256);
-        b.s(ix.MD5, &p.md5);
-        b.l(ix.FileSize, p.size);
-        b.s(ix.ProcessVersionInfoCompanyName, &p.company);
-        b.s(ix.ProcessVersionInfoProductName, &p.product);
-        b.s(ix.ProcessVersionInfoProductVersion, &p.version);
-        b.s(ix.ProcessVersionInfoInternalFileName, &p.internal);
-        b.s(ix.ProcessVersionInfoOriginalFileName, &p.original);
-        b.s(ix.ProcessVersionInfoFileDescription, &p.description);
+        b.v(ix.ActionType, "ProcessCreated");
+        let stable = self.folder_path(b, ix.FolderPath, dev, proc, false);
         let pid = ((rng.below(16_000) + 1) * 4) as i64;
         b.l(ix.ProcessId, pid);
         let mut cmd = std::mem::take(&mut self.s2);
-        command_line(&mut cmd, rng, p, &path, dev);
+        command_line(&mut cmd, rng, p, if p.per_user { self.s1.as_str() } else { stable }, dev);
         b.s(ix.ProcessCommandLine, &cmd);
-        self.s1 = path;
         self.s2 = cmd;
         // A child of a user's process runs as that user (conhost under the user's cmd).
         let runs = if model.procs[p.parent].runs == Runs::User { Runs::User } else { p.runs };
-        let (domain, name, sid, upn, oid, logon) = self.account(runs, dev);
+        self.image(b, &spec.process, dev, p, runs);
         let user_proc = runs == Runs::User;
-        b.s(ix.ProcessIntegrityLevel, if user_proc { "Medium" } else { "System" });
-        b.s(
-            ix.ProcessTokenElevation,
-            if user_proc { "TokenElevationTypeLimited" } else { "TokenElevationTypeDefault" },
-        );
         b.t(ix.ProcessCreationTime, ts);
-        b.s(ix.AccountDomain, domain);
-        b.s(ix.AccountName, name);
-        b.s(ix.AccountSid, sid);
-        b.s(ix.AccountUpn, upn);
-        b.s(ix.AccountObjectId, oid);
-        b.l(ix.LogonId, logon);
-        self.initiating(b, ix, dev, p.parent, ts);
+        self.initiating(b, spec, dev, p.parent, ts);
         b.l(ix.CreatedProcessSessionId, if user_proc { 1 } else { 0 });
         b.b(ix.IsProcessRemoteSession, false);
         let unique = (rng.bits() % 90_000_000_000_000_000) as i64 + 10_000_000_000_000_000;
         let mut num = std::mem::take(&mut self.num);
         num.clear();
-        let _ = write!(num, "{unique}");
+        push_int(&mut num, unique);
         b.s(ix.ProcessUniqueId, &num);
         self.num = num;
         b.end_row();
@@ -271,7 +272,7 @@ impl<'a> Ctx<'a> {
     pub fn network(
         &mut self,
         spec: &TableSpec,
-        b: &mut Batch,
+        b: &mut Batch<'a>,
         rng: &mut Rng,
         dev: &'a Device,
         ts: i64,
@@ -290,7 +291,7 @@ impl<'a> Ctx<'a> {
             _ => ("HttpConnectionInspected", false),
         };
         let action = if url.is_some() && inbound { "ConnectionSuccess" } else { action };
-        b.s(ix.ActionType, action);
+        b.v(ix.ActionType, action);
         let host_key = url.map(|u| crate::rng::mix_str(self.seed, u)).unwrap_or_else(|| rng.bits());
         let (remote_ip, port, proto, remote_type) = if let Some(u) = url {
             let _ = u;
@@ -326,11 +327,11 @@ impl<'a> Ctx<'a> {
         if let Some(u) = url {
             b.s(ix.RemoteUrl, u);
         }
-        b.s(ix.LocalIP, &dev.local_ip);
-        b.s(ix.Protocol, proto);
-        b.s(ix.LocalIPType, "Private");
-        b.s(ix.RemoteIPType, remote_type);
-        self.initiating(b, ix, dev, proc, ts);
+        b.v(ix.LocalIP, &dev.local_ip);
+        b.v(ix.Protocol, proto);
+        b.v(ix.LocalIPType, "Private");
+        b.v(ix.RemoteIPType, remote_type);
+        self.initiating(b, spec, dev, proc, ts);
         if action == "HttpConnectionInspected" {
             let host = url.unwrap_or("");
             let mut s = String::with_capacity(160);
@@ -350,14 +351,14 @@ impl<'a> Ctx<'a> {
     pub fn file(
         &mut self,
         spec: &TableSpec,
-        b: &mut Batch,
+        b: &mut Batch<'a>,
         rng: &mut Rng,
         dev: &'a Device,
         ts: i64,
         proc: usize,
         path: &str,
         action: &str,
-        hashes: Option<&Proc>,
+        hashes: Option<&'a Proc>,
     ) -> i64 {
         let ix = &spec.ix;
         let r = self.head(b, ix, ts, dev, rng);
@@ -369,9 +370,9 @@ impl<'a> Ctx<'a> {
         if action != "FileDeleted" {
             match hashes {
                 Some(p) => {
-                    b.s(ix.SHA1, &p.sha1);
-                    b.s(ix.SHA256, &p.sha256);
-                    b.s(ix.MD5, &p.md5);
+                    b.v(ix.SHA1, &p.sha1);
+                    b.v(ix.SHA256, &p.sha256);
+                    b.v(ix.MD5, &p.md5);
                     b.l(ix.FileSize, p.size);
                 }
                 None => {
@@ -405,20 +406,20 @@ impl<'a> Ctx<'a> {
             b.s(ix.FileOriginReferrerUrl, &format!("https://{site}/"));
             b.s(ix.FileOriginIP, &public_ip(crate::rng::mix_str(self.seed, site)));
         }
-        self.initiating(b, ix, dev, proc, ts);
+        self.initiating(b, spec, dev, proc, ts);
         if rng.chance(0.04) {
-            b.s(ix.RequestProtocol, "Smb");
-            b.s(ix.ShareName, "C$");
+            b.v(ix.RequestProtocol, "Smb");
+            b.v(ix.ShareName, "C$");
             b.s(ix.RequestSourceIP, &format!("10.{}.{}.{}", rng.range(0, 40), rng.range(0, 255), rng.range(2, 254)));
             b.l(ix.RequestSourcePort, rng.range(49_152, 65_535));
         } else {
-            b.s(ix.RequestProtocol, "Local");
+            b.v(ix.RequestProtocol, "Local");
         }
         let p = &self.model.procs[proc];
         let (domain, name, sid, ..) = self.account(p.runs, dev);
-        b.s(ix.RequestAccountName, name);
-        b.s(ix.RequestAccountDomain, domain);
-        b.s(ix.RequestAccountSid, sid);
+        b.v(ix.RequestAccountName, name);
+        b.v(ix.RequestAccountDomain, domain);
+        b.v(ix.RequestAccountSid, sid);
         b.b(ix.IsAzureInfoProtectionApplied, false);
         let file_type = match ext.as_str() {
             "exe" | "dll" | "sys" => r#"{"FileType":"PortableExecutable"}"#,
@@ -430,7 +431,7 @@ impl<'a> Ctx<'a> {
             "msi" => r#"{"FileType":"Msi"}"#,
             _ => r#"{"FileType":"Unknown"}"#,
         };
-        b.s(ix.AdditionalFields, file_type);
+        b.v(ix.AdditionalFields, file_type);
         b.end_row();
         r
     }
@@ -440,7 +441,7 @@ impl<'a> Ctx<'a> {
     pub fn registry(
         &mut self,
         spec: &TableSpec,
-        b: &mut Batch,
+        b: &mut Batch<'a>,
         rng: &mut Rng,
         dev: &'a Device,
         ts: i64,
@@ -457,7 +458,7 @@ impl<'a> Ctx<'a> {
             18 => "RegistryValueDeleted",
             _ => "RegistryKeyDeleted",
         };
-        b.s(ix.ActionType, action);
+        b.v(ix.ActionType, action);
         b.s(ix.RegistryKey, key);
         if action.starts_with("RegistryValue") {
             b.s(ix.RegistryValueName, value_name);
@@ -491,7 +492,7 @@ impl<'a> Ctx<'a> {
         if action == "RegistryKeyDeleted" {
             b.s(ix.PreviousRegistryKey, key);
         }
-        self.initiating(b, ix, dev, proc, ts);
+        self.initiating(b, spec, dev, proc, ts);
         b.end_row();
         r
     }
@@ -501,7 +502,7 @@ impl<'a> Ctx<'a> {
     pub fn certificate(
         &mut self,
         spec: &TableSpec,
-        b: &mut Batch,
+        b: &mut Batch<'a>,
         rng: &mut Rng,
         dev: &'a Device,
         ts: i64,
@@ -512,15 +513,15 @@ impl<'a> Ctx<'a> {
         let model = self.model;
         let r = self.head(b, ix, ts, dev, rng);
         let c = &model.certs[cert];
-        b.s(ix.SHA1, &model.procs[proc].sha1);
+        b.v(ix.SHA1, &model.procs[proc].sha1);
         b.b(ix.IsSigned, true);
-        b.s(ix.SignatureType, c.sig_type);
-        b.s(ix.Signer, &c.signer);
-        b.s(ix.SignerHash, &c.signer_hash);
-        b.s(ix.Issuer, &c.issuer);
-        b.s(ix.IssuerHash, &c.issuer_hash);
-        b.s(ix.CertificateSerialNumber, &c.serial);
-        b.s(ix.CrlDistributionPointUrls, &c.crl);
+        b.v(ix.SignatureType, c.sig_type);
+        b.v(ix.Signer, &c.signer);
+        b.v(ix.SignerHash, &c.signer_hash);
+        b.v(ix.Issuer, &c.issuer);
+        b.v(ix.IssuerHash, &c.issuer_hash);
+        b.v(ix.CertificateSerialNumber, &c.serial);
+        b.v(ix.CrlDistributionPointUrls, &c.crl);
         b.t(ix.CertificateCreationTime, c.created);
         b.t(ix.CertificateExpirationTime, c.expires);
         if c.sig_type == "Embedded" {
@@ -533,7 +534,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A `DeviceLogonEvents` row.
-    pub fn logon(&mut self, spec: &TableSpec, b: &mut Batch, rng: &mut Rng, dev: &'a Device, ts: i64) -> i64 {
+    pub fn logon(&mut self, spec: &TableSpec, b: &mut Batch<'a>, rng: &mut Rng, dev: &'a Device, ts: i64) -> i64 {
         let ix = &spec.ix;
         let r = self.head(b, ix, ts, dev, rng);
         let roll = rng.below(100);
@@ -542,29 +543,29 @@ impl<'a> Ctx<'a> {
             85..=95 => "LogonFailed",
             _ => "LogonAttempted",
         };
-        b.s(ix.ActionType, action);
+        b.v(ix.ActionType, action);
         let logon_type = if dev.server {
             *rng.pick(&["Network", "Network", "Network", "Service", "Batch", "RemoteInteractive"])
         } else {
             *rng.pick(&["Interactive", "Unlock", "Network", "Service", "CachedInteractive", "Network", "Interactive"])
         };
-        b.s(ix.LogonType, logon_type);
+        b.v(ix.LogonType, logon_type);
         let system = logon_type == "Service" || logon_type == "Batch";
         if system {
-            b.s(ix.AccountDomain, "nt authority");
-            b.s(ix.AccountName, if rng.chance(0.5) { "system" } else { "local service" });
-            b.s(ix.AccountSid, "S-1-5-18");
+            b.v(ix.AccountDomain, "nt authority");
+            b.v(ix.AccountName, if rng.chance(0.5) { "system" } else { "local service" });
+            b.v(ix.AccountSid, "S-1-5-18");
         } else {
-            b.s(ix.AccountDomain, self.fleet.domain);
-            b.s(ix.AccountName, &dev.user);
-            b.s(ix.AccountSid, &dev.user_sid);
+            b.v(ix.AccountDomain, self.fleet.domain);
+            b.v(ix.AccountName, &dev.user);
+            b.v(ix.AccountSid, &dev.user_sid);
         }
-        b.s(
+        b.v(
             ix.Protocol,
             if logon_type == "Network" { if rng.chance(0.7) { "Kerberos" } else { "NTLM" } } else { "Negotiate" },
         );
         if action == "LogonFailed" {
-            b.s(
+            b.v(
                 ix.FailureReason,
                 *rng.pick(&["InvalidUserNameOrPassword", "UnknownUser", "AccountLocked", "AccountRestriction"]),
             );
@@ -574,39 +575,39 @@ impl<'a> Ctx<'a> {
         let remote = matches!(logon_type, "Network" | "RemoteInteractive");
         if remote {
             let peer = self.fleet.devices[rng.below(self.fleet.devices.len() as u64) as usize].clone_ref();
-            b.s(ix.RemoteDeviceName, peer.0);
-            b.s(ix.RemoteIP, peer.1);
-            b.s(ix.RemoteIPType, "Private");
+            b.v(ix.RemoteDeviceName, peer.0);
+            b.v(ix.RemoteIP, peer.1);
+            b.v(ix.RemoteIPType, "Private");
             b.l(ix.RemotePort, rng.range(49_152, 65_535));
         } else {
-            b.s(ix.RemoteIP, "");
+            b.v(ix.RemoteIP, "");
         }
         let init = if remote || system { self.lsass } else { self.winlogon };
-        self.initiating(b, ix, dev, init, ts);
+        self.initiating(b, spec, dev, init, ts);
         let af = if remote { "{\"IsLocalLogon\":false}" } else { "{\"IsLocalLogon\":true}" };
-        b.s(ix.AdditionalFields, af);
+        b.v(ix.AdditionalFields, af);
         b.end_row();
         r
     }
 
     /// A `DeviceInfo` row.
-    pub fn info(&mut self, spec: &TableSpec, b: &mut Batch, rng: &mut Rng, dev: &'a Device, ts: i64) -> i64 {
+    pub fn info(&mut self, spec: &TableSpec, b: &mut Batch<'a>, rng: &mut Rng, dev: &'a Device, ts: i64) -> i64 {
         let ix = &spec.ix;
         b.t(ix.Timestamp, ts);
-        b.s(ix.DeviceId, &dev.id);
-        b.s(ix.DeviceName, &dev.name);
-        b.s(ix.MachineGroup, dev.machine_group);
+        b.v(ix.DeviceId, &dev.id);
+        b.v(ix.DeviceName, &dev.name);
+        b.v(ix.MachineGroup, dev.machine_group);
         // DeviceInfo ReportIds are 18-digit numbers in real exports: ticks of the report time.
         let r = time::ticks(ts) + (dev.index as i64 % 97);
         b.l(ix.ReportId, r);
-        b.s(ix.ClientVersion, if dev.os_build >= 22000 { "10.8760.22631.1260" } else { "10.8760.19045.5011" });
-        b.s(ix.PublicIP, &dev.public_ip);
-        b.s(ix.OSArchitecture, "64-bit");
-        b.s(ix.OSPlatform, dev.os_platform);
+        b.v(ix.ClientVersion, if dev.os_build >= 22000 { "10.8760.22631.1260" } else { "10.8760.19045.5011" });
+        b.v(ix.PublicIP, &dev.public_ip);
+        b.v(ix.OSArchitecture, "64-bit");
+        b.v(ix.OSPlatform, dev.os_platform);
         b.l(ix.OSBuild, dev.os_build);
         let hybrid = !dev.server && dev.index % 3 != 0;
         b.b(ix.IsAzureADJoined, hybrid);
-        b.s(
+        b.v(
             ix.JoinType,
             if dev.server {
                 "Domain Joined"
@@ -617,7 +618,7 @@ impl<'a> Ctx<'a> {
             },
         );
         if hybrid {
-            b.s(ix.AadDeviceId, &dev.aad_device_id);
+            b.v(ix.AadDeviceId, &dev.aad_device_id);
         }
         let users = format!(
             "[{{\"UserName\":\"{}\",\"DomainName\":\"{}\",\"Sid\":\"{}\"}}]",
@@ -625,28 +626,28 @@ impl<'a> Ctx<'a> {
             self.fleet.domain.to_ascii_uppercase(),
             dev.user_sid
         );
-        b.s(ix.LoggedOnUsers, &users);
-        b.s(ix.RegistryDeviceTag, "");
-        b.s(ix.OSVersion, "10.0");
-        b.s(ix.OnboardingStatus, "Onboarded");
-        b.s(ix.DeviceCategory, "Endpoint");
-        b.s(ix.DeviceType, if dev.server { "Server" } else { "Workstation" });
-        b.s(ix.DeviceSubtype, "");
-        b.s(ix.Model, dev.model);
-        b.s(ix.Vendor, dev.vendor);
-        b.s(ix.OSDistribution, "");
-        b.s(ix.OSVersionInfo, dev.os_version_info);
-        b.s(ix.MergedDeviceIds, "");
-        b.s(ix.MergedToDeviceId, "");
+        b.k(ix.LoggedOnUsers, dev.index as u64, &users);
+        b.v(ix.RegistryDeviceTag, "");
+        b.v(ix.OSVersion, "10.0");
+        b.v(ix.OnboardingStatus, "Onboarded");
+        b.v(ix.DeviceCategory, "Endpoint");
+        b.v(ix.DeviceType, if dev.server { "Server" } else { "Workstation" });
+        b.v(ix.DeviceSubtype, "");
+        b.v(ix.Model, dev.model);
+        b.v(ix.Vendor, dev.vendor);
+        b.v(ix.OSDistribution, "");
+        b.v(ix.OSVersionInfo, dev.os_version_info);
+        b.v(ix.MergedDeviceIds, "");
+        b.v(ix.MergedToDeviceId, "");
         b.b(ix.IsInternetFacing, false);
-        b.s(ix.SensorHealthState, if rng.chance(0.97) { "Active" } else { "Inactive" });
+        b.v(ix.SensorHealthState, if rng.chance(0.97) { "Active" } else { "Inactive" });
         b.b(ix.IsExcluded, false);
-        b.s(ix.ExposureLevel, *rng.pick(&["Low", "Medium", "Medium", "High"]));
-        b.s(ix.AssetValue, if dev.server { "High" } else { "Normal" });
-        b.s(ix.ConnectivityType, "Streamlined");
-        b.s(ix.HardwareUuid, &dev.hardware_uuid);
+        b.v(ix.ExposureLevel, *rng.pick(&["Low", "Medium", "Medium", "High"]));
+        b.v(ix.AssetValue, if dev.server { "High" } else { "Normal" });
+        b.v(ix.ConnectivityType, "Streamlined");
+        b.v(ix.HardwareUuid, &dev.hardware_uuid);
         b.b(ix.IsTransient, false);
-        b.s(ix.OsBuildRevision, &dev.os_revision);
+        b.v(ix.OsBuildRevision, &dev.os_revision);
         b.end_row();
         r
     }
@@ -655,7 +656,7 @@ impl<'a> Ctx<'a> {
     pub fn background(
         &mut self,
         spec: &TableSpec,
-        b: &mut Batch,
+        b: &mut Batch<'a>,
         rng: &mut Rng,
         dev: &'a Device,
         ts: i64,
@@ -771,7 +772,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A planted row.
-    pub fn planted(&mut self, spec: &TableSpec, b: &mut Batch, rng: &mut Rng, row: &PlantedRow) -> i64 {
+    pub fn planted(&mut self, spec: &TableSpec, b: &mut Batch<'a>, rng: &mut Rng, row: &PlantedRow) -> i64 {
         let fleet = self.fleet;
         let dev = &fleet.devices[row.device];
         let model = self.model;
@@ -818,7 +819,28 @@ fn find(model: &Model, file: &str) -> usize {
 }
 
 fn itoa(v: i64) -> String {
-    v.to_string()
+    let mut s = String::with_capacity(20);
+    push_int(&mut s, v);
+    s
+}
+
+/// Appends `v` in decimal.
+fn push_int(out: &mut String, v: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = v.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        out.push('-');
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// A public IPv4 address stable for a key (a host name).

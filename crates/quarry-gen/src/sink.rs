@@ -11,19 +11,17 @@ use arrow::array::{
     Array, BooleanArray, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray, TimestampNanosecondArray,
 };
 use arrow::datatypes::DataType;
-use parquet::arrow::ArrowWriter;
-use parquet::basic::Compression;
-use parquet::file::metadata::SortingColumn;
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
 use crate::GenError;
-use crate::table::{SENTINEL_ONLY, Table};
+use crate::pq::PqFile;
+use crate::table::{Batch, SENTINEL_ONLY, Table};
 use crate::time::{self, DAY, HOUR};
 
 /// Where batches go.
 pub trait Sink {
-    /// Writes rows of `table`, sorted by Timestamp, later than any written before.
-    fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<(), GenError>;
+    /// Writes the rows of `batch` (sorted by Timestamp, all on `day`, days since the epoch,
+    /// later than any written before) and empties it.
+    fn write(&mut self, day: i64, batch: &mut Batch) -> Result<(), GenError>;
     /// Closes every file; returns the files written.
     fn finish(self: Box<Self>) -> Result<Vec<PathBuf>, GenError>;
 }
@@ -46,10 +44,11 @@ fn timestamps(batch: &RecordBatch) -> Option<&TimestampNanosecondArray> {
 /// A Quarry store (see `quarry_data::store`): `<Table>/day=YYYY-MM-DD/part-gen-0-0.parquet`,
 /// one file per table and day, rows sorted by Timestamp, with page statistics, and the
 /// store's `manifest.json` listing the parts, so `quarry query -d`, `quarry hunt --data` and
-/// a later `quarry ingest` treat it as a store.
+/// a later `quarry ingest` treat it as a store. Each batch is one row group (see
+/// [`crate::pq`]).
 pub struct ParquetSink {
     out: PathBuf,
-    open: BTreeMap<Table, (i64, PathBuf, ArrowWriter<File>, u64)>,
+    open: BTreeMap<Table, (i64, PathBuf, PqFile)>,
     written: Vec<PathBuf>,
     parts: Vec<quarry_data::store::PartEntry>,
 }
@@ -60,50 +59,9 @@ impl ParquetSink {
         ParquetSink { out: out.to_path_buf(), open: BTreeMap::new(), written: Vec::new(), parts: Vec::new() }
     }
 
-    fn props(schema: &arrow::datatypes::Schema) -> WriterProperties {
-        let ts = schema.index_of("Timestamp").unwrap_or(0) as i32;
-        let mut builder = WriterProperties::builder();
-        // Nearly unique values gain nothing from a dictionary and cost a hash per value.
-        for field in schema.fields() {
-            let name = field.name().as_str();
-            let unique = matches!(field.data_type(), DataType::Timestamp(..))
-                || matches!(
-                    name,
-                    "ReportId"
-                        | "ProcessId"
-                        | "ProcessUniqueId"
-                        | "InitiatingProcessUniqueId"
-                        | "ProcessCommandLine"
-                        | "LogonId"
-                        | "LocalPort"
-                        | "RegistryValueData"
-                        | "PreviousRegistryValueData"
-                );
-            if unique {
-                builder = builder.set_column_dictionary_enabled(parquet::schema::types::ColumnPath::from(name), false);
-            }
-            // Min/max statistics cost a comparison per value (long for paths and command
-            // lines): kept for the columns queries prune on, the time above all.
-            if matches!(name, "Timestamp" | "DeviceId" | "DeviceName" | "ActionType" | "ReportId") {
-                builder = builder.set_column_statistics_enabled(
-                    parquet::schema::types::ColumnPath::from(name),
-                    EnabledStatistics::Page,
-                );
-            }
-        }
-        builder
-            .set_statistics_enabled(EnabledStatistics::None)
-            .set_compression(Compression::SNAPPY)
-            // Bounded memory: a row group is flushed every 128K rows.
-            .set_max_row_group_row_count(Some(128 * 1024))
-            .set_sorting_columns(Some(vec![SortingColumn { column_idx: ts, descending: false, nulls_first: false }]))
-            .set_created_by("quarry gen".to_string())
-            .build()
-    }
-
     fn close(&mut self, table: Table) -> Result<(), GenError> {
-        if let Some((day, path, writer, rows)) = self.open.remove(&table) {
-            writer.close().map_err(|e| GenError::Parquet(path.clone(), e.to_string()))?;
+        if let Some((day, path, file)) = self.open.remove(&table) {
+            let rows = file.close()?;
             let relative = path.strip_prefix(&self.out).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             self.parts.push(quarry_data::store::PartEntry {
                 table: table.name().to_string(),
@@ -119,41 +77,30 @@ impl ParquetSink {
 }
 
 impl Sink for ParquetSink {
-    fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<(), GenError> {
-        let Some(ts) = timestamps(batch) else { return Ok(()) };
-        let mut from = 0;
-        while from < batch.num_rows() {
-            let day = ts.value(from).div_euclid(DAY);
-            // Rows are sorted: the day's rows end where the next day begins.
-            let mut to = from;
-            while to < batch.num_rows() && ts.value(to).div_euclid(DAY) == day {
-                to += 1;
-            }
-            if self.open.get(&table).is_some_and(|(d, ..)| *d != day) {
-                self.close(table)?;
-            }
-            if !self.open.contains_key(&table) {
-                let path = self
-                    .out
-                    .join(table.name())
-                    .join(format!("day={}", time::day_text(day * DAY)))
-                    .join("part-gen-0-0.parquet");
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(io(parent))?;
-                }
-                let file = File::create(&path).map_err(io(&path))?;
-                let writer = ArrowWriter::try_new(file, batch.schema(), Some(Self::props(&batch.schema())))
-                    .map_err(|e| GenError::Parquet(path.clone(), e.to_string()))?;
-                self.open.insert(table, (day, path, writer, 0));
-            }
-            if let Some((_, path, writer, rows)) = self.open.get_mut(&table) {
-                writer
-                    .write(&batch.slice(from, to - from))
-                    .map_err(|e| GenError::Parquet(path.clone(), e.to_string()))?;
-                *rows += (to - from) as u64;
-            }
-            from = to;
+    fn write(&mut self, day: i64, batch: &mut Batch) -> Result<(), GenError> {
+        let table = batch.table();
+        if batch.rows() == 0 {
+            return Ok(());
         }
+        if self.open.get(&table).is_some_and(|(d, ..)| *d != day) {
+            self.close(table)?;
+        }
+        if !self.open.contains_key(&table) {
+            let path = self
+                .out
+                .join(table.name())
+                .join(format!("day={}", time::day_text(day * DAY)))
+                .join("part-gen-0-0.parquet");
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            let file = PqFile::create(&path, batch.schema())?;
+            self.open.insert(table, (day, path, file));
+        }
+        if let Some((_, _, file)) = self.open.get_mut(&table) {
+            file.write(batch)?;
+        }
+        batch.clear();
         Ok(())
     }
 
@@ -326,7 +273,9 @@ impl NdjsonSink {
 }
 
 impl Sink for NdjsonSink {
-    fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<(), GenError> {
+    fn write(&mut self, _day: i64, batch: &mut Batch) -> Result<(), GenError> {
+        let table = batch.table();
+        let batch = &batch.finish()?;
         if !self.files.contains_key(&table) {
             let path = self.out.join(format!("{}.json", table.name()));
             let w = create(&path)?;
@@ -395,7 +344,9 @@ impl StreamingSink {
 }
 
 impl Sink for StreamingSink {
-    fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<(), GenError> {
+    fn write(&mut self, _day: i64, batch: &mut Batch) -> Result<(), GenError> {
+        let table = batch.table();
+        let batch = &batch.finish()?;
         let Some(ts) = timestamps(batch) else { return Ok(()) };
         let cols = JsonColumns::new(batch);
         let key = table.index() as u64;

@@ -3,10 +3,13 @@
 
 use std::sync::Arc;
 
+use std::marker::PhantomData;
+
 use arrow::array::{
-    ArrayBuilder, ArrayRef, BooleanBuilder, Int32Builder, Int64Builder, LargeStringBuilder, RecordBatch, StringBuilder,
-    TimestampNanosecondBuilder, new_null_array,
+    ArrayRef, BooleanArray, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
+    TimestampNanosecondArray, new_null_array,
 };
+use arrow::buffer::NullBuffer;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use kql_semantics::{SchemaCatalog, Type};
 
@@ -101,6 +104,87 @@ pub struct TableSpec {
     pub ix: Ix,
     /// KQL types, by position.
     pub types: Vec<Type>,
+    /// The created process's image columns (`FileName`, `SHA1`, `ProcessVersionInfo*`,
+    /// `Account*`, ...).
+    pub process: ImageCols,
+    /// The initiating process's (`InitiatingProcess*`).
+    pub initiating: ImageCols,
+}
+
+/// Positions of the columns that describe a process image and the account it runs as; a
+/// table has them twice, for the created and for the initiating process.
+#[derive(Clone, Debug)]
+#[allow(missing_docs)]
+pub struct ImageCols {
+    pub file_name: usize,
+    pub file_size: usize,
+    pub sha1: usize,
+    pub sha256: usize,
+    pub md5: usize,
+    pub company: usize,
+    pub product: usize,
+    pub version: usize,
+    pub internal: usize,
+    pub original: usize,
+    pub description: usize,
+    pub account_domain: usize,
+    pub account_name: usize,
+    pub account_sid: usize,
+    pub account_upn: usize,
+    pub account_object_id: usize,
+    pub logon_id: usize,
+    pub integrity: usize,
+    pub elevation: usize,
+}
+
+impl ImageCols {
+    fn process(ix: &Ix) -> ImageCols {
+        ImageCols {
+            file_name: ix.FileName,
+            file_size: ix.FileSize,
+            sha1: ix.SHA1,
+            sha256: ix.SHA256,
+            md5: ix.MD5,
+            company: ix.ProcessVersionInfoCompanyName,
+            product: ix.ProcessVersionInfoProductName,
+            version: ix.ProcessVersionInfoProductVersion,
+            internal: ix.ProcessVersionInfoInternalFileName,
+            original: ix.ProcessVersionInfoOriginalFileName,
+            description: ix.ProcessVersionInfoFileDescription,
+            account_domain: ix.AccountDomain,
+            account_name: ix.AccountName,
+            account_sid: ix.AccountSid,
+            account_upn: ix.AccountUpn,
+            account_object_id: ix.AccountObjectId,
+            logon_id: ix.LogonId,
+            integrity: ix.ProcessIntegrityLevel,
+            elevation: ix.ProcessTokenElevation,
+        }
+    }
+
+    fn initiating(ix: &Ix) -> ImageCols {
+        ImageCols {
+            file_name: ix.InitiatingProcessFileName,
+            file_size: ix.InitiatingProcessFileSize,
+            sha1: ix.InitiatingProcessSHA1,
+            sha256: ix.InitiatingProcessSHA256,
+            md5: ix.InitiatingProcessMD5,
+            company: ix.InitiatingProcessVersionInfoCompanyName,
+            product: ix.InitiatingProcessVersionInfoProductName,
+            version: ix.InitiatingProcessVersionInfoProductVersion,
+            internal: ix.InitiatingProcessVersionInfoInternalFileName,
+            original: ix.InitiatingProcessVersionInfoOriginalFileName,
+            description: ix.InitiatingProcessVersionInfoFileDescription,
+            account_domain: ix.InitiatingProcessAccountDomain,
+            account_name: ix.InitiatingProcessAccountName,
+            account_sid: ix.InitiatingProcessAccountSid,
+            account_upn: ix.InitiatingProcessAccountUpn,
+            account_object_id: ix.InitiatingProcessAccountObjectId,
+            logon_id: ix.InitiatingProcessLogonId,
+            integrity: ix.InitiatingProcessIntegrityLevel,
+            elevation: ix.InitiatingProcessTokenElevation,
+        }
+    }
 }
 
 impl TableSpec {
@@ -121,98 +205,336 @@ impl TableSpec {
                 unknown.join(", ")
             )));
         }
+        let ix = Ix::resolve(&arrow_schema);
         Ok(TableSpec {
             table,
-            ix: Ix::resolve(&arrow_schema),
+            process: ImageCols::process(&ix),
+            initiating: ImageCols::initiating(&ix),
+            ix,
             schema: Arc::new(arrow_schema),
             types: schema.columns.iter().map(|c| c.ty).collect(),
         })
     }
 }
 
-enum Col {
-    Str(StringBuilder),
-    Dyn(LargeStringBuilder),
-    Long(Int64Builder),
-    Int(Int32Builder),
-    Bool(BooleanBuilder),
-    Time(TimestampNanosecondBuilder),
-    /// A type no generated column has; filled with nulls at the end.
-    Null(DataType, usize),
+/// Strings stored back to back: value `i` is `bytes[ends[i - 1]..ends[i]]`.
+#[derive(Default)]
+pub(crate) struct Strings {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) ends: Vec<usize>,
+}
+
+impl Strings {
+    fn push(&mut self, v: &[u8]) {
+        self.bytes.extend_from_slice(v);
+        self.ends.push(self.bytes.len());
+    }
+
+    pub(crate) fn get(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+    }
+}
+
+/// A cheap hasher for the dictionary maps (keys are addresses, caller keys or short texts).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.write_u64(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+        }
+        let mut tail = 0u64;
+        for (i, b) in chunks.remainder().iter().enumerate() {
+            tail |= (*b as u64) << (8 * i);
+        }
+        self.write_u64(tail ^ bytes.len() as u64);
+    }
+
+    #[inline]
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    #[inline]
+    fn write_u128(&mut self, v: u128) {
+        self.write_u64(v as u64);
+        self.write_u64((v >> 64) as u64);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // Fold the high bits down: hashbrown takes the low bits for the bucket.
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+/// The index a null takes in a dictionary column.
+pub(crate) const NULL_INDEX: u32 = u32::MAX;
+
+/// A dictionary-encoded string column: the row group's distinct values (in order of first
+/// use) and one index per row. Values are found by identity where the caller can give one
+/// (the address of a string that outlives the batch, or a key of its own), so the common case
+/// hashes a number, not the text.
+#[derive(Default)]
+pub(crate) struct Dict {
+    pub(crate) values: Strings,
+    pub(crate) idx: Vec<u32>,
+    by_id: std::collections::HashMap<u128, u32, FxBuild>,
+    by_text: std::collections::HashMap<Box<[u8]>, u32, FxBuild>,
+}
+
+impl Dict {
+    #[inline]
+    fn add(&mut self, v: &[u8]) -> u32 {
+        let i = self.values.len() as u32;
+        self.values.push(v);
+        i
+    }
+
+    #[inline]
+    fn push_id(&mut self, id: u128, v: &str) {
+        let i = match self.by_id.get(&id) {
+            Some(&i) => i,
+            None => {
+                let i = self.add(v.as_bytes());
+                self.by_id.insert(id, i);
+                i
+            }
+        };
+        self.idx.push(i);
+    }
+
+    #[inline]
+    fn push_text(&mut self, v: &str) {
+        let i = match self.by_text.get(v.as_bytes()) {
+            Some(&i) => i,
+            None => {
+                let i = self.add(v.as_bytes());
+                self.by_text.insert(v.as_bytes().into(), i);
+                i
+            }
+        };
+        self.idx.push(i);
+    }
+
+    fn clear(&mut self) {
+        self.values.clear();
+        self.idx.clear();
+        self.by_id.clear();
+        self.by_text.clear();
+    }
+}
+
+/// A column being built.
+pub(crate) enum Col {
+    /// Strings from a small vocabulary (`dynamic`: a null where unset).
+    Dict { dict: Dict, dynamic: bool },
+    /// Nearly unique strings, stored as they come (`valid`: false for a null).
+    Plain { values: Strings, valid: Vec<bool>, dynamic: bool },
+    /// `long`, or `datetime` in nanoseconds (`time`).
+    Long { values: Vec<i64>, valid: Vec<bool>, time: bool },
+    /// `int`.
+    Int { values: Vec<i32>, valid: Vec<bool> },
+    /// `bool`.
+    Bool { values: Vec<bool>, valid: Vec<bool> },
+    /// A type no generated column has: all nulls.
+    Null(usize),
 }
 
 impl Col {
     fn len(&self) -> usize {
         match self {
-            Col::Str(b) => b.len(),
-            Col::Dyn(b) => b.len(),
-            Col::Long(b) => b.len(),
-            Col::Int(b) => b.len(),
-            Col::Bool(b) => b.len(),
-            Col::Time(b) => b.len(),
-            Col::Null(_, n) => *n,
+            Col::Dict { dict, .. } => dict.idx.len(),
+            Col::Plain { valid, .. } | Col::Long { valid, .. } | Col::Int { valid, .. } | Col::Bool { valid, .. } => {
+                valid.len()
+            }
+            Col::Null(n) => *n,
         }
     }
 
     fn push_empty(&mut self) {
         match self {
             // Kusto strings are never null: a missing string is "".
-            Col::Str(b) => b.append_value(""),
-            Col::Dyn(b) => b.append_null(),
-            Col::Long(b) => b.append_null(),
-            Col::Int(b) => b.append_null(),
-            Col::Bool(b) => b.append_null(),
-            Col::Time(b) => b.append_null(),
-            Col::Null(_, n) => *n += 1,
+            Col::Dict { dict, dynamic: false } => dict.push_id(EMPTY_ID, ""),
+            Col::Dict { dict, dynamic: true } => dict.idx.push(NULL_INDEX),
+            Col::Plain { values, valid, dynamic } => {
+                values.push(b"");
+                valid.push(!*dynamic);
+            }
+            Col::Long { values, valid, .. } => {
+                values.push(0);
+                valid.push(false);
+            }
+            Col::Int { values, valid } => {
+                values.push(0);
+                valid.push(false);
+            }
+            Col::Bool { values, valid } => {
+                values.push(false);
+                valid.push(false);
+            }
+            Col::Null(n) => *n += 1,
         }
     }
 
-    fn finish(&mut self) -> ArrayRef {
+    fn clear(&mut self) {
         match self {
-            Col::Str(b) => Arc::new(b.finish()),
-            Col::Dyn(b) => Arc::new(b.finish()),
-            Col::Long(b) => Arc::new(b.finish()),
-            Col::Int(b) => Arc::new(b.finish()),
-            Col::Bool(b) => Arc::new(b.finish()),
-            Col::Time(b) => Arc::new(b.finish()),
-            Col::Null(ty, n) => {
-                let array = new_null_array(ty, *n);
-                *n = 0;
-                array
+            Col::Dict { dict, .. } => dict.clear(),
+            Col::Plain { values, valid, .. } => {
+                values.clear();
+                valid.clear();
             }
+            Col::Long { values, valid, .. } => {
+                values.clear();
+                valid.clear();
+            }
+            Col::Int { values, valid } => {
+                values.clear();
+                valid.clear();
+            }
+            Col::Bool { values, valid } => {
+                values.clear();
+                valid.clear();
+            }
+            Col::Null(n) => *n = 0,
+        }
+    }
+
+    fn to_array(&self, ty: &DataType) -> ArrayRef {
+        fn text(b: &[u8]) -> &str {
+            // Only `&str`s are ever stored.
+            std::str::from_utf8(b).unwrap_or_default()
+        }
+        let nulls = |valid: &[bool]| NullBuffer::from(valid.to_vec());
+        match self {
+            Col::Dict { dict, dynamic } => {
+                let it = dict.idx.iter().map(|&i| (i != NULL_INDEX).then(|| text(dict.values.get(i as usize))));
+                if *dynamic {
+                    Arc::new(it.collect::<LargeStringArray>())
+                } else {
+                    Arc::new(it.collect::<StringArray>())
+                }
+            }
+            Col::Plain { values, valid, dynamic } => {
+                let it = (0..values.len()).map(|i| valid[i].then(|| text(values.get(i))));
+                if *dynamic {
+                    Arc::new(it.collect::<LargeStringArray>())
+                } else {
+                    Arc::new(it.collect::<StringArray>())
+                }
+            }
+            Col::Long { values, valid, time } => {
+                if *time {
+                    Arc::new(TimestampNanosecondArray::new(values.clone().into(), Some(nulls(valid))))
+                } else {
+                    Arc::new(Int64Array::new(values.clone().into(), Some(nulls(valid))))
+                }
+            }
+            Col::Int { values, valid } => Arc::new(Int32Array::new(values.clone().into(), Some(nulls(valid)))),
+            Col::Bool { values, valid } => {
+                Arc::new(BooleanArray::new(values.iter().copied().collect(), Some(nulls(valid))))
+            }
+            Col::Null(n) => new_null_array(ty, *n),
         }
     }
 }
 
-/// Rows of one table being built. Setters take a column position from [`Ix`]; a position the
-/// table lacks, or a value of the wrong type, is ignored. [`Batch::end_row`] fills the columns
-/// the row did not set.
-pub struct Batch {
+/// The dictionary identity of "" (no string has this address).
+const EMPTY_ID: u128 = 1 << 127;
+
+/// Columns whose values are nearly unique in a row group: a dictionary would only cost a
+/// lookup per value, so they are stored as they come.
+fn plain(table: Table, column: &str) -> bool {
+    match column {
+        "ProcessCommandLine"
+        | "ProcessUniqueId"
+        | "InitiatingProcessCommandLine"
+        | "InitiatingProcessUniqueId"
+        | "RegistryValueData"
+        | "PreviousRegistryValueData" => true,
+        "FolderPath" | "SHA1" | "SHA256" | "MD5" | "PreviousFileName" | "FileOriginUrl" | "RequestSourceIP" => {
+            table == Table::File
+        }
+        "AdditionalFields" => table == Table::Network,
+        _ => false,
+    }
+}
+
+/// Rows of one table being built (at most one Parquet row group). Setters take a column
+/// position from [`Ix`]; a position the table lacks, or a value of the wrong type, is
+/// ignored. [`Batch::end_row`] fills the columns the row did not set.
+///
+/// Strings come in three kinds: [`Batch::v`] for a string that outlives the batch (its
+/// address identifies it in the column's dictionary), [`Batch::k`] for a string the caller
+/// identifies with a key of its own, and [`Batch::s`] for any other string (found by its
+/// text).
+pub struct Batch<'a> {
     schema: SchemaRef,
+    table: Table,
     cols: Vec<Col>,
     rows: usize,
+    refs: PhantomData<&'a str>,
 }
 
-impl Batch {
+impl<'a> Batch<'a> {
     /// An empty batch with room for `capacity` rows.
-    pub fn new(spec: &TableSpec, capacity: usize) -> Batch {
+    pub fn new(spec: &TableSpec, capacity: usize) -> Batch<'a> {
         let cols = spec
             .schema
             .fields()
             .iter()
-            .map(|f| match f.data_type() {
-                DataType::Utf8 => Col::Str(StringBuilder::with_capacity(capacity, capacity * 16)),
-                DataType::LargeUtf8 => Col::Dyn(LargeStringBuilder::with_capacity(capacity, capacity * 16)),
-                DataType::Int64 => Col::Long(Int64Builder::with_capacity(capacity)),
-                DataType::Int32 => Col::Int(Int32Builder::with_capacity(capacity)),
-                DataType::Boolean => Col::Bool(BooleanBuilder::with_capacity(capacity)),
-                DataType::Timestamp(TimeUnit::Nanosecond, None) => {
-                    Col::Time(TimestampNanosecondBuilder::with_capacity(capacity))
+            .map(|f| {
+                let dynamic = f.data_type() == &DataType::LargeUtf8;
+                match f.data_type() {
+                    DataType::Utf8 | DataType::LargeUtf8 if plain(spec.table, f.name()) => Col::Plain {
+                        values: Strings {
+                            bytes: Vec::with_capacity(capacity * 32),
+                            ends: Vec::with_capacity(capacity),
+                        },
+                        valid: Vec::with_capacity(capacity),
+                        dynamic,
+                    },
+                    DataType::Utf8 | DataType::LargeUtf8 => {
+                        let mut dict = Dict::default();
+                        dict.idx.reserve(capacity);
+                        Col::Dict { dict, dynamic }
+                    }
+                    DataType::Int64 | DataType::Timestamp(TimeUnit::Nanosecond, None) => Col::Long {
+                        values: Vec::with_capacity(capacity),
+                        valid: Vec::with_capacity(capacity),
+                        time: f.data_type() != &DataType::Int64,
+                    },
+                    DataType::Int32 => {
+                        Col::Int { values: Vec::with_capacity(capacity), valid: Vec::with_capacity(capacity) }
+                    }
+                    DataType::Boolean => {
+                        Col::Bool { values: Vec::with_capacity(capacity), valid: Vec::with_capacity(capacity) }
+                    }
+                    _ => Col::Null(0),
                 }
-                other => Col::Null(other.clone(), 0),
             })
             .collect();
-        Batch { schema: spec.schema.clone(), cols, rows: 0 }
+        Batch { schema: spec.schema.clone(), table: spec.table, cols, rows: 0, refs: PhantomData }
     }
 
     /// Rows completed so far.
@@ -220,12 +542,58 @@ impl Batch {
         self.rows
     }
 
+    /// The table.
+    pub fn table(&self) -> Table {
+        self.table
+    }
+
+    /// The schema.
+    pub fn schema(&self) -> &SchemaRef {
+        &self.schema
+    }
+
+    pub(crate) fn columns(&self) -> &[Col] {
+        &self.cols
+    }
+
+    /// Sets a string (or dynamic JSON text) column to a string that lives as long as the
+    /// batch: it is found in the column's dictionary by its address.
+    #[inline]
+    pub fn v(&mut self, i: usize, v: &'a str) {
+        match self.cols.get_mut(i) {
+            Some(Col::Dict { dict, .. }) => dict.push_id((v.as_ptr() as u128) << 64 | v.len() as u128, v),
+            Some(Col::Plain { values, valid, .. }) => {
+                values.push(v.as_bytes());
+                valid.push(true);
+            }
+            _ => {}
+        }
+    }
+
+    /// Sets a string column to `v`, which the caller identifies by `key` (the same key must
+    /// always come with the same text while the batch lives).
+    #[inline]
+    pub fn k(&mut self, i: usize, key: u64, v: &str) {
+        match self.cols.get_mut(i) {
+            // The high half of an address key is never zero.
+            Some(Col::Dict { dict, .. }) => dict.push_id(key as u128, v),
+            Some(Col::Plain { values, valid, .. }) => {
+                values.push(v.as_bytes());
+                valid.push(true);
+            }
+            _ => {}
+        }
+    }
+
     /// Sets a string (or dynamic JSON text) column.
     #[inline]
     pub fn s(&mut self, i: usize, v: &str) {
         match self.cols.get_mut(i) {
-            Some(Col::Str(b)) => b.append_value(v),
-            Some(Col::Dyn(b)) => b.append_value(v),
+            Some(Col::Dict { dict, .. }) => dict.push_text(v),
+            Some(Col::Plain { values, valid, .. }) => {
+                values.push(v.as_bytes());
+                valid.push(true);
+            }
             _ => {}
         }
     }
@@ -234,8 +602,14 @@ impl Batch {
     #[inline]
     pub fn l(&mut self, i: usize, v: i64) {
         match self.cols.get_mut(i) {
-            Some(Col::Long(b)) => b.append_value(v),
-            Some(Col::Int(b)) => b.append_value(v as i32),
+            Some(Col::Long { values, valid, time: false }) => {
+                values.push(v);
+                valid.push(true);
+            }
+            Some(Col::Int { values, valid }) => {
+                values.push(v as i32);
+                valid.push(true);
+            }
             _ => {}
         }
     }
@@ -243,16 +617,18 @@ impl Batch {
     /// Sets a bool column.
     #[inline]
     pub fn b(&mut self, i: usize, v: bool) {
-        if let Some(Col::Bool(b)) = self.cols.get_mut(i) {
-            b.append_value(v);
+        if let Some(Col::Bool { values, valid }) = self.cols.get_mut(i) {
+            values.push(v);
+            valid.push(true);
         }
     }
 
     /// Sets a datetime column (nanoseconds since the epoch).
     #[inline]
     pub fn t(&mut self, i: usize, v: i64) {
-        if let Some(Col::Time(b)) = self.cols.get_mut(i) {
-            b.append_value(v);
+        if let Some(Col::Long { values, valid, time: true }) = self.cols.get_mut(i) {
+            values.push(v);
+            valid.push(true);
         }
     }
 
@@ -267,10 +643,19 @@ impl Batch {
         }
     }
 
-    /// The rows built so far as a record batch; the builder is left empty.
-    pub fn finish(&mut self) -> Result<RecordBatch, GenError> {
-        let arrays: Vec<ArrayRef> = self.cols.iter_mut().map(Col::finish).collect();
+    /// Empties the batch (after its rows were written).
+    pub fn clear(&mut self) {
+        for col in &mut self.cols {
+            col.clear();
+        }
         self.rows = 0;
+    }
+
+    /// The rows built so far as a record batch; the batch is left empty.
+    pub fn finish(&mut self) -> Result<RecordBatch, GenError> {
+        let arrays: Vec<ArrayRef> =
+            self.cols.iter().zip(self.schema.fields()).map(|(c, f)| c.to_array(f.data_type())).collect();
+        self.clear();
         RecordBatch::try_new(self.schema.clone(), arrays).map_err(|e| GenError::Internal(e.to_string()))
     }
 }
