@@ -224,3 +224,70 @@ fn catalog_text_types(table: &str, schema: &SchemaRef) -> SchemaRef {
         .collect();
     Arc::new(datafusion::arrow::datatypes::Schema::new_with_metadata(fields, schema.metadata().clone()))
 }
+
+/// What the table scans of a query read, from DataFusion's scan metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScanCounts {
+    /// Rows the scans produced: every row of an in-memory table; for Parquet, the rows of the
+    /// row groups (and pages) that pruning by statistics kept, before any filter.
+    pub rows: u64,
+    /// Parquet files the scans were given.
+    pub files: u64,
+    /// Of those, the files some row group of which was read (the others were skipped on their
+    /// file or row-group statistics).
+    pub files_read: u64,
+    /// Row groups of the Parquet files whose footers were read.
+    pub row_groups: u64,
+    /// Of those, the row groups read.
+    pub row_groups_read: u64,
+}
+
+impl Engine {
+    /// Like [`Engine::query`], and counts what the table scans read. A query with `bag_unpack`
+    /// is not supported here (it needs its input run first).
+    pub async fn query_counted(&self, text: &str) -> Result<(QueryResult, ScanCounts), QueryError> {
+        let plan = self.plan(text)?;
+        let frame = self.ctx.execute_logical_plan(plan).await?;
+        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+        let physical = frame.create_physical_plan().await?;
+        let batches = datafusion::physical_plan::collect(Arc::clone(&physical), self.ctx.task_ctx()).await?;
+        let mut counts = ScanCounts::default();
+        count_scans(physical.as_ref(), &mut counts);
+        Ok((QueryResult { schema, batches }, counts))
+    }
+}
+
+fn count_scans(plan: &dyn datafusion::physical_plan::ExecutionPlan, counts: &mut ScanCounts) {
+    use datafusion::datasource::physical_plan::FileScanConfig;
+    use datafusion::datasource::source::DataSourceExec;
+    use datafusion::physical_plan::metrics::MetricValue;
+    if let Some(source) = plan.downcast_ref::<DataSourceExec>() {
+        let metrics = plan.metrics().unwrap_or_default();
+        counts.rows += metrics.output_rows().unwrap_or(0) as u64;
+        if let Some(config) = source.data_source().downcast_ref::<FileScanConfig>() {
+            let files: std::collections::BTreeSet<String> = config
+                .file_groups
+                .iter()
+                .flat_map(|group| group.files().iter().map(|f| f.object_meta.location.to_string()))
+                .collect();
+            counts.files += files.len() as u64;
+            // Row groups matched per file (a file may be read as several ranges).
+            let mut read: BTreeMap<String, usize> = BTreeMap::new();
+            for metric in metrics.iter() {
+                let MetricValue::PruningMetrics { name, pruning_metrics } = metric.value() else { continue };
+                if name != "row_groups_pruned_statistics" {
+                    continue;
+                }
+                counts.row_groups += (pruning_metrics.pruned() + pruning_metrics.matched()) as u64;
+                counts.row_groups_read += pruning_metrics.matched() as u64;
+                if let Some(file) = metric.labels().iter().find(|l| l.name() == "filename") {
+                    *read.entry(file.value().to_string()).or_default() += pruning_metrics.matched();
+                }
+            }
+            counts.files_read += read.values().filter(|&&n| n > 0).count() as u64;
+        }
+    }
+    for child in plan.children() {
+        count_scans(child.as_ref(), counts);
+    }
+}

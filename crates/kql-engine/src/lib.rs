@@ -12,3 +12,5 @@ pub mod types;
 
 pub use engine::{Engine, QueryError, QueryResult};
 pub use plan::PlanError;
+
+pub use engine::ScanCounts;

@@ -138,16 +138,7 @@ pub fn run(args: HuntArgs) -> anyhow::Result<Outcome> {
     }
     if args.verbose {
         for scan in &report.scans {
-            eprintln!(
-                "quarry: table {}: {} scan{}, {} rows read, {} kept, {} rule{}",
-                scan.table,
-                scan.scans,
-                if scan.scans == 1 { "" } else { "s" },
-                scan.rows_read,
-                scan.rows_kept,
-                scan.rules,
-                if scan.rules == 1 { "" } else { "s" }
-            );
+            eprintln!("quarry: {scan}");
         }
     }
 

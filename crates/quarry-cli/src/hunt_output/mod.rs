@@ -255,14 +255,8 @@ pub(crate) mod test_support {
                 ),
             ],
             scans: vec![
-                TableScan {
-                    table: "DeviceProcessEvents".to_owned(),
-                    scans: 1,
-                    rows_read: 100_000,
-                    rows_kept: 40,
-                    rules: 4,
-                },
-                TableScan { table: "DeviceFileEvents".to_owned(), scans: 1, rows_read: 5_000, rows_kept: 2, rules: 1 },
+                TableScan { rows_kept: 40, ..TableScan::whole("DeviceProcessEvents", 1, 100_000, 4) },
+                TableScan { rows_kept: 2, ..TableScan::whole("DeviceFileEvents", 1, 5_000, 1) },
             ],
         }
     }

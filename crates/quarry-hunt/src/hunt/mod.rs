@@ -5,7 +5,8 @@ mod report;
 mod run;
 pub mod shape;
 mod widen;
+mod window;
 
 pub use config::{ConfigError, HuntConfig};
-pub use report::{HuntReport, RuleRun, RuleStatus, Suppression, TableScan};
+pub use report::{Bounds, HuntReport, RuleRun, RuleStatus, Suppression, TableScan};
 pub use run::{AllowedTool, HuntOptions, Progress, hunt};

@@ -17,6 +17,7 @@ use kql_semantics::SchemaCatalog;
 
 use super::report::{HuntReport, RuleRun, RuleStatus, Suppression, TableScan};
 use super::shape::{Shape, analyse};
+use super::window::{self, Bounds, datetime_literal};
 use crate::exclusion::{FileExclusion, ScenarioOutcome, scenario_exclusions_with};
 use crate::rule::{Rule, RuleSource};
 
@@ -142,11 +143,22 @@ pub async fn hunt(
             let schema = engine.table_schema(table);
             let columns: Vec<String> =
                 schema.as_ref().map(|s| s.fields().iter().map(|f| f.name().clone()).collect()).unwrap_or_default();
+            let filters: Option<Vec<Vec<String>>> =
+                if options.direct { None } else { readers.iter().map(|p| rule_filter(p, table, &columns)).collect() };
+            // The loosest window holding every rule's, as plain bounds that skip the files and
+            // row groups outside it (see `super::window`).
+            let time_column = schema.as_ref().and_then(window::time_column);
+            let cover = match (time_column, &filters) {
+                (Some(column), Some(filters)) => window::cover(engine, filters, column).await,
+                _ => Bounds::default(),
+            };
+            let mut time = Vec::new();
+            time.extend(time_filter(&columns, options));
+            time.extend(time_column.and_then(|column| window::predicate(column, cover)));
+            let time = (!time.is_empty()).then(|| time.join(" and "));
             let query = if options.direct {
-                scan_query(table, &columns, None, None, time_filter(&columns, options))
+                scan_query(table, &columns, None, None, time)
             } else {
-                let filters: Option<Vec<Vec<String>>> =
-                    readers.iter().map(|p| rule_filter(p, table, &columns)).collect();
                 let needed: Option<BTreeSet<&str>> = if readers.iter().any(|p| p.shape.needs_all_columns) {
                     None
                 } else {
@@ -158,20 +170,31 @@ pub async fn hunt(
                             .collect(),
                     )
                 };
-                scan_query(table, &columns, filters.as_deref(), needed.as_ref(), time_filter(&columns, options))
+                scan_query(table, &columns, filters.as_deref(), needed.as_ref(), time)
             };
-            let rows_read = count_rows(engine, table).await.unwrap_or(0);
+            let window = time_column
+                .map(|_| {
+                    let given = Bounds { from: options.since, to: options.until.map(|until| until.saturating_sub(1)) };
+                    cover.intersect(given)
+                })
+                .filter(Bounds::is_bounded);
+            let rows_total = count_rows(engine, table).await.unwrap_or(0);
             progress(Progress::Scanning { table: table.clone(), query: query.clone() });
-            match engine.query(&query).await {
-                Ok(result) => {
+            match engine.query_counted(&query).await {
+                Ok((result, counts)) => {
                     let kept: usize = result.batches.iter().map(RecordBatch::num_rows).sum();
+                    let parquet = counts.files > 0;
                     match scanned.register_batches(table, result.schema, result.batches) {
                         Ok(()) => scans.push(TableScan {
                             table: table.clone(),
                             scans: 1,
-                            rows_read,
+                            rows_read: if parquet { counts.rows } else { rows_total },
                             rows_kept: kept as u64,
                             rules: u32::try_from(readers.len()).unwrap_or(u32::MAX),
+                            rows_total,
+                            window,
+                            files: parquet.then_some((counts.files_read, counts.files)),
+                            row_groups: parquet.then_some((counts.row_groups_read, counts.row_groups)),
                         }),
                         Err(_) => {
                             scan_failed.insert(table.clone());
@@ -189,13 +212,8 @@ pub async fn hunt(
     for table in readers.keys() {
         if !shared || scan_failed.contains(table) {
             let rows_read = count_rows(engine, table).await.unwrap_or(0);
-            scans.push(TableScan {
-                table: table.clone(),
-                scans: u32::try_from(readers[table].len()).unwrap_or(u32::MAX),
-                rows_read,
-                rows_kept: rows_read,
-                rules: u32::try_from(readers[table].len()).unwrap_or(u32::MAX),
-            });
+            let n = u32::try_from(readers[table].len()).unwrap_or(u32::MAX);
+            scans.push(TableScan::whole(table, n, rows_read, n));
         }
     }
     scans.sort_by(|a, b| a.table.cmp(&b.table));
@@ -445,15 +463,6 @@ fn time_filter(columns: &[String], options: &HuntOptions) -> Option<String> {
     Some(parts.join(" and "))
 }
 
-fn datetime_literal(nanos: i64) -> String {
-    let secs = nanos.div_euclid(1_000_000_000);
-    let frac = nanos.rem_euclid(1_000_000_000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = quarry_data::values::civil_from_days(days);
-    format!("datetime({y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{frac:09}Z)", rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
 fn quote_name(name: &str) -> String {
     let plain = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -607,12 +616,6 @@ fn describe(rule: &Rule, query: &str, err: &QueryError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn datetime_literals() {
-        assert_eq!(datetime_literal(0), "datetime(1970-01-01T00:00:00.000000000Z)");
-        assert_eq!(datetime_literal(1_714_694_400_500_000_000), "datetime(2024-05-03T00:00:00.500000000Z)");
-    }
 
     #[test]
     fn scan_query_shape() {
