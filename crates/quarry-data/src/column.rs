@@ -9,6 +9,7 @@ use arrow::array::{
 use kql_semantics::Type;
 
 use crate::arrow_types::{DECIMAL_PRECISION, DECIMAL_SCALE, arrow_type};
+use crate::formats::scan::Kind;
 use crate::row::{Shape, shape, unquote};
 use crate::values::{minify_json, parse_datetime, parse_integer, parse_scaled, parse_timespan};
 
@@ -172,6 +173,43 @@ impl ColumnData {
             }
         }
         Ok(())
+    }
+
+    /// Appends a value the scanner classified, when it is one of the common cases decoded here
+    /// without looking at the text again: a plain string into a string column, an ISO datetime,
+    /// a plain integer, a boolean, a null. Returns `false`, having appended nothing, for
+    /// everything else, which [`ColumnData::append_json`] then decodes (and words the error
+    /// for). What this appends is what `append_json` would.
+    #[inline]
+    pub(crate) fn append_scanned(&mut self, kind: Kind, raw: &str) -> bool {
+        if kind == Kind::Null {
+            self.append_missing();
+            return true;
+        }
+        match (self, kind) {
+            (ColumnData::Str(b), Kind::Str) => b.append_value(&raw[1..raw.len() - 1]),
+            (ColumnData::DateTime(b), Kind::Str) => match parse_datetime(&raw[1..raw.len() - 1]) {
+                Ok(v) => b.append_value(v),
+                Err(_) => return false,
+            },
+            (ColumnData::Long(b), Kind::Number) => match raw.parse::<i64>() {
+                Ok(v) => b.append_value(v),
+                Err(_) => return false,
+            },
+            (ColumnData::Int(b), Kind::Number) => match raw.parse::<i32>() {
+                Ok(v) => b.append_value(v),
+                Err(_) => return false,
+            },
+            (ColumnData::Bool(b), Kind::True) => b.append_value(true),
+            (ColumnData::Bool(b), Kind::False) => b.append_value(false),
+            (ColumnData::Dynamic(b), Kind::Nested | Kind::Str | Kind::Number | Kind::True | Kind::False)
+                if !raw.as_bytes().iter().any(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r')) =>
+            {
+                b.append_value(raw)
+            }
+            _ => return false,
+        }
+        true
     }
 
     /// The values appended so far as an array; the builder is left empty.

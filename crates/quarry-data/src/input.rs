@@ -19,8 +19,80 @@ const BUF: usize = 1 << 17;
 /// Progress is reported at least every this many bytes.
 const REPORT_EVERY: u64 = 1 << 20;
 
-/// A content hash computed while a file is read.
-pub type SharedHash = Rc<RefCell<XxHash64>>;
+/// The hashes computed while a file is read: the content hash (xxHash64 of every byte as
+/// stored) and, when asked, the quick fingerprint of [`quick_fingerprint`], so that a file is
+/// read once, not once to fingerprint it and again to ingest it.
+#[derive(Default)]
+pub struct ReadHash {
+    full: XxHash64,
+    /// Bytes seen so far.
+    read: u64,
+    /// The quick fingerprint being computed, and the file's size (its seed).
+    quick: Option<(XxHash64, u64)>,
+}
+
+impl ReadHash {
+    /// Also computes the quick fingerprint of a file of `size` bytes.
+    pub fn with_quick(size: u64) -> ReadHash {
+        ReadHash { quick: Some((XxHash64::with_seed(size), size)), ..ReadHash::default() }
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.full.write(bytes);
+        if let Some((h, size)) = &mut self.quick {
+            // The first EDGE bytes, or every byte of a file of at most 2 * EDGE.
+            let take = if *size <= 2 * EDGE {
+                bytes.len()
+            } else {
+                (EDGE.saturating_sub(self.read) as usize).min(bytes.len())
+            };
+            if take > 0 {
+                h.write(&bytes[..take]);
+            }
+        }
+        self.read += bytes.len() as u64;
+    }
+
+    /// The content hash and the quick fingerprint of `path`, once it was read to its end
+    /// through this hash. When the reader stopped early (a document with a syntax error, a
+    /// gzip stream that does not decode) or the size changed, the file is hashed again from
+    /// disk, so the hashes are always those of the whole file.
+    pub fn finish(&self, path: &Path) -> (u64, Option<u64>) {
+        let whole = self.quick.as_ref().map_or(self.read, |&(_, size)| size);
+        let complete = std::fs::metadata(path).is_ok_and(|m| m.len() == self.read && self.read == whole);
+        if !complete {
+            let full = hash_file(path).unwrap_or_else(|_| self.full.finish());
+            let quick = self.quick.as_ref().and_then(|_| quick_fingerprint(path).ok().map(|(_, q)| q));
+            return (full, quick);
+        }
+        let quick = match &self.quick {
+            None => None,
+            Some((h, size)) if *size <= 2 * EDGE => Some(h.finish()),
+            Some((h, size)) => {
+                // The last EDGE bytes, read again (one seek and one read).
+                let mut h = h.clone();
+                last_edge(path, *size, &mut h).ok().map(|()| h.finish())
+            }
+        };
+        (self.full.finish(), quick)
+    }
+}
+
+fn last_edge(path: &Path, size: u64, h: &mut XxHash64) -> io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(size - EDGE))?;
+    let mut buf = vec![0u8; EDGE as usize];
+    let n = read_full(&mut file, &mut buf)?;
+    h.write(&buf[..n]);
+    Ok(())
+}
+
+/// Hashes computed while a file is read, shared with the reader.
+pub type SharedHash = Rc<RefCell<ReadHash>>;
+
+/// The quick fingerprint hashes this many bytes at each end of a file.
+const EDGE: u64 = 1 << 20;
 
 /// A reader that reports the bytes read through it (and hashes them, when asked).
 pub struct Counting<'p, R> {
@@ -97,7 +169,6 @@ pub fn hash_file(path: &Path) -> io::Result<u64> {
 /// with different fingerprints differ; equal ones are compared by [`hash_file`].
 pub fn quick_fingerprint(path: &Path) -> io::Result<(u64, u64)> {
     use std::io::{Seek, SeekFrom};
-    const EDGE: u64 = 1 << 20;
     let mut file = File::open(path)?;
     let size = file.metadata()?.len();
     let mut h = XxHash64::with_seed(size);

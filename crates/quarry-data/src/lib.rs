@@ -32,6 +32,7 @@ pub mod codes;
 mod column;
 pub mod discover;
 pub mod error;
+mod fasthash;
 pub mod formats;
 pub mod infer;
 pub mod input;

@@ -149,6 +149,11 @@ pub struct TableSet<'a> {
     /// Where completed batches go as they are made (ingest); `None` keeps them in memory.
     batch_sink: Option<Box<dyn BatchSink + 'a>>,
     sink_error: Option<DataError>,
+    /// The last streaming-API table name seen, and its canonical name (saves a lookup and an
+    /// allocation per record).
+    last_table: (String, String),
+    /// Scratch for the streaming-line scanner.
+    pub(crate) scan_fields: Vec<crate::formats::scan::Field>,
 }
 
 /// Receives record batches as soon as they are complete, so a large input is never held in
@@ -185,6 +190,8 @@ impl<'a> TableSet<'a> {
             pending_rows: 0,
             batch_sink: None,
             sink_error: None,
+            last_table: (String::new(), String::new()),
+            scan_fields: Vec::new(),
         }
     }
 
@@ -326,6 +333,37 @@ impl<'a> TableSet<'a> {
         }
     }
 
+    /// Adds a streaming-API record scanned by [`crate::formats::scan`] to the table named
+    /// `name` (as the record spells it); `false` (nothing done) when it needs the general path.
+    pub(crate) fn try_record_scanned(
+        &mut self,
+        name: &str,
+        line: &str,
+        fields: &[crate::formats::scan::Field],
+        at: &Location,
+    ) -> bool {
+        if self.last_table.0 != name {
+            let canonical = self.canonical(name);
+            self.last_table = (name.to_string(), canonical);
+        }
+        let table = std::mem::take(&mut self.last_table.1);
+        let done = match self.builders.get_mut(&table) {
+            Some(b) => b.push_scanned(line, fields, at),
+            None => false,
+        };
+        if done {
+            match self.row_counts.get_mut(&table) {
+                Some(n) => *n += 1,
+                None => {
+                    self.row_counts.insert(table.clone(), 1);
+                }
+            }
+            self.after_push(&table);
+        }
+        self.last_table.1 = table;
+        done
+    }
+
     /// Adds a parsed record to `table`.
     pub(crate) fn record_row(&mut self, table: &str, row: &RawRow<'_>, text: &str, at: &Location) {
         match self.row_counts.get_mut(table) {
@@ -334,17 +372,18 @@ impl<'a> TableSet<'a> {
                 self.row_counts.insert(table.to_string(), 1);
             }
         }
-        let (rejected, has_batches) = {
-            let builder = self.builder(table);
-            builder.push_row(row, text, at);
-            (builder.has_rejected(), builder.has_batches())
-        };
-        if rejected && let Some(builder) = self.builders.get_mut(table) {
+        self.builder(table).push_row(row, text, at);
+        self.after_push(table);
+    }
+
+    /// After a record was pushed to `table`'s builder: its rejections to the log, its completed
+    /// batches to the sink, progress.
+    fn after_push(&mut self, table: &str) {
+        let Some(builder) = self.builders.get_mut(table) else { return };
+        if builder.has_rejected() {
             Self::drain_rejected(builder, table, &mut self.rejects, &mut self.row_counts);
         }
-        if has_batches
-            && self.batch_sink.is_some()
-            && let Some(builder) = self.builders.get_mut(table)
+        if builder.has_batches()
             && let Some(sink) = &mut self.batch_sink
         {
             match builder.take_batches(false) {

@@ -17,10 +17,12 @@
 //! - Memory stays bounded: records are decoded into batches which are split by day and held
 //!   per (table, day) up to a budget; past it, the largest buffers are sorted and written.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -35,7 +37,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::discover::SourceKind;
 use crate::error::DataError;
-use crate::input::{SharedHash, hash_file, quick_fingerprint};
+use crate::fasthash::FastSet;
+use crate::input::{ReadHash, SharedHash, hash_file, quick_fingerprint};
 use crate::progress::Progress;
 use crate::sink::{BatchSink, RejectLog, TableSet};
 use crate::table::ReadOptions;
@@ -198,6 +201,10 @@ struct Job {
     table: String,
     kind: SourceKind,
     hash: Option<u64>,
+    /// The quick fingerprint, when it was computed before reading.
+    quick: Option<u64>,
+    /// The size when the inputs were listed.
+    size: Option<u64>,
 }
 
 /// What reading one input gave.
@@ -206,6 +213,7 @@ struct JobResult {
     tables: BTreeMap<String, u64>,
     rejected: u64,
     hash: u64,
+    quick: Option<u64>,
 }
 
 /// Ingests the files under `paths` into the store at `store` (created when missing).
@@ -233,39 +241,60 @@ pub fn ingest<P: AsRef<Path>>(
             known.entry((input.size, q)).or_default().push(input.hash.clone());
         }
     }
-    let mut this_run: HashMap<(u64, u64), Vec<u64>> = HashMap::new();
+    // Only files whose size equals that of an ingested input, or of another input of this
+    // run, can be copies: those are fingerprinted (and, when the fingerprints match, hashed)
+    // now; every other file is hashed while it is read, so it is read once.
+    let known_sizes: HashSet<u64> = manifest.inputs.iter().map(|i| i.size).collect();
+    let mut candidates = Vec::new();
     for source in sources {
         for path in source.paths {
             if std::path::absolute(&path).is_ok_and(|p| p.starts_with(&store_abs)) {
                 continue; // never read the store into itself
             }
-            let Ok(fp) = quick_fingerprint(&path) else {
-                // Unreadable: reading it reports the error as a rejection.
-                jobs.push(Job { index: jobs.len(), path, table: source.name.clone(), kind: source.kind, hash: None });
-                continue;
-            };
-            let mut hash = None;
-            if known.contains_key(&fp) || this_run.contains_key(&fp) {
-                let h = hash_file(&path).map_err(|e| DataError::io(&path, e))?;
-                let hex = format!("{h:016x}");
-                let seen = known.get(&fp).is_some_and(|v| v.contains(&hex))
-                    || this_run.get(&fp).is_some_and(|v| v.contains(&h));
-                if seen {
-                    report.skipped.push(path);
-                    continue;
-                }
-                hash = Some(h);
-            }
-            if let Some(h) = hash {
-                this_run.entry(fp).or_default().push(h);
-            } else {
-                this_run.entry(fp).or_default();
-            }
-            jobs.push(Job { index: jobs.len(), path, table: source.name.clone(), kind: source.kind, hash });
+            let size = fs::metadata(&path).ok().map(|m| m.len());
+            candidates.push((path, source.name.clone(), source.kind, size));
         }
     }
-    // Files with equal fingerprints in this run need their full hash recorded to be compared.
-    let fps: Vec<Option<(u64, u64)>> = jobs.iter().map(|j| quick_fingerprint(&j.path).ok()).collect();
+    let mut size_count: HashMap<u64, usize> = HashMap::new();
+    for (_, _, _, size) in &candidates {
+        if let Some(s) = size {
+            *size_count.entry(*s).or_default() += 1;
+        }
+    }
+    let mut this_run: HashMap<(u64, u64), Vec<u64>> = HashMap::new();
+    for (path, table, kind, size) in candidates {
+        let index = jobs.len();
+        let mut job = Job { index, path, table, kind, hash: None, quick: None, size };
+        let may_be_copy = size.is_some_and(|s| known_sizes.contains(&s) || size_count.get(&s).is_some_and(|&n| n > 1));
+        if !may_be_copy {
+            jobs.push(job);
+            continue;
+        }
+        let Ok(fp) = quick_fingerprint(&job.path) else {
+            // Unreadable: reading it reports the error as a rejection.
+            jobs.push(job);
+            continue;
+        };
+        job.quick = Some(fp.1);
+        if known.contains_key(&fp) || this_run.contains_key(&fp) {
+            let h = hash_file(&job.path).map_err(|e| DataError::io(&job.path, e))?;
+            let hex = format!("{h:016x}");
+            let seen =
+                known.get(&fp).is_some_and(|v| v.contains(&hex)) || this_run.get(&fp).is_some_and(|v| v.contains(&h));
+            if seen {
+                report.skipped.push(job.path);
+                continue;
+            }
+            job.hash = Some(h);
+        }
+        match job.hash {
+            Some(h) => this_run.entry(fp).or_default().push(h),
+            None => {
+                this_run.entry(fp).or_default();
+            }
+        }
+        jobs.push(job);
+    }
 
     let rejects_dir = store.join("_rejects");
     fs::create_dir_all(&rejects_dir).map_err(|e| DataError::io(&rejects_dir, e))?;
@@ -307,11 +336,12 @@ pub fn ingest<P: AsRef<Path>>(
                     let job = &jobs[i];
                     let before = set.row_counts.clone();
                     let rejected_before = set.rejects.count;
-                    let hash = read_job(job, &mut set);
+                    let (hash, quick) = read_job(job, &mut set);
                     set.drain_warnings();
                     set.check_sink()?;
                     let mut result = JobResult {
                         hash,
+                        quick,
                         rejected: (set.rejects.count - rejected_before) as u64,
                         ..Default::default()
                     };
@@ -394,7 +424,7 @@ pub fn ingest<P: AsRef<Path>>(
             size,
             mtime,
             hash: format!("{:016x}", result.hash),
-            quick: fps[*i].map(|(_, q)| format!("{q:016x}")).unwrap_or_default(),
+            quick: result.quick.map(|q| format!("{q:016x}")).unwrap_or_default(),
             tables: result.tables.clone(),
             rejected: result.rejected,
             run: run.clone(),
@@ -409,7 +439,7 @@ pub fn ingest<P: AsRef<Path>>(
             report.tables.entry(t).or_default().warnings += n;
         }
     }
-    let mut devices: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+    let mut devices: BTreeMap<String, FastSet<String>> = BTreeMap::new();
     for w in writers {
         let w = *w;
         report.parts += w.parts.len();
@@ -464,14 +494,18 @@ fn poisoned() -> DataError {
     DataError::Internal { table: String::new(), message: "a reader thread panicked".into() }
 }
 
-/// Reads one input into `set`; returns the content hash.
-fn read_job(job: &Job, set: &mut TableSet<'_>) -> u64 {
-    use std::hash::Hasher;
+/// Reads one input into `set`; returns the content hash and the quick fingerprint.
+fn read_job(job: &Job, set: &mut TableSet<'_>) -> (u64, Option<u64>) {
     if job.kind == SourceKind::Parquet {
         read_parquet(job, set);
-        return job.hash.or_else(|| hash_file(&job.path).ok()).unwrap_or(0);
+        let hash = job.hash.or_else(|| hash_file(&job.path).ok()).unwrap_or(0);
+        let quick = job.quick.or_else(|| quick_fingerprint(&job.path).ok().map(|(_, q)| q));
+        return (hash, quick);
     }
-    let hash: SharedHash = Default::default();
+    let hash: SharedHash = Rc::new(RefCell::new(match (job.quick, job.size) {
+        (None, Some(size)) => ReadHash::with_quick(size),
+        _ => ReadHash::default(),
+    }));
     let table = set.canonical(&job.table);
     let progress = set.progress();
     progress.file(&job.path);
@@ -485,8 +519,8 @@ fn read_job(job: &Job, set: &mut TableSet<'_>) -> u64 {
             set.reject(&table, &at, crate::codes::UNREADABLE_FILE, format!("cannot read the file: {e}"), None);
         }
     }
-    let h = hash.borrow().finish();
-    job.hash.unwrap_or(h)
+    let (full, quick) = hash.borrow().finish(&job.path);
+    (job.hash.unwrap_or(full), job.quick.or(quick))
 }
 
 /// Copies a Parquet input's batches into the store as they are.
@@ -586,7 +620,7 @@ struct Buffer {
 pub(crate) struct TableStats {
     pub min_time: Option<i64>,
     pub max_time: Option<i64>,
-    pub devices: HashSet<String>,
+    pub devices: FastSet<String>,
 }
 
 /// Distinct devices are counted up to this many per table.
@@ -618,17 +652,37 @@ impl PartWriter {
         let days: Vec<Option<i64>> = match time {
             Some(i) => {
                 let col = batch.column(i).as_primitive::<TimestampNanosecondType>();
+                let mut min = stats.min_time;
+                let mut max = stats.max_time;
                 for v in col.iter().flatten() {
-                    stats.min_time = Some(stats.min_time.map_or(v, |m| m.min(v)));
-                    stats.max_time = Some(stats.max_time.map_or(v, |m| m.max(v)));
+                    min = Some(min.map_or(v, |m| m.min(v)));
+                    max = Some(max.map_or(v, |m| m.max(v)));
                 }
+                stats.min_time = min;
+                stats.max_time = max;
                 col.iter().map(|v| v.map(|t| t.div_euclid(NANOS_PER_DAY))).collect()
             }
             None => vec![None; batch.num_rows()],
         };
-        let first = days[0];
-        if days.iter().all(|d| *d == first) {
-            self.buffer(table, day_name(first), batch);
+        // Runs of rows of one day. A batch usually holds one day, or a few days one after the
+        // other (files are hourly): each run is then a zero-copy slice of the batch.
+        let mut runs: Vec<(Option<i64>, usize, usize)> = Vec::new();
+        for (row, d) in days.iter().enumerate() {
+            match runs.last_mut() {
+                Some((day, _, len)) if day == d => *len += 1,
+                _ => runs.push((*d, row, 1)),
+            }
+        }
+        let distinct: HashSet<Option<i64>> = runs.iter().map(|r| r.0).collect();
+        if runs.len() == 1 {
+            self.buffer(table, day_name(runs[0].0), batch, None);
+        } else if distinct.len() == runs.len() {
+            let n = batch.num_rows();
+            let bytes = batch.get_array_memory_size();
+            for (d, start, len) in runs {
+                let part = batch.slice(start, len);
+                self.buffer(table, day_name(d), part, Some(bytes * len / n));
+            }
         } else {
             let mut groups: BTreeMap<Option<i64>, Vec<u32>> = BTreeMap::new();
             for (row, d) in days.iter().enumerate() {
@@ -636,7 +690,7 @@ impl PartWriter {
             }
             for (d, rows) in groups {
                 let part = take_record_batch(&batch, &UInt32Array::from(rows)).map_err(|e| internal(table, e))?;
-                self.buffer(table, day_name(d), part);
+                self.buffer(table, day_name(d), part, None);
             }
         }
         while self.buffered > self.budget {
@@ -646,8 +700,9 @@ impl PartWriter {
         Ok(())
     }
 
-    fn buffer(&mut self, table: &str, day: String, batch: RecordBatch) {
-        let bytes = batch.get_array_memory_size();
+    /// Holds `batch` for (table, day); `bytes` is its share of memory when it is a slice.
+    fn buffer(&mut self, table: &str, day: String, batch: RecordBatch, bytes: Option<usize>) {
+        let bytes = bytes.unwrap_or_else(|| batch.get_array_memory_size());
         let buf = self.buffers.entry((table.to_string(), day)).or_default();
         buf.bytes += bytes;
         buf.batches.push(batch);
@@ -686,7 +741,8 @@ impl PartWriter {
                 None => order.extend((0..b.num_rows()).map(|r| (0, bi as u32, r as u32))),
             }
         }
-        order.sort_by_key(|&(t, b, r)| (t, b, r));
+        // (time, batch, row) are distinct, so an unstable sort gives the one order.
+        order.sort_unstable();
         let dir_rel = PathBuf::from(table).join(format!("day={day}"));
         let dir = self.store.join(&dir_rel);
         fs::create_dir_all(&dir).map_err(|e| DataError::io(&dir, e))?;
@@ -695,7 +751,7 @@ impl PartWriter {
         let tmp = dir.join(format!(".{name}.tmp"));
         let file = File::create(&tmp).map_err(|e| DataError::io(&tmp, e))?;
         let mut writer =
-            ArrowWriter::try_new(file, schema.clone(), Some(writer_properties(&schema, self.row_group_rows)))
+            ArrowWriter::try_new(file, schema.clone(), Some(writer_properties(&schema, &batches, self.row_group_rows)))
                 .map_err(|e| internal(table, e))?;
         let refs: Vec<&RecordBatch> = batches.iter().collect();
         for chunk in order.chunks(self.row_group_rows) {
@@ -735,18 +791,62 @@ impl BatchSink for PartWriter {
 /// How parts are written: Snappy, row groups of `rows`, min/max statistics on every column
 /// but strings. Time statistics are what lets a time-bounded query skip files and row groups;
 /// min/max over long strings cost as much as the rest of the writing (profiled) and prune
-/// little (hunts match strings case-insensitively or by substring).
-fn writer_properties(schema: &Schema, rows: usize) -> WriterProperties {
+/// little (hunts match strings case-insensitively or by substring). String columns whose values
+/// are nearly all distinct (hashes, ids, command lines: judged on a sample of the part) are
+/// written without a dictionary: building one costs a hash and a compare per value and Parquet
+/// then falls back to plain encoding anyway.
+fn writer_properties(schema: &Schema, batches: &[RecordBatch], rows: usize) -> WriterProperties {
     let mut b = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(rows.max(1)))
         .set_statistics_enabled(EnabledStatistics::Page);
-    for f in schema.fields() {
+    for (i, f) in schema.fields().iter().enumerate() {
         if matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8) {
-            b = b.set_column_statistics_enabled(f.name().as_str().into(), EnabledStatistics::None);
+            let path = parquet::schema::types::ColumnPath::from(f.name().as_str());
+            b = b.set_column_statistics_enabled(path.clone(), EnabledStatistics::None);
+            if mostly_distinct(batches, i) {
+                b = b.set_column_dictionary_enabled(path, false);
+            }
         }
     }
     b.build()
+}
+
+/// Rows looked at to judge whether a string column is worth a dictionary.
+const DICTIONARY_SAMPLE: usize = 1024;
+
+/// Whether more than half of a sample of the string column `i` are distinct values (sampled
+/// across the part's batches; short columns are not judged).
+fn mostly_distinct(batches: &[RecordBatch], i: usize) -> bool {
+    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
+    if total < 2 * DICTIONARY_SAMPLE {
+        return false;
+    }
+    let per_batch = DICTIONARY_SAMPLE.div_ceil(batches.len()).max(1);
+    let mut seen: FastSet<&[u8]> = FastSet::default();
+    let mut sampled = 0usize;
+    for b in batches {
+        let col = b.column(i);
+        let n = b.num_rows().min(per_batch);
+        let step = (b.num_rows() / n.max(1)).max(1);
+        for k in 0..n {
+            let j = k * step;
+            if let Some(a) = col.as_string_opt::<i32>() {
+                if a.is_valid(j) {
+                    seen.insert(a.value(j).as_bytes());
+                }
+            } else if let Some(a) = col.as_string_opt::<i64>()
+                && a.is_valid(j)
+            {
+                seen.insert(a.value(j).as_bytes());
+            }
+            sampled += 1;
+        }
+        if sampled >= DICTIONARY_SAMPLE {
+            break;
+        }
+    }
+    seen.len() * 2 > sampled
 }
 
 fn internal(table: &str, e: impl std::fmt::Display) -> DataError {
@@ -786,6 +886,7 @@ fn note_devices(batch: &RecordBatch, stats: &mut TableStats) {
         schema.index_of(name).ok().and_then(|i| batch.column(i).as_any().downcast_ref::<StringArray>().cloned())
     };
     let (ids, names) = (column("DeviceId"), column("DeviceName"));
+    let mut last = "";
     for row in 0..batch.num_rows() {
         let id = ids.as_ref().filter(|a| a.is_valid(row)).map(|a| a.value(row)).unwrap_or("");
         let v = if id.is_empty() {
@@ -793,9 +894,10 @@ fn note_devices(batch: &RecordBatch, stats: &mut TableStats) {
         } else {
             id
         };
-        if !v.is_empty() && !stats.devices.contains(v) {
+        if !v.is_empty() && v != last && !stats.devices.contains(v) {
             stats.devices.insert(v.to_string());
         }
+        last = v;
     }
 }
 

@@ -25,6 +25,8 @@ use crate::arrow_types::arrow_type;
 use crate::codes;
 use crate::column::{ColumnData, missing_array};
 use crate::error::DataError;
+use crate::fasthash::FastMap;
+use crate::formats::scan::Field as ScannedField;
 use crate::infer::{Inference, type_of_single};
 use crate::row::RawRow;
 
@@ -141,7 +143,12 @@ pub struct TableBuilder {
     known: Option<TableSchema>,
     sample: Option<Sample>,
     columns: Vec<ColumnState>,
-    index: HashMap<String, usize>,
+    index: FastMap<String, usize>,
+    /// The columns of the last record pushed by [`TableBuilder::push_scanned`], in its key
+    /// order: records of an export list their keys in the same order, so each key is found by
+    /// one comparison.
+    order: Vec<usize>,
+    resolved: Vec<usize>,
     row_stamp: u64,
     rows_in_batch: usize,
     /// Per row of the batch being built: false for a record rejected after its cells were
@@ -174,7 +181,9 @@ impl TableBuilder {
             options,
             known,
             columns: Vec::new(),
-            index: HashMap::new(),
+            index: FastMap::default(),
+            order: Vec::new(),
+            resolved: Vec::new(),
             row_stamp: 0,
             rows_in_batch: 0,
             keep: Vec::new(),
@@ -414,17 +423,76 @@ impl TableBuilder {
                 continue;
             }
             col.stamp = stamp;
-            if let Err(reason) = col.data.append_json(raw.get(), &mut self.scratch) {
-                col.data.append_missing();
-                if !col.known {
-                    // The type was inferred from earlier records and guessed too narrow: the
-                    // data is not wrong, so the record is kept with this value null.
-                    self.warn(at, key, codes::BAD_VALUE, reason);
-                } else if bad.is_none() {
-                    bad = Some(format!("column '{key}': {reason}"));
-                }
+            self.put_value(i, raw.get(), at, &mut bad);
+        }
+        self.end_row(stamp, at, bad);
+    }
+
+    /// Adds one record scanned by [`crate::formats::scan`]: `fields` are spans of `line`.
+    /// Returns `false`, having added nothing, when the record needs the general path: the
+    /// schema is not settled yet, or a key is new, empty or repeated.
+    pub(crate) fn push_scanned(&mut self, line: &str, fields: &[ScannedField], at: &Location) -> bool {
+        if self.sample.is_some() {
+            return false;
+        }
+        self.row_stamp += 1;
+        let stamp = self.row_stamp;
+        let mut resolved = std::mem::take(&mut self.resolved);
+        resolved.clear();
+        for (k, f) in fields.iter().enumerate() {
+            let key = &line[f.key.0..f.key.1];
+            let i = match self.order.get(k) {
+                Some(&i) if self.columns[i].name == key => i,
+                _ => match self.index.get(key) {
+                    Some(&i) => i,
+                    None => {
+                        self.resolved = resolved;
+                        return false;
+                    }
+                },
+            };
+            let col = &mut self.columns[i];
+            if col.stamp == stamp {
+                self.resolved = resolved;
+                return false;
+            }
+            col.stamp = stamp;
+            resolved.push(i);
+        }
+        let mut bad: Option<String> = None;
+        for (f, &i) in fields.iter().zip(&resolved) {
+            let raw = &line[f.value.0..f.value.1];
+            if !self.columns[i].data.append_scanned(f.kind, raw) {
+                self.put_value(i, raw, at, &mut bad);
             }
         }
+        if self.order != resolved {
+            self.order.clone_from(&resolved);
+        }
+        self.resolved = resolved;
+        self.end_row(stamp, at, bad);
+        true
+    }
+
+    /// Appends the value whose JSON text is `raw` to column `i`; a value that does not fit is
+    /// null, and makes the record bad when the column's type is known.
+    fn put_value(&mut self, i: usize, raw: &str, at: &Location, bad: &mut Option<String>) {
+        let col = &mut self.columns[i];
+        if let Err(reason) = col.data.append_json(raw, &mut self.scratch) {
+            col.data.append_missing();
+            if !col.known {
+                // The type was inferred from earlier records and guessed too narrow: the
+                // data is not wrong, so the record is kept with this value null.
+                let key = col.name.clone();
+                self.warn(at, &key, codes::BAD_VALUE, reason);
+            } else if bad.is_none() {
+                *bad = Some(format!("column '{}': {reason}", col.name));
+            }
+        }
+    }
+
+    /// Completes the record `stamp`: missing columns, and whether it is kept.
+    fn end_row(&mut self, stamp: u64, at: &Location, bad: Option<String>) {
         for col in &mut self.columns {
             if col.stamp != stamp {
                 col.data.append_missing();

@@ -121,6 +121,26 @@ fn read_lines(mut reader: impl BufRead, path: &Path, table: &str, set: &mut Tabl
     let mut buf = Vec::new();
     let mut at = Location { file: Arc::from(path), line: 0 };
     loop {
+        // Every whole line in the read buffer is handled where it lies, without a copy; a
+        // line that runs past the buffer (or a read error, or the end) takes the copying path.
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => &[][..],
+        };
+        let mut used = 0;
+        while let Some(i) = memchr_newline(&chunk[used..]) {
+            if i + 1 > max.saturating_add(1) {
+                break;
+            }
+            at.line += 1;
+            one_line(&chunk[used..used + i + 1], &at, table, set);
+            used += i + 1;
+        }
+        if used > 0 {
+            reader.consume(used);
+            continue;
+        }
         buf.clear();
         let (consumed, too_long, error) = read_line_bounded(&mut reader, &mut buf, max);
         if let Some(e) = error {
@@ -138,26 +158,30 @@ fn read_lines(mut reader: impl BufRead, path: &Path, table: &str, set: &mut Tabl
             set.reject(table, &at, codes::LINE_TOO_LONG, reason, None);
             continue;
         }
-        let mut line = buf.as_slice();
-        if let Some(rest) = line.strip_suffix(b"\n") {
-            line = rest;
-        }
-        if let Some(rest) = line.strip_suffix(b"\r") {
-            line = rest;
-        }
-        // A byte-order mark starts the file, or each part of files joined with `cat`.
-        if let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
-            line = rest;
-        }
-        if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
-            continue;
-        }
-        match std::str::from_utf8(line) {
-            Ok(text) => dispatch(text, &at, table, set, 0),
-            Err(e) => {
-                let reason = format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1);
-                set.reject(table, &at, codes::INVALID_UTF8, reason, Some(line));
-            }
+        one_line(&buf, &at, table, set);
+    }
+}
+
+/// One line of a line-mode file (with its line end, if any).
+fn one_line(mut line: &[u8], at: &Location, table: &str, set: &mut TableSet<'_>) {
+    if let Some(rest) = line.strip_suffix(b"\n") {
+        line = rest;
+    }
+    if let Some(rest) = line.strip_suffix(b"\r") {
+        line = rest;
+    }
+    // A byte-order mark starts the file, or each part of files joined with `cat`.
+    if let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
+        line = rest;
+    }
+    if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+        return;
+    }
+    match std::str::from_utf8(line) {
+        Ok(text) => dispatch(text, at, table, set, 0),
+        Err(e) => {
+            let reason = format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1);
+            set.reject(table, at, codes::INVALID_UTF8, reason, Some(line));
         }
     }
 }
@@ -202,8 +226,22 @@ pub(crate) fn read_line_bounded(
     }
 }
 
+/// The first `\n` in `chunk`, eight bytes at a time.
 fn memchr_newline(chunk: &[u8]) -> Option<usize> {
-    chunk.iter().position(|&b| b == b'\n')
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut words = chunk.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let x = u64::from_le_bytes(b) ^ (LO * u64::from(b'\n'));
+        if x.wrapping_sub(LO) & !x & HI != 0 {
+            break;
+        }
+        at += 8;
+    }
+    chunk[at..].iter().position(|&b| b == b'\n').map(|i| at + i)
 }
 
 /// A streaming-API record parsed in one pass: its category and its properties' fields.
@@ -238,9 +276,26 @@ impl<'de> Deserialize<'de> for Envelope<'de> {
     }
 }
 
-/// The fast path for streaming-API lines: one parse, straight into the table's builder.
-/// `false` when the line is something else (or the table's schema is still being settled).
+/// The fast path for streaming-API lines: one scan (see [`super::scan`]), values decoded
+/// straight from the line into the table's builder; then, for lines the scanner leaves to
+/// serde, one serde parse. `false` when the line is something else (or the table's schema is
+/// still being settled).
 fn dispatch_streaming(text: &str, at: &Location, set: &mut TableSet<'_>) -> bool {
+    let mut fields = std::mem::take(&mut set.scan_fields);
+    let scanned = super::scan::scan_streaming(text.as_bytes(), &mut fields);
+    let done = match scanned {
+        Some((start, end)) => match text[start..end].strip_prefix(CATEGORY_PREFIX) {
+            Some(name) => set.try_record_scanned(name, text, &fields, at),
+            None => false,
+        },
+        None => false,
+    };
+    set.scan_fields = fields;
+    done || dispatch_streaming_serde(text, at, set)
+}
+
+/// The streaming fast path with serde: one parse into the envelope and the properties' fields.
+fn dispatch_streaming_serde(text: &str, at: &Location, set: &mut TableSet<'_>) -> bool {
     // `category` comes early in streaming records; other lines skip the envelope parse.
     let mut end = text.len().min(512);
     while !text.is_char_boundary(end) {
