@@ -144,6 +144,27 @@ const ROW_GROUP: usize = 64 * 1024;
 /// Share of background rows per table, in [`Table::ALL`] order (per mille).
 const SHARES: [u64; 7] = [180, 300, 250, 160, 40, 55, 15];
 
+/// Every file under `dir` with its bytes, by path relative to `dir`: what "the same options
+/// give byte-identical output" compares (the determinism tests of this crate and of the
+/// `quarry gen` command use it).
+pub fn files(dir: &Path) -> std::io::Result<std::collections::BTreeMap<PathBuf, Vec<u8>>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(root, &path, out)?;
+            } else {
+                let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                out.insert(relative, std::fs::read(&path)?);
+            }
+        }
+        Ok(())
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out)?;
+    Ok(out)
+}
+
 /// Checks the options.
 pub fn validate(opts: &GenOptions) -> Result<(), GenError> {
     if opts.devices == 0 {

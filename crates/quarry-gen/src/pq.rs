@@ -58,8 +58,6 @@ pub struct PqFile {
     column_index: Vec<Vec<ColumnIndexMetaData>>,
     offset_index: Vec<Vec<OffsetIndexMetaData>>,
     rows: i64,
-    /// Page being encoded.
-    page: Vec<u8>,
     /// Dictionary indices of the page's non-null values.
     ids: Vec<u32>,
     /// Definition levels of the page.
@@ -105,7 +103,6 @@ impl PqFile {
             column_index: Vec::new(),
             offset_index: Vec::new(),
             rows: 0,
-            page: Vec::new(),
             ids: Vec::new(),
             levels: Vec::new(),
             used: Vec::new(),
@@ -195,8 +192,7 @@ impl PqFile {
             _ => Encoding::PLAIN,
         };
         if let Col::Dict { dict, .. } = col {
-            let mut page = std::mem::take(&mut self.page);
-            page.clear();
+            let mut page = Vec::with_capacity(dict.values.bytes.len() + 4 * dict.values.len());
             for v in 0..dict.values.len() {
                 plain_bytes(&mut page, dict.values.get(v));
             }
@@ -214,8 +210,17 @@ impl PqFile {
         let mut page_no = 0u32;
         while from < rows {
             let to = (from + PAGE_ROWS).min(rows);
-            let mut page = std::mem::take(&mut self.page);
-            page.clear();
+            // Room for the whole page, so that it is not moved while it grows.
+            let n = to - from;
+            let room = match col {
+                Col::Plain { values, .. } => {
+                    let start = if from == 0 { 0 } else { values.ends[from - 1] };
+                    values.ends[to - 1] - start + 4 * n
+                }
+                Col::Long { .. } => 8 * n,
+                _ => 4 * n,
+            };
+            let mut page = Vec::with_capacity(room + n / 8 + 64);
             // Definition levels: 1 for a value, 0 for a null.
             self.levels.clear();
             let valid = |k: usize| -> bool {
@@ -267,10 +272,8 @@ impl PqFile {
                     }
                 }
                 Col::Plain { values, valid, .. } => {
-                    for k in from..to {
-                        if valid[k] {
-                            plain_bytes(&mut page, values.get(k));
-                        }
+                    for (k, _) in valid.iter().enumerate().take(to).skip(from).filter(|(_, v)| **v) {
+                        plain_bytes(&mut page, values.get(k));
                     }
                 }
                 Col::Long { values, valid, .. } => {
@@ -413,7 +416,7 @@ impl PqFile {
         let mut footer = Vec::new();
         {
             let mut tracked = TrackedWrite::new(Skip { skip: self.pos, out: &mut footer });
-            const ZEROS: [u8; 1 << 16] = [0; 1 << 16];
+            static ZEROS: [u8; 1 << 16] = [0; 1 << 16];
             let mut left = self.pos;
             while left > 0 {
                 let n = left.min(ZEROS.len() as u64) as usize;

@@ -87,9 +87,11 @@ impl<'a> Ctx<'a> {
     /// Sets the columns every row has; returns the ReportId.
     fn head(&mut self, b: &mut Batch<'a>, ix: &Ix, ts: i64, dev: &'a Device, rng: &mut Rng) -> i64 {
         b.t(ix.Timestamp, ts);
-        b.v(ix.DeviceId, &dev.id);
-        b.v(ix.DeviceName, &dev.name);
-        b.v(ix.MachineGroup, dev.machine_group);
+        b.group(
+            5 << 60 | dev.index as u64,
+            &[ix.DeviceId, ix.DeviceName, ix.MachineGroup],
+            [&dev.id, &dev.name, dev.machine_group],
+        );
         let r = self.next_report(dev.index, rng);
         b.l(ix.ReportId, r);
         r
@@ -132,28 +134,62 @@ impl<'a> Ctx<'a> {
 
     /// Sets a process image's columns (file, hashes, version information) and its
     /// account's, for the created process or the initiating one (`cols`).
-    fn image(&self, b: &mut Batch<'a>, cols: &ImageCols, dev: &'a Device, p: &'a Proc, runs: Runs) {
-        b.v(cols.file_name, &p.file);
+    fn image(&self, b: &mut Batch<'a>, cols: &ImageCols, dev: &'a Device, proc: usize, runs: Runs, kind: u64) {
+        let p = &self.model.procs[proc];
+        // Group keys: the kind of column set in the top bits, then what the values depend on.
+        b.group(
+            kind << 60 | proc as u64,
+            &[
+                cols.file_name,
+                cols.sha1,
+                cols.sha256,
+                cols.md5,
+                cols.company,
+                cols.product,
+                cols.version,
+                cols.internal,
+                cols.original,
+                cols.description,
+            ],
+            [
+                &p.file,
+                &p.sha1,
+                &p.sha256,
+                &p.md5,
+                &p.company,
+                &p.product,
+                &p.version,
+                &p.internal,
+                &p.original,
+                &p.description,
+            ],
+        );
         b.l(cols.file_size, p.size);
-        b.v(cols.sha1, &p.sha1);
-        b.v(cols.sha256, &p.sha256);
-        b.v(cols.md5, &p.md5);
-        b.v(cols.company, &p.company);
-        b.v(cols.product, &p.product);
-        b.v(cols.version, &p.version);
-        b.v(cols.internal, &p.internal);
-        b.v(cols.original, &p.original);
-        b.v(cols.description, &p.description);
         let (domain, name, sid, upn, oid, logon) = self.account(runs, dev);
-        b.v(cols.account_domain, domain);
-        b.v(cols.account_name, name);
-        b.v(cols.account_sid, sid);
-        b.v(cols.account_upn, upn);
-        b.v(cols.account_object_id, oid);
-        b.l(cols.logon_id, logon);
         let user = runs == Runs::User;
-        b.v(cols.integrity, if user { "Medium" } else { "System" });
-        b.v(cols.elevation, if user { "TokenElevationTypeLimited" } else { "TokenElevationTypeDefault" });
+        let who = if user { dev.index as u64 + 1 } else { 0 } << 8 | runs as u64;
+        b.group(
+            (kind + 1) << 60 | who,
+            &[
+                cols.account_domain,
+                cols.account_name,
+                cols.account_sid,
+                cols.account_upn,
+                cols.account_object_id,
+                cols.integrity,
+                cols.elevation,
+            ],
+            [
+                domain,
+                name,
+                sid,
+                upn,
+                oid,
+                if user { "Medium" } else { "System" },
+                if user { "TokenElevationTypeLimited" } else { "TokenElevationTypeDefault" },
+            ],
+        );
+        b.l(cols.logon_id, logon);
     }
 
     /// Sets a folder path column to `p`'s path on `dev` (lower-cased for
@@ -187,7 +223,7 @@ impl<'a> Ctx<'a> {
         let ix = &spec.ix;
         let model = self.model;
         let p = &model.procs[proc];
-        self.image(b, &spec.initiating, dev, p, p.runs);
+        self.image(b, &spec.initiating, dev, proc, p.runs, 1);
         let user_proc = p.runs == Runs::User;
         let pid = self.pid(dev.index, proc, ts, 0);
         b.l(ix.InitiatingProcessId, pid);
@@ -206,8 +242,10 @@ impl<'a> Ctx<'a> {
             command_line(&mut cmd, &mut rng, p, path, dev);
             self.commands.insert(key, cmd);
         }
+        // The instance (device, program, six-hour span) identifies its command line and id.
+        let instance = (dev.index as u64) << 40 | (proc as u64) << 20 | (key.2 as u64 & 0xF_FFFF);
         if let Some(cmd) = self.commands.get(&key) {
-            b.s(ix.InitiatingProcessCommandLine, cmd);
+            b.k(ix.InitiatingProcessCommandLine, instance, cmd);
         }
         let parent = &model.procs[p.parent];
         b.l(ix.InitiatingProcessParentId, self.pid(dev.index, p.parent, ts, 1));
@@ -222,7 +260,7 @@ impl<'a> Ctx<'a> {
         let mut num = std::mem::take(&mut self.num);
         num.clear();
         push_int(&mut num, unique);
-        b.s(ix.InitiatingProcessUniqueId, &num);
+        b.k(ix.InitiatingProcessUniqueId, instance, &num);
         self.num = num;
         b.v(ix.AppGuardContainerId, "");
     }
@@ -251,7 +289,7 @@ impl<'a> Ctx<'a> {
         self.s2 = cmd;
         // A child of a user's process runs as that user (conhost under the user's cmd).
         let runs = if model.procs[p.parent].runs == Runs::User { Runs::User } else { p.runs };
-        self.image(b, &spec.process, dev, p, runs);
+        self.image(b, &spec.process, dev, proc, runs, 3);
         let user_proc = runs == Runs::User;
         b.t(ix.ProcessCreationTime, ts);
         self.initiating(b, spec, dev, p.parent, ts);

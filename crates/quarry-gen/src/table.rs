@@ -300,6 +300,9 @@ pub(crate) struct Dict {
     pub(crate) values: Strings,
     pub(crate) idx: Vec<u32>,
     by_id: std::collections::HashMap<u128, u32, FxBuild>,
+    /// By a hash of the text (checked against the value), and by the text itself for the
+    /// rare values whose hash another value already took.
+    by_hash: std::collections::HashMap<u64, u32, FxBuild>,
     by_text: std::collections::HashMap<Box<[u8]>, u32, FxBuild>,
 }
 
@@ -326,11 +329,23 @@ impl Dict {
 
     #[inline]
     fn push_text(&mut self, v: &str) {
-        let i = match self.by_text.get(v.as_bytes()) {
-            Some(&i) => i,
+        use std::hash::Hasher;
+        let mut h = FxHasher::default();
+        h.write(v.as_bytes());
+        let hash = h.finish();
+        let i = match self.by_hash.get(&hash) {
+            Some(&i) if self.values.get(i as usize) == v.as_bytes() => i,
+            Some(_) => match self.by_text.get(v.as_bytes()) {
+                Some(&i) => i,
+                None => {
+                    let i = self.add(v.as_bytes());
+                    self.by_text.insert(v.as_bytes().into(), i);
+                    i
+                }
+            },
             None => {
                 let i = self.add(v.as_bytes());
-                self.by_text.insert(v.as_bytes().into(), i);
+                self.by_hash.insert(hash, i);
                 i
             }
         };
@@ -341,6 +356,7 @@ impl Dict {
         self.values.clear();
         self.idx.clear();
         self.by_id.clear();
+        self.by_hash.clear();
         self.by_text.clear();
     }
 }
@@ -466,12 +482,7 @@ const EMPTY_ID: u128 = 1 << 127;
 /// lookup per value, so they are stored as they come.
 fn plain(table: Table, column: &str) -> bool {
     match column {
-        "ProcessCommandLine"
-        | "ProcessUniqueId"
-        | "InitiatingProcessCommandLine"
-        | "InitiatingProcessUniqueId"
-        | "RegistryValueData"
-        | "PreviousRegistryValueData" => true,
+        "ProcessCommandLine" | "ProcessUniqueId" | "RegistryValueData" | "PreviousRegistryValueData" => true,
         "FolderPath" | "SHA1" | "SHA256" | "MD5" | "PreviousFileName" | "FileOriginUrl" | "RequestSourceIP" => {
             table == Table::File
         }
@@ -493,6 +504,10 @@ pub struct Batch<'a> {
     table: Table,
     cols: Vec<Col>,
     rows: usize,
+    /// [`Batch::group`]'s memory: a group key -> where its columns' dictionary indices start
+    /// in `group_ids`.
+    groups: std::collections::HashMap<u64, u32, FxBuild>,
+    group_ids: Vec<u32>,
     refs: PhantomData<&'a str>,
 }
 
@@ -534,7 +549,15 @@ impl<'a> Batch<'a> {
                 }
             })
             .collect();
-        Batch { schema: spec.schema.clone(), table: spec.table, cols, rows: 0, refs: PhantomData }
+        Batch {
+            schema: spec.schema.clone(),
+            table: spec.table,
+            cols,
+            rows: 0,
+            groups: Default::default(),
+            group_ids: Vec::new(),
+            refs: PhantomData,
+        }
     }
 
     /// Rows completed so far.
@@ -568,6 +591,35 @@ impl<'a> Batch<'a> {
             }
             _ => {}
         }
+    }
+
+    /// Sets several string columns at once to values that live as long as the batch and are
+    /// a function of `key` (for instance a process image's hashes and version strings, by
+    /// process): after the first time, one lookup finds every column's dictionary index.
+    #[inline]
+    pub fn group<const N: usize>(&mut self, key: u64, cols: &[usize; N], values: [&'a str; N]) {
+        if let Some(&at) = self.groups.get(&key) {
+            let at = at as usize;
+            for (n, &i) in cols.iter().enumerate() {
+                let id = self.group_ids[at + n];
+                match self.cols.get_mut(i) {
+                    Some(Col::Dict { dict, .. }) => dict.idx.push(id),
+                    Some(_) => self.v(i, values[n]),
+                    None => {}
+                }
+            }
+            return;
+        }
+        let at = self.group_ids.len() as u32;
+        for (n, &i) in cols.iter().enumerate() {
+            self.v(i, values[n]);
+            let id = match self.cols.get(i) {
+                Some(Col::Dict { dict, .. }) => dict.idx.last().copied().unwrap_or(NULL_INDEX),
+                _ => NULL_INDEX,
+            };
+            self.group_ids.push(id);
+        }
+        self.groups.insert(key, at);
     }
 
     /// Sets a string column to `v`, which the caller identifies by `key` (the same key must
@@ -648,6 +700,8 @@ impl<'a> Batch<'a> {
         for col in &mut self.cols {
             col.clear();
         }
+        self.groups.clear();
+        self.group_ids.clear();
         self.rows = 0;
     }
 
