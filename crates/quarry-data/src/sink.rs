@@ -347,19 +347,24 @@ impl<'a> TableSet<'a> {
             self.last_table = (name.to_string(), canonical);
         }
         let table = std::mem::take(&mut self.last_table.1);
-        let done = match self.builders.get_mut(&table) {
-            Some(b) => b.push_scanned(line, fields, at),
-            None => false,
-        };
-        if done {
-            match self.row_counts.get_mut(&table) {
-                Some(n) => *n += 1,
-                None => {
-                    self.row_counts.insert(table.clone(), 1);
+        let pushed = self.builders.get_mut(&table).map(|b| (b.push_scanned(line, fields, at), b));
+        let done = match pushed {
+            Some((true, b)) => {
+                match self.row_counts.get_mut(&table) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.row_counts.insert(table.clone(), 1);
+                    }
                 }
+                if b.has_rejected() || b.has_batches() {
+                    self.after_push(&table);
+                } else {
+                    self.count_progress();
+                }
+                true
             }
-            self.after_push(&table);
-        }
+            _ => false,
+        };
         self.last_table.1 = table;
         done
     }
@@ -399,6 +404,10 @@ impl<'a> TableSet<'a> {
                 Err(e) => self.sink_error = Some(e),
             }
         }
+        self.count_progress();
+    }
+
+    fn count_progress(&mut self) {
         self.pending_rows += 1;
         if self.pending_rows >= 4096 {
             self.progress.advance(0, self.pending_rows);

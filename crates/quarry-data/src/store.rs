@@ -313,8 +313,8 @@ pub fn ingest<P: AsRef<Path>>(
         };
         unknown.add(rejected, None);
     }
-    let queue = Mutex::new(jobs.iter().map(|j| j.index).collect::<VecDeque<_>>());
     let threads = options.threads.max(1).min(jobs.len().max(1));
+    let queue = Mutex::new(split_jobs(&jobs, threads));
     let results: Mutex<Vec<(usize, JobResult)>> = Mutex::new(Vec::new());
     let mut outcomes = Vec::new();
     std::thread::scope(|scope| {
@@ -331,7 +331,7 @@ pub fn ingest<P: AsRef<Path>>(
                 let mut set = TableSet::new(catalog, &options.read, log, progress);
                 set.set_batch_sink(Box::new(writer));
                 loop {
-                    let next = queue.lock().map_err(|_| poisoned())?.pop_front();
+                    let next = next_job(&mut queue.lock().map_err(|_| poisoned())?, worker);
                     let Some(i) = next else { break };
                     let job = &jobs[i];
                     let before = set.row_counts.clone();
@@ -470,6 +470,30 @@ pub fn ingest<P: AsRef<Path>>(
     }
     report.rejects = rejects;
     Ok(report)
+}
+
+/// The jobs in `threads` runs of consecutive inputs of about equal size, one per worker:
+/// inputs are listed by path (table, then time), so each worker holds few (table, day)
+/// buffers and writes fewer, larger parts.
+fn split_jobs(jobs: &[Job], threads: usize) -> Vec<VecDeque<usize>> {
+    let total: u64 = jobs.iter().map(|j| j.size.unwrap_or(0).max(1)).sum();
+    let mut runs = vec![VecDeque::new(); threads];
+    let mut before = 0u64;
+    for job in jobs {
+        let w = ((u128::from(before) * threads as u128) / u128::from(total.max(1))) as usize;
+        runs[w.min(threads - 1)].push_back(job.index);
+        before += job.size.unwrap_or(0).max(1);
+    }
+    runs
+}
+
+/// The next job for `worker`: the next of its own run, else the last of the longest run left
+/// (a worker slowed by other work on the machine is helped from the far end of its run).
+fn next_job(runs: &mut [VecDeque<usize>], worker: usize) -> Option<usize> {
+    if let Some(i) = runs[worker].pop_front() {
+        return Some(i);
+    }
+    runs.iter_mut().max_by_key(|r| r.len()).and_then(|r| r.pop_back())
 }
 
 /// Replaces the manifest atomically.
@@ -623,6 +647,9 @@ pub(crate) struct TableStats {
     pub devices: FastSet<String>,
 }
 
+/// Rows gathered in sorted order per write to the Parquet writer.
+const GATHER_ROWS: usize = 8192;
+
 /// Distinct devices are counted up to this many per table.
 const MAX_DEVICES: usize = 1_000_000;
 
@@ -754,7 +781,9 @@ impl PartWriter {
             ArrowWriter::try_new(file, schema.clone(), Some(writer_properties(&schema, &batches, self.row_group_rows)))
                 .map_err(|e| internal(table, e))?;
         let refs: Vec<&RecordBatch> = batches.iter().collect();
-        for chunk in order.chunks(self.row_group_rows) {
+        // Gathered a slice of a row group at a time (the writer makes the row groups), so the
+        // sorted copy is small and its memory is reused.
+        for chunk in order.chunks(self.row_group_rows.min(GATHER_ROWS)) {
             let indices: Vec<(usize, usize)> = chunk.iter().map(|&(_, b, r)| (b as usize, r as usize)).collect();
             let sorted = interleave_record_batch(&refs, &indices).map_err(|e| internal(table, e))?;
             writer.write(&sorted).map_err(|e| internal(table, e))?;
@@ -801,12 +830,12 @@ fn writer_properties(schema: &Schema, batches: &[RecordBatch], rows: usize) -> W
         .set_max_row_group_row_count(Some(rows.max(1)))
         .set_statistics_enabled(EnabledStatistics::Page);
     for (i, f) in schema.fields().iter().enumerate() {
+        let path = parquet::schema::types::ColumnPath::from(f.name().as_str());
         if matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8) {
-            let path = parquet::schema::types::ColumnPath::from(f.name().as_str());
             b = b.set_column_statistics_enabled(path.clone(), EnabledStatistics::None);
-            if mostly_distinct(batches, i) {
-                b = b.set_column_dictionary_enabled(path, false);
-            }
+        }
+        if mostly_distinct(batches, i) {
+            b = b.set_column_dictionary_enabled(path, false);
         }
     }
     b.build()
@@ -815,32 +844,51 @@ fn writer_properties(schema: &Schema, batches: &[RecordBatch], rows: usize) -> W
 /// Rows looked at to judge whether a string column is worth a dictionary.
 const DICTIONARY_SAMPLE: usize = 1024;
 
-/// Whether more than half of a sample of the string column `i` are distinct values (sampled
-/// across the part's batches; short columns are not judged).
+/// Whether more than half of a sample of column `i` (strings, longs, reals, datetimes,
+/// timespans) are distinct values (sampled across the part's batches; short parts are not judged).
 fn mostly_distinct(batches: &[RecordBatch], i: usize) -> bool {
     let total: usize = batches.iter().map(|b| b.num_rows()).sum();
     if total < 2 * DICTIONARY_SAMPLE {
         return false;
     }
     let per_batch = DICTIONARY_SAMPLE.div_ceil(batches.len()).max(1);
-    let mut seen: FastSet<&[u8]> = FastSet::default();
+    // Hashes of the values stand for the values: a collision only makes a judgement rougher.
+    let hash = |bytes: &[u8]| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = crate::fasthash::FastBuild::default().build_hasher();
+        h.write(bytes);
+        h.finish()
+    };
+    let mut seen: FastSet<u64> = FastSet::default();
     let mut sampled = 0usize;
     for b in batches {
         let col = b.column(i);
         let n = b.num_rows().min(per_batch);
         let step = (b.num_rows() / n.max(1)).max(1);
+        let strings = col.as_string_opt::<i32>();
+        let large = col.as_string_opt::<i64>();
         for k in 0..n {
             let j = k * step;
-            if let Some(a) = col.as_string_opt::<i32>() {
-                if a.is_valid(j) {
-                    seen.insert(a.value(j).as_bytes());
-                }
-            } else if let Some(a) = col.as_string_opt::<i64>()
-                && a.is_valid(j)
-            {
-                seen.insert(a.value(j).as_bytes());
-            }
             sampled += 1;
+            if col.is_null(j) {
+                continue;
+            }
+            let h = if let Some(a) = strings {
+                hash(a.value(j).as_bytes())
+            } else if let Some(a) = large {
+                hash(a.value(j).as_bytes())
+            } else if let Some(a) = col.as_primitive_opt::<arrow::datatypes::Int64Type>() {
+                a.value(j) as u64
+            } else if let Some(a) = col.as_primitive_opt::<TimestampNanosecondType>() {
+                a.value(j) as u64
+            } else if let Some(a) = col.as_primitive_opt::<arrow::datatypes::Float64Type>() {
+                a.value(j).to_bits()
+            } else if let Some(a) = col.as_primitive_opt::<arrow::datatypes::DurationNanosecondType>() {
+                a.value(j) as u64
+            } else {
+                return false;
+            };
+            seen.insert(h);
         }
         if sampled >= DICTIONARY_SAMPLE {
             break;

@@ -311,56 +311,56 @@ impl Scanner<'_> {
         let mut i = self.pos + 1;
         let mut escaped = false;
         loop {
-            // Eight bytes at a time while none is a quote, a backslash or a control character.
-            while i + 8 <= n {
+            // Eight bytes at a time to the next quote, backslash or control character.
+            if i + 8 <= n {
                 let mut w = [0u8; 8];
                 w.copy_from_slice(&b[i..i + 8]);
-                if special(u64::from_le_bytes(w)) {
-                    break;
+                let m = special(u64::from_le_bytes(w));
+                if m == 0 {
+                    i += 8;
+                    continue;
                 }
-                i += 8;
+                i += (m.trailing_zeros() / 8) as usize;
             }
-            loop {
-                let c = *b.get(i)?;
-                match c {
-                    b'"' => {
-                        self.pos = i + 1;
-                        return Some(escaped);
-                    }
-                    b'\\' => {
-                        escaped = true;
-                        match b.get(i + 1)? {
-                            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
-                            b'u' => {
-                                let hex = b.get(i + 2..i + 6)?;
-                                if !hex.iter().all(u8::is_ascii_hexdigit) {
-                                    return None;
-                                }
-                                i += 6;
-                            }
-                            _ => return None,
-                        }
-                        break;
-                    }
-                    0..=0x1f => return None,
-                    _ => i += 1,
+            match *b.get(i)? {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Some(escaped);
                 }
+                b'\\' => {
+                    escaped = true;
+                    match b.get(i + 1)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
+                        b'u' => {
+                            let hex = b.get(i + 2..i + 6)?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return None;
+                            }
+                            i += 6;
+                        }
+                        _ => return None,
+                    }
+                }
+                0..=0x1f => return None,
+                // Only in the last few bytes, looked at one by one.
+                _ => i += 1,
             }
         }
     }
 }
 
-/// Whether any byte of `w` is `"`, `\` or below 0x20 (may say yes for a byte just after one
-/// that is; never no when one is).
+/// A mask with the high bit of each byte of `w` (little-endian) that is `"`, `\` or below 0x20.
+/// Bytes above the first such byte may be marked wrongly (borrows), but the lowest mark is
+/// always exact, and no such byte is ever unmarked.
 #[inline]
-fn special(w: u64) -> bool {
+fn special(w: u64) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
     let quote = zero(w ^ (LO * u64::from(b'"')));
     let backslash = zero(w ^ (LO * u64::from(b'\\')));
     let control = w.wrapping_sub(LO * 0x20) & !w & HI;
-    (quote | backslash | control) != 0
+    quote | backslash | control
 }
 
 #[cfg(test)]
@@ -432,11 +432,25 @@ mod tests {
 
     #[test]
     fn special_bytes() {
-        let w = |s: &[u8; 8]| special(u64::from_le_bytes(*s));
-        assert!(!w(b"abcdefgh"));
-        assert!(w(b"abc\"efgh"));
-        assert!(w(b"abcdefg\\"));
-        assert!(w(b"\x01bcdefgh"));
-        assert!(!w("é€abc".as_bytes().try_into().unwrap()));
+        let first = |s: &[u8]| {
+            let m = special(u64::from_le_bytes(s.try_into().unwrap()));
+            (m != 0).then(|| m.trailing_zeros() / 8)
+        };
+        assert_eq!(first(b"abcdefgh"), None);
+        assert_eq!(first(b"abc\"efgh"), Some(3));
+        assert_eq!(first(b"abcdefg\\"), Some(7));
+        assert_eq!(first(b"\x01bcdefgh"), Some(0));
+        assert_eq!(first(b"ab\x00\x01\"\\\x1f "), Some(2));
+        assert_eq!(first("é€abc".as_bytes()), None);
+        // Every position and every special byte, behind every other byte.
+        for pos in 0..8 {
+            for sp in [b'"', b'\\', 0u8, 0x1f, b'\n'] {
+                for other in [b'a', 0x20, 0x7f, 0x80, 0xff, b'!', b'#', b'[', b']'] {
+                    let mut w = [other; 8];
+                    w[pos] = sp;
+                    assert_eq!(first(&w), Some(pos as u32), "{w:?}");
+                }
+            }
+        }
     }
 }
