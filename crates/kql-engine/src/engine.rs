@@ -41,6 +41,15 @@ pub struct QueryResult {
     pub batches: Vec<RecordBatch>,
 }
 
+/// What [`Engine::explain`] shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Explain {
+    /// The plans, without running the query.
+    Plan,
+    /// The physical plan after running the query, with each operator's metrics.
+    Analyze,
+}
+
 /// Runs KQL over registered tables.
 pub struct Engine {
     ctx: SessionContext,
@@ -52,7 +61,9 @@ pub struct Engine {
 impl Engine {
     /// An engine whose `now()` is `now_nanos` (nanoseconds since the Unix epoch, UTC).
     pub fn new(now_nanos: i64) -> Self {
-        let mut config = SessionConfig::new().with_information_schema(false);
+        // DataFusion's own settings can be tuned from the environment
+        // (DATAFUSION_EXECUTION_TARGET_PARTITIONS=1, ...); Quarry's choices below win.
+        let mut config = SessionConfig::from_env().unwrap_or_default().with_information_schema(false);
         // Strings stay Utf8 (KQL's string) rather than Utf8View, so that every KQL function
         // sees one string type.
         config.options_mut().execution.parquet.schema_force_view_types = false;
@@ -155,6 +166,23 @@ impl Engine {
         let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
         let batches = frame.collect().await?;
         Ok(QueryResult { schema, batches })
+    }
+
+    /// The plans of `text` as text: DataFusion's logical, optimized and physical plans, or with
+    /// [`Explain::Analyze`], the physical plan after running it with each operator's rows and
+    /// time.
+    pub async fn explain(&self, text: &str, explain: Explain) -> Result<String, QueryError> {
+        let plan = self.plan(text)?;
+        let frame = self.ctx.execute_logical_plan(plan).await?;
+        let batches = frame.explain(false, explain == Explain::Analyze)?.collect().await?;
+        let mut out = String::new();
+        for batch in &batches {
+            let (kinds, plans) = (batch.column(0).as_string::<i32>(), batch.column(1).as_string::<i32>());
+            for row in 0..batch.num_rows() {
+                out.push_str(&format!("== {} ==\n{}\n", kinds.value(row), plans.value(row).trim_end()));
+            }
+        }
+        Ok(out)
     }
 
     /// Parses, checks and plans `text` without running it. A query with `bag_unpack` cannot be

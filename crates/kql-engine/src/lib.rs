@@ -10,7 +10,7 @@ pub mod functions;
 pub mod plan;
 pub mod types;
 
-pub use engine::{Engine, QueryError, QueryResult};
+pub use engine::{Engine, Explain, QueryError, QueryResult};
 pub use plan::PlanError;
 
 pub use engine::ScanCounts;

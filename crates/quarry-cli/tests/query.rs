@@ -164,3 +164,21 @@ fn an_unsupported_operator_is_named_with_its_position() {
     assert!(stderr.contains("the `fork` operator is not supported by Quarry's engine yet"), "{stderr}");
     assert!(stderr.contains("<query>:1:23"), "{stderr}");
 }
+
+#[test]
+fn explain_prints_the_plans_without_running_and_analyze_adds_row_counts() {
+    let query = "DeviceProcessEvents | where FileName =~ 'pcmonitorsrv.exe' | summarize dcount(DeviceId)";
+    let explained = quarry(&["query", "-d", "hunt-data", "--explain", query]);
+    assert_eq!(explained.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&explained.stderr));
+    let text = String::from_utf8_lossy(&explained.stdout);
+    assert!(text.contains("== logical_plan ==") && text.contains("== physical_plan =="), "{text}");
+    assert!(text.contains("kql_dcount") && !text.contains("output_rows"), "{text}");
+
+    let analyzed = quarry(&["query", "-d", "hunt-data", "--analyze", query]);
+    assert_eq!(analyzed.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&analyzed.stderr));
+    let text = String::from_utf8_lossy(&analyzed.stdout);
+    assert!(text.contains("output_rows=1,") || text.contains("output_rows=1]"), "{text}");
+
+    let wrong = quarry(&["query", "-d", "hunt-data", "--explain", "DeviceProcessEvents | where NoSuchColumn == 1"]);
+    assert_eq!(wrong.status.code(), Some(2));
+}

@@ -81,6 +81,15 @@ pub struct QueryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ResultFormatArg::Table, value_name = "FORMAT")]
     pub format: ResultFormatArg,
+
+    /// Print the query's plan (logical, optimized, physical) instead of running it.
+    #[arg(long, conflicts_with = "analyze")]
+    pub explain: bool,
+
+    /// Run the query and print its physical plan with each operator's rows and time, instead
+    /// of the result.
+    #[arg(long)]
+    pub analyze: bool,
 }
 
 /// The spellings of `quarry query --format`.
@@ -109,6 +118,11 @@ impl From<QueryArgs> for crate::commands::query::QueryOptions {
             file: args.file,
             data: args.data,
             now: args.now,
+            explain: match (args.explain, args.analyze) {
+                (_, true) => Some(kql_engine::Explain::Analyze),
+                (true, false) => Some(kql_engine::Explain::Plan),
+                (false, false) => None,
+            },
             format: match args.format {
                 ResultFormatArg::Table => crate::results::ResultFormat::Table,
                 ResultFormatArg::Json => crate::results::ResultFormat::Json,

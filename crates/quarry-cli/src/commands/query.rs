@@ -27,6 +27,8 @@ pub struct QueryOptions {
     pub now: Option<i64>,
     /// How to print the result.
     pub format: ResultFormat,
+    /// Print the plan (or the plan with run-time metrics) instead of the result.
+    pub explain: Option<kql_engine::Explain>,
 }
 
 /// The outcome of a query, for the exit status: query errors are 2, data errors 1.
@@ -63,6 +65,15 @@ pub fn run(options: &QueryOptions) -> anyhow::Result<QueryOutcome> {
         if interactive {
             crate::commands::shell::run(&engine, options.format).await?;
             return Ok(QueryOutcome::Done);
+        }
+        if let Some(explain) = options.explain {
+            return match engine.explain(&text, explain).await {
+                Ok(plan) => {
+                    print!("{plan}");
+                    Ok(QueryOutcome::Done)
+                }
+                Err(err) => report_error(&name, &text, err),
+            };
         }
         match engine.query(&text).await {
             Ok(result) => {

@@ -5,24 +5,26 @@
 //! <https://learn.microsoft.com/en-us/kusto/query/dcountif-aggregation-function>.
 //!
 //! **Quarry is exact where Kusto estimates.** Kusto counts with a HyperLogLog sketch whose
-//! error depends on `accuracy` (0 to 4); Quarry keeps every distinct value of the group in a
-//! hash set, so the count is exact at any size and `accuracy` is accepted and ignored. Memory
-//! grows with the number of distinct values per group: about 8 bytes plus hash-set overhead
-//! (roughly 16–24 bytes in all) per distinct number, `datetime` or `timespan`, and the string's
-//! own bytes plus about 40 bytes per distinct string. The partial state sent between
-//! partitions is the list of distinct values. DataFusion accounts this memory and spills or
-//! fails under its memory limit.
+//! error depends on `accuracy` (0 to 4); Quarry keeps every distinct (group, value) pair in one
+//! hash set per aggregate, so the count is exact at any size and `accuracy` is accepted and
+//! ignored. Memory grows with the number of distinct values: about 17 bytes per distinct
+//! (group, value) pair, plus each distinct string's bytes and about 30 bytes once. The
+//! partial state sent between partitions is the list of distinct values per group.
+//! DataFusion accounts this memory and spills or fails under its memory limit.
 //!
 //! Null values are ignored. A null `string` is `""` (Kusto strings are never null), which
 //! counts as one value; a null `dynamic` is ignored. A group with no values counts 0.
 
-// hashbrown with foldhash (DataFusion's default set): std's SipHash made exact distinct counts
-// the largest cost of a join-and-dcount hunting query at 10M rows.
-use datafusion::common::HashSet;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
+// hashbrown's HashTable (the table DataFusion's own hash tables use) with foldhash.
+use foldhash::fast::FixedState;
+use hashbrown::{HashSet, HashTable};
+
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, ListArray, StringArray, new_empty_array,
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, ListArray, StringArray, StringBuilder,
+    new_empty_array,
 };
 use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::compute::cast;
@@ -104,12 +106,7 @@ impl Family for DCount {
     }
 
     fn accumulator(&self, _: &str, data: &[DataType], _: &[ScalarValue], _: &DataType) -> Result<Box<dyn Accumulator>> {
-        Ok(Box::new(DCountAccumulator {
-            kind: KeyKind::of(&data[0]),
-            input: data[0].clone(),
-            set: Distinct::Empty,
-            bytes: 0,
-        }))
+        Ok(Box::new(DCountAccumulator { pairs: DistinctPairs::new(KeyKind::of(&data[0]), &data[0]) }))
     }
 
     fn default_value(&self, _: &DataType) -> Result<ScalarValue> {
@@ -127,7 +124,7 @@ impl Family for DCount {
         data: &[DataType],
         _: &[ScalarValue],
     ) -> Result<Box<dyn GroupsAccumulator>> {
-        Ok(Box::new(DCountGroups { kind: KeyKind::of(&data[0]), input: data[0].clone(), sets: Vec::new(), bytes: 0 }))
+        Ok(Box::new(DCountGroups { pairs: DistinctPairs::new(KeyKind::of(&data[0]), &data[0]) }))
     }
 }
 
@@ -171,195 +168,267 @@ impl Reader {
             Reader::Other(array) => array.len(),
         }
     }
-}
 
-/// The distinct values of one group.
-#[derive(Debug, Default)]
-enum Distinct {
-    #[default]
-    Empty,
-    Integers(HashSet<i64>),
-    Reals(HashSet<u64>),
-    Texts(HashSet<String>),
-    Others(HashSet<ScalarValue>),
-}
-
-/// Approximate bytes a hash-set entry costs beyond its key (control byte and slack).
-const ENTRY_OVERHEAD: usize = 8;
-
-impl Distinct {
-    /// Adds row `row` of `reader` unless it is null; returns the bytes added.
-    fn insert(&mut self, reader: &Reader, row: usize) -> Result<usize> {
-        Ok(match reader {
-            Reader::Integer(array) => {
-                if array.is_null(row) {
-                    return Ok(0);
-                }
-                if let Distinct::Empty = self {
-                    *self = Distinct::Integers(HashSet::new());
-                }
-                let Distinct::Integers(set) = self else { return exec_err!("dcount(): mixed key kinds") };
-                if set.insert(array.value(row)) { size_of::<i64>() + ENTRY_OVERHEAD } else { 0 }
-            }
-            Reader::Real(array) => {
-                if array.is_null(row) {
-                    return Ok(0);
-                }
-                if let Distinct::Empty = self {
-                    *self = Distinct::Reals(HashSet::new());
-                }
-                let Distinct::Reals(set) = self else { return exec_err!("dcount(): mixed key kinds") };
-                if set.insert(real_key(array.value(row))) { size_of::<u64>() + ENTRY_OVERHEAD } else { 0 }
-            }
-            Reader::Text { array, null_is_empty } => {
-                let value = match (array.is_valid(row), null_is_empty) {
-                    (true, _) => array.value(row),
-                    (false, true) => "",
-                    (false, false) => return Ok(0),
-                };
-                if let Distinct::Empty = self {
-                    *self = Distinct::Texts(HashSet::new());
-                }
-                let Distinct::Texts(set) = self else { return exec_err!("dcount(): mixed key kinds") };
-                if set.contains(value) {
-                    0
-                } else {
-                    set.insert(value.to_owned());
-                    value.len() + size_of::<String>() + ENTRY_OVERHEAD
-                }
-            }
+    /// The key of row `row`, or `None` when the row is a null that is not counted.
+    fn key(&self, row: usize) -> Result<Option<Key<'_>>> {
+        Ok(match self {
+            Reader::Integer(array) => array.is_valid(row).then(|| Key::Bits(array.value(row) as u64)),
+            Reader::Real(array) => array.is_valid(row).then(|| Key::Bits(real_key(array.value(row)))),
+            Reader::Text { array, null_is_empty } => match (array.is_valid(row), null_is_empty) {
+                (true, _) => Some(Key::Text(array.value(row).as_bytes())),
+                (false, true) => Some(Key::Text(b"")),
+                (false, false) => None,
+            },
             Reader::Other(array) => {
                 if array.is_null(row) {
-                    return Ok(0);
+                    None
+                } else {
+                    Some(Key::Other(ScalarValue::try_from_array(array, row)?))
                 }
-                if let Distinct::Empty = self {
-                    *self = Distinct::Others(HashSet::new());
-                }
-                let Distinct::Others(set) = self else { return exec_err!("dcount(): mixed key kinds") };
-                let value = ScalarValue::try_from_array(array, row)?;
-                let bytes = value.size() + ENTRY_OVERHEAD;
-                if set.insert(value) { bytes } else { 0 }
             }
         })
     }
+}
 
-    fn len(&self) -> usize {
-        match self {
-            Distinct::Empty => 0,
-            Distinct::Integers(set) => set.len(),
-            Distinct::Reals(set) => set.len(),
-            Distinct::Texts(set) => set.len(),
-            Distinct::Others(set) => set.len(),
+/// One value as the set compares it.
+enum Key<'a> {
+    /// An integer, `datetime`, `timespan` or `bool` as its 64 bits, or a real's [`real_key`].
+    Bits(u64),
+    /// The bytes of a `string` or `dynamic`.
+    Text(&'a [u8]),
+    Other(ScalarValue),
+}
+
+/// Distinct strings (or other values), each given a small id, so that the (group, value) pairs
+/// compare integers: looking a value up here touches a table the size of the distinct values
+/// (a few thousand device ids, say), which stays in cache, where comparing the bytes of every
+/// pair would read a large arena at random.
+#[derive(Debug, Default)]
+struct ValueIds {
+    /// Ids by the value's hash.
+    table: HashTable<u32>,
+    /// Per id: the value's hash, and where its bytes start in `text` (or its index in `others`).
+    hashes: Vec<u64>,
+    starts: Vec<usize>,
+    text: Vec<u8>,
+    others: Vec<ScalarValue>,
+    others_bytes: usize,
+}
+
+impl ValueIds {
+    fn text(&self, id: u32) -> &[u8] {
+        let id = id as usize;
+        let end = self.starts.get(id + 1).copied().unwrap_or(self.text.len());
+        &self.text[self.starts[id]..end]
+    }
+
+    /// The id of `key` (a [`Key::Text`] or [`Key::Other`]), adding it when new.
+    fn id(&mut self, key: Key, hasher: &FixedState) -> u32 {
+        let hash = match &key {
+            Key::Text(bytes) => hasher.hash_one(bytes),
+            Key::Other(value) => hasher.hash_one(value),
+            Key::Bits(_) => unreachable!("bits are their own id"),
+        };
+        let found = self.table.find(hash, |&id| {
+            self.hashes[id as usize] == hash
+                && match &key {
+                    Key::Text(bytes) => self.text(id) == *bytes,
+                    Key::Other(value) => self.others[id as usize] == *value,
+                    Key::Bits(_) => false,
+                }
+        });
+        if let Some(&id) = found {
+            return id;
+        }
+        let id = u32::try_from(self.hashes.len()).expect("fewer than 2^32 distinct values");
+        match key {
+            Key::Text(bytes) => {
+                self.starts.push(self.text.len());
+                self.text.extend_from_slice(bytes);
+            }
+            Key::Other(value) => {
+                self.others_bytes += value.size();
+                self.others.push(value);
+            }
+            Key::Bits(_) => {}
+        }
+        self.hashes.push(hash);
+        let hashes = &self.hashes;
+        self.table.insert_unique(hash, id, |&id| hashes[id as usize]);
+        id
+    }
+
+    fn size(&self) -> usize {
+        self.table.capacity() * (size_of::<u32>() + 1)
+            + (self.hashes.capacity() + self.starts.capacity()) * size_of::<u64>()
+            + self.text.capacity()
+            + self.others.capacity() * size_of::<ScalarValue>()
+            + self.others_bytes
+    }
+}
+
+/// The distinct values of every group in one hash set of (group, value) pairs, where the value
+/// is an integer's or real's bits or a [`ValueIds`] id. One set for all groups, rather than a
+/// set per group, is what keeps `dcount ... by` with many small groups fast: no allocation per
+/// group or per string, and the partial state is built by one pass over the set.
+#[derive(Debug)]
+struct DistinctPairs {
+    kind: KeyKind,
+    /// Storage type of `Other` keys, for an empty state.
+    input: DataType,
+    pairs: HashSet<(u32, u64), FixedState>,
+    values: ValueIds,
+    /// Distinct values per group.
+    counts: Vec<u64>,
+    hasher: FixedState,
+}
+
+impl DistinctPairs {
+    fn new(kind: KeyKind, input: &DataType) -> Self {
+        let hasher = FixedState::with_seed(0x5175_6172_7279);
+        DistinctPairs {
+            kind,
+            input: input.clone(),
+            pairs: HashSet::with_hasher(hasher.clone()),
+            values: ValueIds::default(),
+            counts: Vec::new(),
+            hasher,
         }
     }
 
-    /// Approximate bytes held.
-    fn bytes(&self) -> usize {
-        match self {
-            Distinct::Empty => 0,
-            Distinct::Integers(set) => set.len() * (size_of::<i64>() + ENTRY_OVERHEAD),
-            Distinct::Reals(set) => set.len() * (size_of::<u64>() + ENTRY_OVERHEAD),
-            Distinct::Texts(set) => set.iter().map(|s| s.len() + size_of::<String>() + ENTRY_OVERHEAD).sum(),
-            Distinct::Others(set) => set.iter().map(|v| v.size() + ENTRY_OVERHEAD).sum(),
+    fn ensure_groups(&mut self, groups: usize) {
+        if self.counts.len() < groups {
+            self.counts.resize(groups, 0);
         }
     }
 
-    /// The partial state of `sets`: one list of values per set.
-    fn states<'a>(
-        kind: KeyKind,
-        input: &DataType,
-        sets: impl Iterator<Item = &'a Distinct> + Clone,
-    ) -> Result<ArrayRef> {
-        let lengths: Vec<usize> = sets.clone().map(Distinct::len).collect();
-        let values: ArrayRef = match kind {
-            KeyKind::Integer => Arc::new(
-                sets.flat_map(|set| match set {
-                    Distinct::Integers(set) => Some(set.iter().copied()),
-                    _ => None,
-                })
-                .flatten()
-                .collect::<Int64Array>(),
-            ),
-            KeyKind::Real => Arc::new(
-                sets.flat_map(|set| match set {
-                    Distinct::Reals(set) => Some(set.iter().map(|bits| f64::from_bits(*bits))),
-                    _ => None,
-                })
-                .flatten()
-                .collect::<Float64Array>(),
-            ),
-            KeyKind::Text { .. } => Arc::new(
-                sets.flat_map(|set| match set {
-                    Distinct::Texts(set) => Some(set.iter().map(|s| Some(s.as_str()))),
-                    _ => None,
-                })
-                .flatten()
-                .collect::<StringArray>(),
-            ),
+    /// Adds `key` to `group`'s values (groups must exist: see [`Self::ensure_groups`]).
+    fn insert(&mut self, group: usize, key: Key) {
+        let value = match key {
+            Key::Bits(bits) => bits,
+            other => u64::from(self.values.id(other, &self.hasher)),
+        };
+        self.insert_pair(group, value);
+    }
+
+    fn insert_pair(&mut self, group: usize, value: u64) {
+        let group32 = u32::try_from(group).expect("fewer than 2^32 groups");
+        if self.pairs.insert((group32, value)) {
+            self.counts[group] += 1;
+        }
+    }
+
+    /// Adds every counted row of `reader` to its group: `rows` gives (row, group).
+    fn insert_rows(&mut self, reader: &Reader, rows: impl Iterator<Item = (usize, usize)>) -> Result<()> {
+        for (row, group) in rows {
+            if let Some(key) = reader.key(row)? {
+                self.insert(group, key);
+            }
+        }
+        Ok(())
+    }
+
+    /// The partial state of groups `0..groups`: one list of distinct values per group.
+    fn lists(&self, groups: usize) -> Result<ArrayRef> {
+        let lengths: Vec<usize> = (0..groups).map(|g| self.counts.get(g).copied().unwrap_or(0) as usize).collect();
+        // Counting sort of the pairs by group.
+        let mut next: Vec<usize> = Vec::with_capacity(groups);
+        let mut total = 0;
+        for length in &lengths {
+            next.push(total);
+            total += length;
+        }
+        let mut ordered: Vec<u64> = vec![0; total];
+        for &(group, value) in self.pairs.iter().filter(|(g, _)| (*g as usize) < groups) {
+            ordered[next[group as usize]] = value;
+            next[group as usize] += 1;
+        }
+        let values: ArrayRef = match self.kind {
+            KeyKind::Integer => Arc::new(ordered.iter().map(|&v| v as i64).collect::<Int64Array>()),
+            KeyKind::Real => Arc::new(ordered.iter().map(|&v| f64::from_bits(v)).collect::<Float64Array>()),
+            KeyKind::Text { .. } => {
+                let bytes: usize = ordered.iter().map(|&id| self.values.text(id as u32).len()).sum();
+                let mut builder = StringBuilder::with_capacity(ordered.len(), bytes);
+                for &id in &ordered {
+                    // The arena holds whole values copied from string arrays.
+                    let text = std::str::from_utf8(self.values.text(id as u32)).expect("whole UTF-8 values");
+                    builder.append_value(text);
+                }
+                Arc::new(builder.finish())
+            }
+            KeyKind::Other if ordered.is_empty() => new_empty_array(&self.input),
             KeyKind::Other => {
-                let values: Vec<ScalarValue> = sets
-                    .flat_map(|set| match set {
-                        Distinct::Others(set) => Some(set.iter().cloned()),
-                        _ => None,
-                    })
-                    .flatten()
-                    .collect();
-                if values.is_empty() { new_empty_array(input) } else { ScalarValue::iter_to_array(values)? }
+                ScalarValue::iter_to_array(ordered.iter().map(|&id| self.values.others[id as usize].clone()))?
             }
         };
         let field = Arc::new(Field::new_list_field(values.data_type().clone(), true));
         Ok(Arc::new(ListArray::new(field, OffsetBuffer::from_lengths(lengths), values, None)))
     }
+
+    /// Forgets groups `0..n` and renumbers the rest from 0.
+    fn remove_first(&mut self, n: usize) {
+        if n >= self.counts.len() {
+            self.pairs.clear();
+            self.values = ValueIds::default();
+            self.counts.clear();
+            return;
+        }
+        // Emitting part of the groups (ordered input) is rare: renumber what is left. Value ids
+        // stay valid.
+        let kept: Vec<(u32, u64)> = self.pairs.drain().filter(|(g, _)| *g as usize >= n).collect();
+        self.counts.drain(..n);
+        self.counts.iter_mut().for_each(|c| *c = 0);
+        for (group, value) in kept {
+            self.insert_pair(group as usize - n, value);
+        }
+    }
+
+    /// Approximate bytes held.
+    fn size(&self) -> usize {
+        self.pairs.capacity() * (size_of::<(u32, u64)>() + 1)
+            + self.values.size()
+            + self.counts.capacity() * size_of::<u64>()
+    }
 }
 
 #[derive(Debug)]
 struct DCountAccumulator {
-    kind: KeyKind,
-    input: DataType,
-    set: Distinct,
-    bytes: usize,
+    pairs: DistinctPairs,
 }
 
 impl Accumulator for DCountAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let reader = Reader::new(self.kind, &values[0])?;
-        for row in 0..reader.len() {
-            self.bytes += self.set.insert(&reader, row)?;
-        }
-        Ok(())
+        let reader = Reader::new(self.pairs.kind, &values[0])?;
+        self.pairs.ensure_groups(1);
+        self.pairs.insert_rows(&reader, (0..reader.len()).map(|row| (row, 0)))
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
-        Ok(ScalarValue::Int64(Some(self.set.len() as i64)))
+        Ok(ScalarValue::Int64(Some(self.pairs.counts.first().copied().unwrap_or(0) as i64)))
     }
 
     fn size(&self) -> usize {
-        size_of_val(self) + self.bytes
+        size_of_val(self) + self.pairs.size()
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        let list = Distinct::states(self.kind, &self.input, std::iter::once(&self.set))?;
+        let list = self.pairs.lists(1)?;
         Ok(vec![ScalarValue::List(Arc::new(list.as_list::<i32>().clone()))])
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        self.pairs.ensure_groups(1);
         for values in lists(&states[0])? {
-            let reader = Reader::new(self.kind, &values)?;
-            for row in 0..reader.len() {
-                self.bytes += self.set.insert(&reader, row)?;
-            }
+            let reader = Reader::new(self.pairs.kind, &values)?;
+            self.pairs.insert_rows(&reader, (0..reader.len()).map(|row| (row, 0)))?;
         }
         Ok(())
     }
 }
 
-/// `dcount` for many groups at once: one set per group.
+/// `dcount` for many groups at once.
 struct DCountGroups {
-    kind: KeyKind,
-    input: DataType,
-    sets: Vec<Distinct>,
-    /// Bytes held by all sets.
-    bytes: usize,
+    pairs: DistinctPairs,
 }
 
 impl GroupsAccumulator for DCountGroups {
@@ -370,58 +439,57 @@ impl GroupsAccumulator for DCountGroups {
         opt_filter: Option<&BooleanArray>,
         total_num_groups: usize,
     ) -> Result<()> {
-        self.sets.resize_with(total_num_groups, Distinct::default);
-        let reader = Reader::new(self.kind, &values[0])?;
-        for (row, group) in kept_rows(group_indices, opt_filter) {
-            self.bytes += self.sets[group].insert(&reader, row)?;
-        }
-        Ok(())
+        self.pairs.ensure_groups(total_num_groups);
+        let reader = Reader::new(self.pairs.kind, &values[0])?;
+        self.pairs.insert_rows(&reader, kept_rows(group_indices, opt_filter))
     }
 
     fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
-        let sets = emit_to.take_needed(&mut self.sets);
-        self.bytes = self.bytes.saturating_sub(sets.iter().map(Distinct::bytes).sum());
-        Ok(Arc::new(sets.iter().map(|set| Some(set.len() as i64)).collect::<Int64Array>()))
+        let n = emitted(emit_to, self.pairs.counts.len());
+        let counts: Int64Array = self.pairs.counts[..n].iter().map(|&c| Some(c as i64)).collect();
+        self.pairs.remove_first(n);
+        Ok(Arc::new(counts))
     }
 
     fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
-        let sets = emit_to.take_needed(&mut self.sets);
-        self.bytes = self.bytes.saturating_sub(sets.iter().map(Distinct::bytes).sum());
-        Ok(vec![Distinct::states(self.kind, &self.input, sets.iter())?])
+        let n = emitted(emit_to, self.pairs.counts.len());
+        let lists = self.pairs.lists(n)?;
+        self.pairs.remove_first(n);
+        Ok(vec![lists])
     }
 
     fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
-        self.sets.resize_with(total_num_groups, Distinct::default);
+        self.pairs.ensure_groups(total_num_groups);
         let Some(list) = values[0].as_list_opt::<i32>() else {
             return exec_err!("expected a list state, got {}", values[0].data_type());
         };
-        let reader = Reader::new(self.kind, list.values())?;
+        let reader = Reader::new(self.pairs.kind, list.values())?;
         let offsets = list.value_offsets();
-        for (row, &group) in group_indices.iter().enumerate() {
-            if list.is_valid(row) {
-                for item in offsets[row] as usize..offsets[row + 1] as usize {
-                    self.bytes += self.sets[group].insert(&reader, item)?;
-                }
-            }
-        }
-        Ok(())
+        let items =
+            group_indices.iter().enumerate().filter(|(row, _)| list.is_valid(*row)).flat_map(|(row, &group)| {
+                (offsets[row] as usize..offsets[row + 1] as usize).map(move |item| (item, group))
+            });
+        self.pairs.insert_rows(&reader, items)
     }
 
     fn convert_to_state(&self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<ArrayRef>> {
-        let reader = Reader::new(self.kind, &values[0])?;
-        let mut sets = Vec::with_capacity(reader.len());
-        for row in 0..reader.len() {
-            let mut set = Distinct::Empty;
-            if keeps(opt_filter, row) {
-                set.insert(&reader, row)?;
-            }
-            sets.push(set);
-        }
-        Ok(vec![Distinct::states(self.kind, &self.input, sets.iter())?])
+        let reader = Reader::new(self.pairs.kind, &values[0])?;
+        let mut pairs = DistinctPairs::new(self.pairs.kind, &self.pairs.input);
+        pairs.ensure_groups(reader.len());
+        pairs.insert_rows(&reader, (0..reader.len()).filter(|&row| keeps(opt_filter, row)).map(|row| (row, row)))?;
+        Ok(vec![pairs.lists(reader.len())?])
     }
 
     fn size(&self) -> usize {
-        size_of_val(self) + self.sets.capacity() * size_of::<Distinct>() + self.bytes
+        size_of_val(self) + self.pairs.size()
+    }
+}
+
+/// How many groups `emit_to` takes out of `groups`.
+fn emitted(emit_to: EmitTo, groups: usize) -> usize {
+    match emit_to {
+        EmitTo::All => groups,
+        EmitTo::First(n) => n.min(groups),
     }
 }
 
@@ -498,6 +566,35 @@ mod tests {
             ]))),
         ];
         groups_agree(&super::super::by_name("kql_dcountif"), &conditional, &conditional);
+    }
+
+    #[test]
+    fn emitting_the_first_groups_keeps_the_rest() {
+        use datafusion::arrow::array::{Array, AsArray};
+        use datafusion::arrow::datatypes::{DataType, Int64Type};
+        use datafusion::logical_expr::{EmitTo, GroupsAccumulator};
+        for (kind, values) in [
+            (
+                super::KeyKind::Text { null_is_empty: true },
+                Arc::new(StringArray::from(vec!["a", "b", "a", "c", "c", "d", "a"])) as _,
+            ),
+            (super::KeyKind::Integer, Arc::new(Int64Array::from(vec![1, 2, 1, 3, 3, 4, 1])) as _),
+        ] {
+            let mut groups = super::DCountGroups { pairs: super::DistinctPairs::new(kind, &DataType::Utf8) };
+            // group:               0  0  0  1  1  2  2
+            groups.update_batch(&[values], &[0, 0, 0, 1, 1, 2, 2], None, 3).unwrap();
+            let first = groups.evaluate(EmitTo::First(1)).unwrap();
+            assert_eq!(first.as_primitive::<Int64Type>().values().to_vec(), vec![2]);
+            // The rest are now groups 0 and 1; add a value to the old group 2.
+            let more: datafusion::arrow::array::ArrayRef = match kind {
+                super::KeyKind::Integer => Arc::new(Int64Array::from(vec![9, 4])),
+                _ => Arc::new(StringArray::from(vec!["z", "d"])),
+            };
+            groups.update_batch(&[more], &[1, 1], None, 2).unwrap();
+            let state = groups.state(EmitTo::All).unwrap();
+            let lists = state[0].as_list::<i32>();
+            assert_eq!((lists.len(), lists.value(0).len(), lists.value(1).len()), (2, 1, 3));
+        }
     }
 
     #[test]

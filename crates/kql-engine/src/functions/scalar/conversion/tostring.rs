@@ -28,12 +28,31 @@ fn eval(args: &Args) -> Result<ArrayRef> {
     to_string_array(args.arg(0))
 }
 
+/// `strings` with each null read as `""`, sharing the text buffers: the array itself when it
+/// has no null, or the same offsets and bytes without the null mask when every null slot is
+/// empty (as Arrow's builders and readers leave them). Only otherwise is the text copied.
+fn nulls_as_empty(strings: &StringArray) -> ArrayRef {
+    let Some(nulls) = strings.nulls().filter(|n| n.null_count() > 0) else {
+        return Arc::new(strings.clone());
+    };
+    let offsets = strings.offsets();
+    if (0..strings.len()).all(|i| nulls.is_valid(i) || offsets[i] == offsets[i + 1]) {
+        return Arc::new(StringArray::new(offsets.clone(), strings.values().clone(), None));
+    }
+    Arc::new(
+        (0..strings.len())
+            .map(|i| Some(if strings.is_null(i) { "" } else { strings.value(i) }))
+            .collect::<StringArray>(),
+    )
+}
+
 /// Every value of `a` in its Kusto string form; never null.
 pub(crate) fn to_string_array(a: &ArrayRef) -> Result<ArrayRef> {
     let n = a.len();
     let out: StringArray = match a.data_type() {
         DataType::Null => (0..n).map(|_| Some("")).collect(),
-        DataType::Utf8 | DataType::Utf8View => {
+        DataType::Utf8 => return Ok(nulls_as_empty(a.as_string::<i32>())),
+        DataType::Utf8View => {
             let s = strs(a, "tostring")?;
             (0..n).map(|i| Some(s.str(i))).collect()
         }
