@@ -2,6 +2,11 @@
 """Benchmark: `quarry ingest` against DuckDB's read_json -> COPY TO parquet, same files, same run.
 
 Usage: bench/ingest.py SCALE [--work DIR] [--gzip] [--rounds N] [--quarry PATH] [--threads N]
+       bench/ingest.py --data DIR [--work DIR] [--rounds N] ...
+
+- With --data, reads an existing streaming-API export instead (e.g. one written by
+  `quarry gen --format streaming`): its insights-logs-advancedhunting-* folders are the input of
+  both engines; nothing is generated.
 
 - Generates SCALE Defender streaming-API records (Storage layout:
   insights-logs-advancedhunting-<table>/tenantId=../y=../m=../d=../h=../m=00/PT1H.json, one JSON
@@ -11,7 +16,9 @@ Usage: bench/ingest.py SCALE [--work DIR] [--gzip] [--rounds N] [--quarry PATH] 
   Parquet (one COPY per table, `SELECT properties.*`, i.e. the same rows and columns), each under
   /usr/bin/time -v for wall time, CPU time and peak RSS.
 - Prints MB/s (input bytes as stored / wall seconds), MB/s per core (/ CPU seconds), peak RSS and
-  the ratio quarry/DuckDB. Not a test: nothing is asserted.
+  the ratio quarry/DuckDB, best and median over the rounds, with the load average (1 min) before
+  each run: on a shared machine the figures are only as good as the quiet. Not a test: nothing
+  is asserted.
 
 Needs a release build: `cargo build --release -p quarry-cli`. Installs duckdb with pip if missing.
 """
@@ -201,19 +208,25 @@ for table_dir in sorted(glob.glob(os.path.join(data, "insights-logs-advancedhunt
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("scale", type=int, help="records to generate (e.g. 1000000)")
+    ap.add_argument("scale", type=int, nargs="?", help="records to generate (e.g. 1000000)")
+    ap.add_argument("--data", help="an existing streaming-API export to read (nothing generated)")
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench-ingest"))
     ap.add_argument("--gzip", action="store_true", help="gzip the generated files (disk is short)")
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--quarry", default=os.path.join(ROOT, "target", "release", "quarry"))
     ap.add_argument("--threads", type=int, default=None, help="quarry ingest --threads")
     args = ap.parse_args()
+    if (args.scale is None) == (args.data is None):
+        ap.error("give SCALE or --data DIR")
     ensure_duckdb()
     os.makedirs(args.work, exist_ok=True)
-    data = generate(args.work, args.scale, args.gzip)
-    size_mb = input_bytes(data) / 1e6
+    data = args.data or generate(args.work, args.scale, args.gzip)
+    inputs = sorted(os.path.join(data, d) for d in os.listdir(data) if d.startswith("insights-logs-advancedhunting-"))
+    size_mb = sum(input_bytes(d) for d in inputs) / 1e6
     cores = os.cpu_count()
-    print(f"input: {args.scale} records, {size_mb:.0f} MB as stored ({'gzip' if args.gzip else 'plain'}), {cores} cores")
+    gz = args.gzip or any(f.endswith(".gz") for d in inputs for _, _, fs in os.walk(d) for f in fs)
+    what = f"{args.scale} records" if args.scale else data
+    print(f"input: {what}, {size_mb:.0f} MB as stored ({'gzip' if gz else 'plain'}), {cores} cores")
     duck_py = os.path.join(args.work, "duck.py")
     with open(duck_py, "w") as f:
         f.write(DUCK_SCRIPT)
@@ -221,30 +234,38 @@ def main():
     for r in range(args.rounds):
         store = os.path.join(args.work, "store")
         shutil.rmtree(store, ignore_errors=True)
-        cmd = [args.quarry, "ingest", data, "--store", store, "--quiet"]
+        cmd = [args.quarry, "ingest", *inputs, "--store", store, "--quiet"]
         if args.threads:
             cmd += ["--threads", str(args.threads)]
+        load = os.getloadavg()[0]
         wall, cpu, rss, out = timed(cmd)
         rows = sum(int(l.split()[1]) for l in out.splitlines()[1:] if l.strip())
         results["quarry"].append((wall, cpu, rss))
-        print(f"round {r + 1} quarry: {wall:.1f} s wall, {cpu:.1f} s CPU, {rss:.0f} MB peak RSS, {rows} rows")
+        print(f"round {r + 1} quarry: {wall:.2f} s wall, {cpu:.2f} s CPU, {rss:.0f} MB peak RSS, {rows} rows, "
+              f"load {load:.2f}", flush=True)
         duck_out = os.path.join(args.work, "duck")
         shutil.rmtree(duck_out, ignore_errors=True)
         os.makedirs(duck_out)
-        wall, cpu, rss, _ = timed([sys.executable, duck_py, data, duck_out, "1" if args.gzip else "0"])
+        load = os.getloadavg()[0]
+        wall, cpu, rss, _ = timed([sys.executable, duck_py, data, duck_out, "1" if gz else "0"])
         results["duckdb"].append((wall, cpu, rss))
-        print(f"round {r + 1} duckdb: {wall:.1f} s wall, {cpu:.1f} s CPU, {rss:.0f} MB peak RSS")
+        print(f"round {r + 1} duckdb: {wall:.2f} s wall, {cpu:.2f} s CPU, {rss:.0f} MB peak RSS, load {load:.2f}",
+              flush=True)
+        shutil.rmtree(duck_out, ignore_errors=True)
+    shutil.rmtree(os.path.join(args.work, "store"), ignore_errors=True)
     print()
-    print(f"{'engine':<8} {'MB/s':>8} {'MB/s/core':>10} {'peak RSS MB':>12}")
-    best = {}
+    print(f"{'engine':<8} {'':<7} {'MB/s':>8} {'MB/s/core':>10} {'peak RSS MB':>12}")
+    figures = {}
     for name, runs in results.items():
-        wall = min(r[0] for r in runs)
-        cpu = min(r[1] for r in runs)
-        rss = max(r[2] for r in runs)
-        best[name] = (size_mb / wall, size_mb / cpu, rss)
-        print(f"{name:<8} {size_mb / wall:>8.1f} {size_mb / cpu:>10.1f} {rss:>12.0f}")
-    print(f"ratio quarry/duckdb: {best['quarry'][0] / best['duckdb'][0]:.2f}x wall throughput, "
-          f"{best['quarry'][1] / best['duckdb'][1]:.2f}x per core")
+        for how, pick in (("best", min), ("median", lambda xs: sorted(xs)[len(xs) // 2])):
+            wall = pick([r[0] for r in runs])
+            cpu = pick([r[1] for r in runs])
+            rss = max(r[2] for r in runs)
+            figures[name, how] = (size_mb / wall, size_mb / cpu)
+            print(f"{name:<8} {how:<7} {size_mb / wall:>8.1f} {size_mb / cpu:>10.1f} {rss:>12.0f}")
+    for how in ("best", "median"):
+        q, d = figures["quarry", how], figures["duckdb", how]
+        print(f"ratio quarry/duckdb ({how}): {q[0] / d[0]:.2f}x wall throughput, {q[1] / d[1]:.2f}x per core")
 
 
 if __name__ == "__main__":
