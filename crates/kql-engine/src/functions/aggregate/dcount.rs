@@ -267,8 +267,61 @@ impl ValueIds {
     }
 }
 
-/// The distinct values of every group in one hash set of (group, value) pairs, where the value
-/// is an integer's or real's bits or a [`ValueIds`] id. One set for all groups, rather than a
+/// The set of (group, value) pairs. Pairs of ids (strings and other interned values) pack into
+/// one `u64`: half the memory of a wide pair, and so far fewer cache misses when the set is
+/// large, which is where the time goes.
+#[derive(Debug)]
+enum PairSet {
+    Narrow(HashSet<u64, FixedState>),
+    Wide(HashSet<(u32, u64), FixedState>),
+}
+
+impl PairSet {
+    fn new(kind: KeyKind, hasher: &FixedState) -> Self {
+        match kind {
+            KeyKind::Integer | KeyKind::Real => PairSet::Wide(HashSet::with_hasher(hasher.clone())),
+            KeyKind::Text { .. } | KeyKind::Other => PairSet::Narrow(HashSet::with_hasher(hasher.clone())),
+        }
+    }
+
+    /// Adds the pair; whether it was new. A narrow set's values are ids below 2^32.
+    fn insert(&mut self, group: u32, value: u64) -> bool {
+        match self {
+            PairSet::Narrow(set) => set.insert(u64::from(group) << 32 | value),
+            PairSet::Wide(set) => set.insert((group, value)),
+        }
+    }
+
+    fn iter(&self) -> Box<dyn Iterator<Item = (u32, u64)> + '_> {
+        match self {
+            PairSet::Narrow(set) => Box::new(set.iter().map(|&pair| ((pair >> 32) as u32, pair & 0xFFFF_FFFF))),
+            PairSet::Wide(set) => Box::new(set.iter().copied()),
+        }
+    }
+
+    fn take_all(&mut self) -> Vec<(u32, u64)> {
+        let pairs = self.iter().collect();
+        self.clear();
+        pairs
+    }
+
+    fn clear(&mut self) {
+        match self {
+            PairSet::Narrow(set) => set.clear(),
+            PairSet::Wide(set) => set.clear(),
+        }
+    }
+
+    fn size(&self) -> usize {
+        match self {
+            PairSet::Narrow(set) => set.capacity() * (size_of::<u64>() + 1),
+            PairSet::Wide(set) => set.capacity() * (size_of::<(u32, u64)>() + 1),
+        }
+    }
+}
+
+/// The distinct values of every group in one [`PairSet`] of (group, value) pairs, where the
+/// value is an integer's or real's bits or a [`ValueIds`] id. One set for all groups, rather than a
 /// set per group, is what keeps `dcount ... by` with many small groups fast: no allocation per
 /// group or per string, and the partial state is built by one pass over the set.
 #[derive(Debug)]
@@ -276,7 +329,7 @@ struct DistinctPairs {
     kind: KeyKind,
     /// Storage type of `Other` keys, for an empty state.
     input: DataType,
-    pairs: HashSet<(u32, u64), FixedState>,
+    pairs: PairSet,
     values: ValueIds,
     /// Distinct values per group.
     counts: Vec<u64>,
@@ -289,7 +342,7 @@ impl DistinctPairs {
         DistinctPairs {
             kind,
             input: input.clone(),
-            pairs: HashSet::with_hasher(hasher.clone()),
+            pairs: PairSet::new(kind, &hasher),
             values: ValueIds::default(),
             counts: Vec::new(),
             hasher,
@@ -313,7 +366,7 @@ impl DistinctPairs {
 
     fn insert_pair(&mut self, group: usize, value: u64) {
         let group32 = u32::try_from(group).expect("fewer than 2^32 groups");
-        if self.pairs.insert((group32, value)) {
+        if self.pairs.insert(group32, value) {
             self.counts[group] += 1;
         }
     }
@@ -339,7 +392,7 @@ impl DistinctPairs {
             total += length;
         }
         let mut ordered: Vec<u64> = vec![0; total];
-        for &(group, value) in self.pairs.iter().filter(|(g, _)| (*g as usize) < groups) {
+        for (group, value) in self.pairs.iter().filter(|(g, _)| (*g as usize) < groups) {
             ordered[next[group as usize]] = value;
             next[group as usize] += 1;
         }
@@ -375,7 +428,7 @@ impl DistinctPairs {
         }
         // Emitting part of the groups (ordered input) is rare: renumber what is left. Value ids
         // stay valid.
-        let kept: Vec<(u32, u64)> = self.pairs.drain().filter(|(g, _)| *g as usize >= n).collect();
+        let kept: Vec<(u32, u64)> = self.pairs.take_all().into_iter().filter(|(g, _)| *g as usize >= n).collect();
         self.counts.drain(..n);
         self.counts.iter_mut().for_each(|c| *c = 0);
         for (group, value) in kept {
@@ -385,7 +438,7 @@ impl DistinctPairs {
 
     /// Approximate bytes held.
     fn size(&self) -> usize {
-        self.pairs.capacity() * (size_of::<(u32, u64)>() + 1)
+        self.pairs.size()
             + self.values.size()
             + self.counts.capacity() * size_of::<u64>()
     }
