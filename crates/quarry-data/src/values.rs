@@ -1,7 +1,11 @@
 //! Parsers for the text forms of KQL scalar values, shared by every reader.
 //!
 //! Everything here works on text and never goes through `f64` unless the target is `real`, so
-//! 18-digit longs (Defender `ReportId`) and decimals stay exact.
+//! 18-digit longs (Defender `ReportId`) and decimals stay exact. The way back, the text forms of
+//! datetimes and timespans every writer prints, is here too ([`write_datetime`],
+//! [`write_timespan`]).
+
+use std::fmt::Write as _;
 
 /// Nanoseconds per second.
 const NANOS_PER_SEC: i64 = 1_000_000_000;
@@ -282,6 +286,103 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// 100-nanosecond ticks per second: the resolution of KQL's `datetime` and `timespan`.
+pub const TICKS_PER_SECOND: u32 = 10_000_000;
+
+/// Nanoseconds per tick.
+const NANOS_PER_TICK: i64 = 100;
+
+/// How the fraction of a second (in 100 ns ticks) of a datetime or timespan is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fraction {
+    /// Always `.fffffff`, seven digits even when zero: how `tostring()` and `strcat()` write a
+    /// datetime (`2017-10-15T12:00:00.0000000Z`).
+    Always,
+    /// `.fffffff`, seven digits, when the fraction is not zero, else nothing: .NET's constant
+    /// `c` format, how Kusto writes a timespan (`00:00:01.5000000`).
+    IfAny,
+    /// Up to seven digits with trailing zeros trimmed, nothing when zero (`…:05.5Z`).
+    Trimmed,
+}
+
+/// Appends a datetime as ISO 8601 UTC, `yyyy-MM-ddTHH:mm:ss[.fffffff]Z`, given as whole
+/// `seconds` since the Unix epoch (negative before 1970) and `ticks` (0 to 9,999,999, 100 ns
+/// each) into that second. Years before 1 are written `-0005`; years past 9999 with all
+/// their digits. Works for every `i64` of seconds, far beyond what nanoseconds can hold.
+pub fn write_datetime(out: &mut String, seconds: i64, ticks: u32, fraction: Fraction) {
+    debug_assert!(ticks < TICKS_PER_SECOND, "{ticks} ticks is a second or more");
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    let second_of_day = seconds.rem_euclid(86_400);
+    if year < 0 {
+        out.push('-');
+    }
+    let _ = write!(
+        out,
+        "{:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        year.unsigned_abs(),
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60
+    );
+    write_fraction(out, ticks, fraction);
+    out.push('Z');
+}
+
+/// [`write_datetime`] of `nanos` since the Unix epoch; nanoseconds below a tick are dropped
+/// (towards the past, so `-1` is `1969-12-31T23:59:59.9999999Z`).
+pub fn write_datetime_nanos(out: &mut String, nanos: i64, fraction: Fraction) {
+    let seconds = nanos.div_euclid(NANOS_PER_SEC);
+    // In 0..1e9, so the tick count is below 1e7 and fits.
+    let ticks = (nanos.rem_euclid(NANOS_PER_SEC) / NANOS_PER_TICK) as u32;
+    write_datetime(out, seconds, ticks, fraction);
+}
+
+/// Appends a timespan of `ticks` (100 ns each) in Kusto's form `[-][d.]hh:mm:ss[.fffffff]`:
+/// a day count only when there are whole days, `-` before everything when negative.
+pub fn write_timespan(out: &mut String, ticks: i128, fraction: Fraction) {
+    let magnitude = ticks.unsigned_abs();
+    let per_second = u128::from(TICKS_PER_SECOND);
+    let seconds = magnitude / per_second;
+    let days = seconds / 86_400;
+    let second_of_day = seconds % 86_400;
+    if ticks < 0 {
+        out.push('-');
+    }
+    if days > 0 {
+        let _ = write!(out, "{days}.");
+    }
+    let _ = write!(out, "{:02}:{:02}:{:02}", second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60);
+    // Below TICKS_PER_SECOND, so the cast is lossless.
+    write_fraction(out, (magnitude % per_second) as u32, fraction);
+}
+
+/// [`write_timespan`] of `nanos`; nanoseconds below a tick are dropped (towards zero, so a
+/// span of -99 ns is `00:00:00`).
+pub fn write_timespan_nanos(out: &mut String, nanos: i64, fraction: Fraction) {
+    write_timespan(out, i128::from(nanos / NANOS_PER_TICK), fraction);
+}
+
+/// Appends the fraction of a second, `ticks` in 0..TICKS_PER_SECOND, as `fraction` says.
+fn write_fraction(out: &mut String, ticks: u32, fraction: Fraction) {
+    match fraction {
+        Fraction::Always => {
+            let _ = write!(out, ".{ticks:07}");
+        }
+        Fraction::IfAny if ticks != 0 => {
+            let _ = write!(out, ".{ticks:07}");
+        }
+        Fraction::Trimmed if ticks != 0 => {
+            let (mut digits, mut width) = (ticks, 7);
+            while digits % 10 == 0 {
+                digits /= 10;
+                width -= 1;
+            }
+            let _ = write!(out, ".{digits:0width$}");
+        }
+        Fraction::IfAny | Fraction::Trimmed => {}
+    }
+}
+
 /// A position in ASCII text.
 struct Cursor<'a> {
     b: &'a [u8],
@@ -392,6 +493,108 @@ mod tests {
         for bad in ["", "1.5", "1d", "00:60:00", "1.24:00:00", "00:00:00.", "PT1H"] {
             assert!(parse_timespan(bad).is_err(), "{bad:?}");
         }
+    }
+
+    fn datetime(seconds: i64, ticks: u32, fraction: Fraction) -> String {
+        let mut out = String::new();
+        write_datetime(&mut out, seconds, ticks, fraction);
+        out
+    }
+
+    fn datetime_nanos(nanos: i64, fraction: Fraction) -> String {
+        let mut out = String::new();
+        write_datetime_nanos(&mut out, nanos, fraction);
+        out
+    }
+
+    fn timespan(ticks: i128, fraction: Fraction) -> String {
+        let mut out = String::new();
+        write_timespan(&mut out, ticks, fraction);
+        out
+    }
+
+    fn timespan_nanos(nanos: i64, fraction: Fraction) -> String {
+        let mut out = String::new();
+        write_timespan_nanos(&mut out, nanos, fraction);
+        out
+    }
+
+    #[test]
+    fn datetimes_print_in_every_fraction_mode() {
+        use Fraction::*;
+        let base = 1_704_164_645; // 2024-01-02T03:04:05Z
+        for (ticks, always, if_any, trimmed) in [
+            (0, "2024-01-02T03:04:05.0000000Z", "2024-01-02T03:04:05Z", "2024-01-02T03:04:05Z"),
+            (5_000_000, "2024-01-02T03:04:05.5000000Z", "2024-01-02T03:04:05.5000000Z", "2024-01-02T03:04:05.5Z"),
+            (1_234_567, "2024-01-02T03:04:05.1234567Z", "2024-01-02T03:04:05.1234567Z", "2024-01-02T03:04:05.1234567Z"),
+            (1, "2024-01-02T03:04:05.0000001Z", "2024-01-02T03:04:05.0000001Z", "2024-01-02T03:04:05.0000001Z"),
+            (1_230_000, "2024-01-02T03:04:05.1230000Z", "2024-01-02T03:04:05.1230000Z", "2024-01-02T03:04:05.123Z"),
+        ] {
+            assert_eq!(datetime(base, ticks, Always), always);
+            assert_eq!(datetime(base, ticks, IfAny), if_any);
+            assert_eq!(datetime(base, ticks, Trimmed), trimmed);
+        }
+        // Nanoseconds: below a tick is dropped, towards the past.
+        assert_eq!(datetime_nanos(base * SEC + 123_456_789, Trimmed), "2024-01-02T03:04:05.1234567Z");
+        assert_eq!(datetime_nanos(base * SEC + 99, Trimmed), "2024-01-02T03:04:05Z");
+        assert_eq!(datetime_nanos(0, Trimmed), "1970-01-01T00:00:00Z");
+        assert_eq!(datetime_nanos(0, Always), "1970-01-01T00:00:00.0000000Z");
+        assert_eq!(datetime_nanos(-1, Trimmed), "1969-12-31T23:59:59.9999999Z");
+        assert_eq!(datetime_nanos(-1, Always), "1969-12-31T23:59:59.9999999Z");
+        assert_eq!(datetime_nanos(-100, IfAny), "1969-12-31T23:59:59.9999999Z");
+        assert_eq!(
+            datetime_nanos(parse_datetime("1969-12-31T23:59:59.9999999Z").unwrap(), Trimmed),
+            "1969-12-31T23:59:59.9999999Z"
+        );
+        assert_eq!(datetime_nanos(951_782_400 * SEC, Trimmed), "2000-02-29T00:00:00Z");
+        assert_eq!(datetime_nanos(i64::MIN, Trimmed), "1677-09-21T00:12:43.1452241Z");
+        assert_eq!(datetime_nanos(i64::MAX, Trimmed), "2262-04-11T23:47:16.8547758Z");
+    }
+
+    #[test]
+    fn datetimes_print_at_the_calendar_edges() {
+        use Fraction::*;
+        // 0001-01-01 and 9999-12-31, the ends of Kusto's range, in seconds since 1970.
+        let first = -62_135_596_800;
+        let last = 253_402_300_799;
+        assert_eq!(datetime(first, 0, Trimmed), "0001-01-01T00:00:00Z");
+        assert_eq!(datetime(first, 0, Always), "0001-01-01T00:00:00.0000000Z");
+        assert_eq!(datetime(last, 9_999_999, Trimmed), "9999-12-31T23:59:59.9999999Z");
+        assert_eq!(datetime(last + 1, 0, Trimmed), "10000-01-01T00:00:00Z");
+        // Before year 1: year 0, then negative years with four digits.
+        assert_eq!(datetime(first - 1, 0, Trimmed), "0000-12-31T23:59:59Z");
+        assert_eq!(datetime(days_from_civil(0, 2, 29) * 86_400, 0, Trimmed), "0000-02-29T00:00:00Z");
+        assert_eq!(datetime(days_from_civil(-5, 3, 1) * 86_400 + 1, 1, IfAny), "-0005-03-01T00:00:01.0000001Z");
+        // Every i64 of seconds has a text form.
+        assert!(datetime(i64::MIN, 0, Trimmed).starts_with('-'));
+        assert!(datetime(i64::MAX, 9_999_999, Trimmed).ends_with(":07.9999999Z"));
+    }
+
+    #[test]
+    fn timespans_print_in_every_fraction_mode() {
+        use Fraction::*;
+        const T: i128 = TICKS_PER_SECOND as i128;
+        assert_eq!(timespan(0, Always), "00:00:00.0000000");
+        assert_eq!(timespan(0, IfAny), "00:00:00");
+        assert_eq!(timespan(0, Trimmed), "00:00:00");
+        assert_eq!(timespan(T * 3 / 2, Always), "00:00:01.5000000");
+        assert_eq!(timespan(T * 3 / 2, IfAny), "00:00:01.5000000");
+        assert_eq!(timespan(T * 3 / 2, Trimmed), "00:00:01.5");
+        assert_eq!(timespan(1, Trimmed), "00:00:00.0000001");
+        assert_eq!(timespan(-1, IfAny), "-00:00:00.0000001");
+        assert_eq!(timespan(-(86_400 + 2 * 3600 + 3 * 60 + 4) * T, IfAny), "-1.02:03:04");
+        assert_eq!(timespan(-(86_400 + 2 * 3600 + 3 * 60 + 4) * T - T / 2, Trimmed), "-1.02:03:04.5");
+        assert_eq!(timespan(14 * 86_400 * T, IfAny), "14.00:00:00");
+        assert_eq!(timespan(36 * 3600 * T, IfAny), "1.12:00:00");
+        assert_eq!(timespan(-3 * 86_400 * T - 1, IfAny), "-3.00:00:00.0000001");
+        // Nanoseconds: below a tick is dropped, towards zero.
+        assert_eq!(timespan_nanos(99, IfAny), "00:00:00");
+        assert_eq!(timespan_nanos(-99, IfAny), "00:00:00");
+        assert_eq!(timespan_nanos(-150, IfAny), "-00:00:00.0000001");
+        assert_eq!(timespan_nanos(i64::MIN, IfAny), "-106751.23:47:16.8547758");
+        assert_eq!(timespan_nanos(i64::MAX, Trimmed), "106751.23:47:16.8547758");
+        // Spans in seconds beyond nanoseconds' range still print.
+        assert_eq!(timespan(i128::from(i64::MIN) * T, IfAny), "-106751991167300.15:30:08");
     }
 
     #[test]

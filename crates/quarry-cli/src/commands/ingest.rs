@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use quarry_data::values::{Fraction, write_datetime};
 use quarry_data::{IngestOptions, IngestReport, ingest};
 
 use crate::Outcome;
@@ -87,21 +88,7 @@ fn print_summary(report: &IngestReport, elapsed: Duration) {
 
 /// A time as ISO-8601 UTC, to the second.
 fn iso(nanos: i64) -> String {
-    let secs = nanos.div_euclid(1_000_000_000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
-}
-
-fn civil(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    let mut text = String::with_capacity(20);
+    write_datetime(&mut text, nanos.div_euclid(1_000_000_000), 0, Fraction::Trimmed);
+    text
 }

@@ -29,6 +29,7 @@ use arrow::datatypes::{
     TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow::util::display::{ArrayFormatter, FormatOptions};
+use quarry_data::values::{Fraction, TICKS_PER_SECOND, write_datetime, write_timespan};
 use serde_json::{Map, Number, Value};
 
 /// The KQL type name (`"long"`, `"datetime"`, ...) of an Arrow column type.
@@ -288,12 +289,10 @@ fn format_decimal(unscaled: &str, scale: i8) -> String {
     text
 }
 
-/// 100-nanosecond ticks per second: KQL's datetime and timespan resolution.
-const TICKS_PER_SECOND: i64 = 10_000_000;
-
 /// `value` (in `unit` since the Unix epoch, UTC) as ISO 8601 with `Z` and up to 7 fractional
 /// digits, trailing zeros trimmed: `2024-01-02T03:04:05Z`, `2024-01-02T03:04:05.12Z`.
-/// Precision below 100 ns is dropped (rounded towards the past).
+/// Precision below 100 ns is dropped (rounded towards the past). Works from whole seconds and
+/// ticks, so second-unit values beyond the years nanoseconds can hold (1677 to 2262) print too.
 pub fn format_datetime(value: i64, unit: TimeUnit) -> String {
     let per_second: i64 = match unit {
         TimeUnit::Second => 1,
@@ -302,20 +301,11 @@ pub fn format_datetime(value: i64, unit: TimeUnit) -> String {
         TimeUnit::Nanosecond => 1_000_000_000,
     };
     let seconds = value.div_euclid(per_second);
-    let sub = value.rem_euclid(per_second);
-    // Sub-second part in ticks; `sub < per_second <= 1e9`, so no overflow.
-    let ticks = sub * TICKS_PER_SECOND / per_second;
-    let days = seconds.div_euclid(86_400);
-    let second_of_day = seconds.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    let mut text = format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        second_of_day / 3600,
-        second_of_day / 60 % 60,
-        second_of_day % 60
-    );
-    push_fraction(&mut text, ticks);
-    text.push('Z');
+    // Sub-second part in ticks; `rem_euclid < per_second <= 1e9`, so no overflow, and the
+    // result is below TICKS_PER_SECOND.
+    let ticks = value.rem_euclid(per_second) * i64::from(TICKS_PER_SECOND) / per_second;
+    let mut text = String::with_capacity(28);
+    write_datetime(&mut text, seconds, ticks as u32, Fraction::Trimmed);
     text
 }
 
@@ -329,46 +319,9 @@ pub fn format_timespan(value: i64, unit: TimeUnit) -> String {
         TimeUnit::Microsecond => i128::from(value) * 10,
         TimeUnit::Nanosecond => i128::from(value) / 100,
     };
-    let magnitude = ticks.unsigned_abs();
-    let per_second = TICKS_PER_SECOND as u128;
-    let fraction = (magnitude % per_second) as i64;
-    let seconds = magnitude / per_second;
-    let days = seconds / 86_400;
-    let second_of_day = seconds % 86_400;
     let mut text = String::with_capacity(24);
-    if ticks < 0 {
-        text.push('-');
-    }
-    if days > 0 {
-        text.push_str(&format!("{days}."));
-    }
-    text.push_str(&format!("{:02}:{:02}:{:02}", second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60));
-    push_fraction(&mut text, fraction);
+    write_timespan(&mut text, ticks, Fraction::Trimmed);
     text
-}
-
-/// Appends `.fffffff` for `ticks` (0..1e7) with trailing zeros trimmed, or nothing for 0.
-fn push_fraction(text: &mut String, ticks: i64) {
-    if ticks > 0 {
-        let digits = format!("{ticks:07}");
-        text.push('.');
-        text.push_str(digits.trim_end_matches('0'));
-    }
-}
-
-/// Proleptic Gregorian (year, month, day) of a day count since 1970-01-01
-/// (H. Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11]
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32; // [1, 31]
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32; // [1, 12]
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
@@ -376,10 +329,10 @@ pub(crate) mod tests {
     use std::sync::Arc;
 
     use arrow::array::{
-        ArrayRef, BooleanArray, Date32Array, Decimal128Array, DictionaryArray, DurationMillisecondArray,
-        DurationNanosecondArray, DurationSecondArray, Float32Array, Float64Array, Int32Array, Int64Array,
-        LargeStringArray, ListArray, StringArray, StringViewArray, StructArray, TimestampMillisecondArray,
-        TimestampNanosecondArray, TimestampSecondArray, UInt64Array,
+        ArrayRef, BooleanArray, Date32Array, Decimal128Array, DictionaryArray, DurationMicrosecondArray,
+        DurationMillisecondArray, DurationNanosecondArray, DurationSecondArray, Float32Array, Float64Array, Int32Array,
+        Int64Array, LargeStringArray, ListArray, StringArray, StringViewArray, StructArray, TimestampMicrosecondArray,
+        TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray, UInt64Array,
     };
     use arrow::datatypes::{Field, Int32Type, Schema};
     use arrow::record_batch::RecordBatch;
@@ -545,6 +498,12 @@ pub(crate) mod tests {
         // Other units, and a zone (Arrow values are UTC whatever the zone).
         let seconds = TimestampSecondArray::from(vec![253_402_300_799]).with_timezone("+05:00");
         assert_eq!(to_display(&seconds, 0), "9999-12-31T23:59:59Z");
+        // Seconds reach years that nanoseconds cannot (before 1677, after 2262, before year 1).
+        let seconds = TimestampSecondArray::from(vec![-62_135_596_801, 253_402_300_800]);
+        assert_eq!(to_display(&seconds, 0), "0000-12-31T23:59:59Z");
+        assert_eq!(to_display(&seconds, 1), "10000-01-01T00:00:00Z");
+        let micros = TimestampMicrosecondArray::from(vec![-1]);
+        assert_eq!(to_display(&micros, 0), "1969-12-31T23:59:59.999999Z");
         let millis = TimestampMillisecondArray::from(vec![951_782_400_010]); // leap day 2000
         assert_eq!(to_display(&millis, 0), "2000-02-29T00:00:00.01Z");
         let date = Date32Array::from(vec![19_724]);
@@ -581,6 +540,7 @@ pub(crate) mod tests {
         assert_eq!(to_json(&array, 2), json!("-00:00:01"));
         assert_eq!(to_display(&DurationSecondArray::from(vec![-90_061]), 0), "-1.01:01:01");
         assert_eq!(to_display(&DurationMillisecondArray::from(vec![1_500]), 0), "00:00:01.5");
+        assert_eq!(to_display(&DurationMicrosecondArray::from(vec![-1_500_001]), 0), "-00:00:01.500001");
     }
 
     #[test]

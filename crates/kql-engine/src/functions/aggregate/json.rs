@@ -18,12 +18,8 @@ use datafusion::arrow::datatypes::{
     DataType, DurationNanosecondType, Float64Type, Int64Type, TimeUnit, TimestampNanosecondType, UInt64Type,
 };
 use datafusion::common::{Result, exec_err};
-use quarry_data::values::civil_from_days;
+use quarry_data::values::{Fraction, write_datetime_nanos, write_timespan_nanos};
 use serde_json::Value;
-
-/// Nanoseconds per Kusto tick.
-const NANOS_PER_TICK: i64 = 100;
-const TICKS_PER_SECOND: i128 = 10_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -137,13 +133,24 @@ impl JsonColumn {
                 let _ = write!(out, "{}", self.array.as_primitive::<Int64Type>().value(row));
             }
             Kind::Bool => out.push_str(if self.array.as_boolean().value(row) { "true" } else { "false" }),
+            // Datetime and timespan text has nothing to escape.
             Kind::DateTime => {
-                let text = format_datetime(self.array.as_primitive::<TimestampNanosecondType>().value(row));
-                write_json_string(&text, out);
+                out.push('"');
+                write_datetime_nanos(
+                    out,
+                    self.array.as_primitive::<TimestampNanosecondType>().value(row),
+                    Fraction::Trimmed,
+                );
+                out.push('"');
             }
             Kind::TimeSpan => {
-                let text = format_timespan(self.array.as_primitive::<DurationNanosecondType>().value(row));
-                write_json_string(&text, out);
+                out.push('"');
+                write_timespan_nanos(
+                    out,
+                    self.array.as_primitive::<DurationNanosecondType>().value(row),
+                    Fraction::IfAny,
+                );
+                out.push('"');
             }
             _ => match self.value(row) {
                 Some(value) => {
@@ -205,46 +212,15 @@ pub(super) fn parse_dynamic(text: &str) -> Value {
 /// A `datetime` (nanoseconds since the Unix epoch, UTC) as Kusto prints it: ISO-8601 with `Z`
 /// and up to 7 fractional digits (100 ns ticks), trailing zeros trimmed.
 pub(super) fn format_datetime(nanos: i64) -> String {
-    let ticks = nanos.div_euclid(NANOS_PER_TICK);
-    let seconds = ticks.div_euclid(TICKS_PER_SECOND as i64);
-    let fraction = ticks.rem_euclid(TICKS_PER_SECOND as i64);
-    let days = seconds.div_euclid(86_400);
-    let second_of_day = seconds.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    let mut out = format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        second_of_day / 3600,
-        second_of_day % 3600 / 60,
-        second_of_day % 60
-    );
-    if fraction != 0 {
-        let digits = format!("{fraction:07}");
-        out.push('.');
-        out.push_str(digits.trim_end_matches('0'));
-    }
-    out.push('Z');
+    let mut out = String::with_capacity(28);
+    write_datetime_nanos(&mut out, nanos, Fraction::Trimmed);
     out
 }
 
 /// A `timespan` (nanoseconds) as Kusto prints it: `[-][d.]hh:mm:ss[.fffffff]`.
 pub(super) fn format_timespan(nanos: i64) -> String {
-    let ticks = i128::from(nanos) / i128::from(NANOS_PER_TICK);
-    let magnitude = ticks.unsigned_abs();
-    let fraction = magnitude % TICKS_PER_SECOND as u128;
-    let seconds = magnitude / TICKS_PER_SECOND as u128;
-    let days = seconds / 86_400;
-    let second_of_day = seconds % 86_400;
-    let mut out = String::new();
-    if ticks < 0 {
-        out.push('-');
-    }
-    if days > 0 {
-        out.push_str(&format!("{days}."));
-    }
-    out.push_str(&format!("{:02}:{:02}:{:02}", second_of_day / 3600, second_of_day % 3600 / 60, second_of_day % 60));
-    if fraction != 0 {
-        out.push_str(&format!(".{fraction:07}"));
-    }
+    let mut out = String::with_capacity(20);
+    write_timespan_nanos(&mut out, nanos, Fraction::IfAny);
     out
 }
 

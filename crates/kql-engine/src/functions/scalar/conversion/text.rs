@@ -4,8 +4,10 @@
 
 use std::fmt::Write as _;
 
+use quarry_data::values::{Fraction, write_datetime_nanos, write_timespan_nanos};
+
 use crate::functions::scalar::datetime::calendar::{
-    Civil, NS_PER_DAY, NS_PER_HOUR, NS_PER_MICRO, NS_PER_MILLI, NS_PER_MIN, NS_PER_SEC, NS_PER_TICK, ns_from_parts,
+    NS_PER_DAY, NS_PER_HOUR, NS_PER_MICRO, NS_PER_MILLI, NS_PER_MIN, NS_PER_SEC, NS_PER_TICK, ns_from_parts,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -14,51 +16,16 @@ use crate::functions::scalar::datetime::calendar::{
 /// A datetime as ISO 8601 UTC, `2024-01-02T03:04:05.5Z`: up to seven fractional digits (whole
 /// ticks), trailing zeros trimmed, no fraction when it is zero.
 pub(crate) fn fmt_datetime(ns: i64) -> String {
-    let c = Civil::from_ns(ns);
     let mut out = String::with_capacity(28);
-    if c.year < 0 {
-        let _ = write!(out, "-{:04}", -c.year);
-    } else {
-        let _ = write!(out, "{:04}", c.year);
-    }
-    let _ = write!(out, "-{:02}-{:02}T{:02}:{:02}:{:02}", c.month, c.day, c.hour, c.minute, c.second);
-    push_fraction(&mut out, c.nanos);
-    out.push('Z');
+    write_datetime_nanos(&mut out, ns, Fraction::Trimmed);
     out
-}
-
-/// Appends `.fffffff` (seven digits, whole ticks) with trailing zeros trimmed, or nothing.
-fn push_fraction(out: &mut String, nanos: u32) {
-    let ticks = nanos / NS_PER_TICK as u32;
-    if ticks == 0 {
-        return;
-    }
-    let digits = format!("{ticks:07}");
-    out.push('.');
-    out.push_str(digits.trim_end_matches('0'));
 }
 
 /// A timespan in Kusto's constant form `[-][d.]hh:mm:ss[.fffffff]` (seven fractional digits when
 /// the span has a sub-second part, as .NET's `c` format).
 pub(crate) fn fmt_timespan(ns: i64) -> String {
     let mut out = String::with_capacity(20);
-    let neg = ns < 0;
-    let abs = i128::from(ns).unsigned_abs();
-    if neg {
-        out.push('-');
-    }
-    let day = NS_PER_DAY as u128;
-    let days = abs / day;
-    let rest = abs % day;
-    if days > 0 {
-        let _ = write!(out, "{days}.");
-    }
-    let secs = rest / NS_PER_SEC as u128;
-    let _ = write!(out, "{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
-    let ticks = (rest % NS_PER_SEC as u128) / NS_PER_TICK as u128;
-    if ticks > 0 {
-        let _ = write!(out, ".{ticks:07}");
-    }
+    write_timespan_nanos(&mut out, ns, Fraction::IfAny);
     out
 }
 

@@ -24,10 +24,9 @@ use datafusion::arrow::datatypes::{
 };
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::common::Result;
-use quarry_data::values::civil_from_days;
+use quarry_data::values::{Fraction, write_datetime_nanos, write_timespan_nanos};
 
 const NANOS_PER_SEC: i64 = 1_000_000_000;
-const TICKS_PER_SEC: u64 = 10_000_000;
 
 /// Appends the KQL string form of `array[i]` to `out`; a null appends nothing.
 pub(crate) fn write_value(array: &dyn Array, i: usize, out: &mut String) -> Result<()> {
@@ -200,31 +199,12 @@ fn write_decimal(out: &mut String, v: i128, scale: i8) {
 
 /// `yyyy-MM-ddTHH:mm:ss.fffffffZ` from nanoseconds since the Unix epoch (UTC), in 100 ns ticks.
 pub(crate) fn write_datetime(out: &mut String, ns: i64) {
-    let secs = ns.div_euclid(NANOS_PER_SEC);
-    let ticks = ns.rem_euclid(NANOS_PER_SEC) / 100;
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let _ = write!(out, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ticks:07}Z", sod / 3600, sod / 60 % 60, sod % 60);
+    write_datetime_nanos(out, ns, Fraction::Always);
 }
 
 /// `[-][d.]hh:mm:ss[.fffffff]` from nanoseconds, in 100 ns ticks.
-pub(crate) fn write_timespan(out: &mut String, ns: i64) {
-    let ticks = ns / 100;
-    if ticks < 0 {
-        out.push('-');
-    }
-    let t = ticks.unsigned_abs();
-    let days = t / (86_400 * TICKS_PER_SEC);
-    let secs = t / TICKS_PER_SEC % 86_400;
-    let frac = t % TICKS_PER_SEC;
-    if days > 0 {
-        let _ = write!(out, "{days}.");
-    }
-    let _ = write!(out, "{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
-    if frac > 0 {
-        let _ = write!(out, ".{frac:07}");
-    }
+fn write_timespan(out: &mut String, ns: i64) {
+    write_timespan_nanos(out, ns, Fraction::IfAny);
 }
 
 #[cfg(test)]
