@@ -140,9 +140,10 @@ impl<'a> Planner<'a> {
             .map(|i| {
                 let v = start + i * size;
                 if axis_is_time {
-                    serde_json::Value::String(seven_digits(&crate::functions::scalar::conversion::text::fmt_datetime(
-                        v,
-                    )))
+                    // The axis of the reference's examples carries seven fractional digits.
+                    let mut text = String::with_capacity(28);
+                    quarry_data::values::write_datetime_nanos(&mut text, v, quarry_data::values::Fraction::Always);
+                    serde_json::Value::String(text)
                 } else if matches!(from_v, ScalarValue::DurationNanosecond(_)) {
                     serde_json::Value::String(crate::functions::scalar::conversion::text::fmt_timespan(v))
                 } else {
@@ -170,15 +171,5 @@ impl<'a> Planner<'a> {
             DfExpr::Literal(v, _) if v.is_null() => "null".into(),
             _ => return Err(PlanError::unsupported("a make-series default that is not a constant", span)),
         })
-    }
-}
-
-/// `2017-01-01T00:00:00Z` as `2017-01-01T00:00:00.0000000Z`: the axis of the reference's
-/// examples carries seven fractional digits.
-fn seven_digits(text: &str) -> String {
-    let body = text.trim_end_matches('Z');
-    match body.split_once('.') {
-        Some((whole, fraction)) => format!("{whole}.{fraction:0<7}Z"),
-        None => format!("{body}.0000000Z"),
     }
 }
