@@ -277,7 +277,19 @@ fn unescape(content: &str, out: &mut String) -> bool {
     let mut i = 0;
     while i < b.len() {
         if b[i] != b'\\' {
+            // To the next backslash, eight bytes at a time (in a JSON string's content, the
+            // only quote or control bytes follow a backslash).
             i += 1;
+            while i + 8 <= b.len() {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(&b[i..i + 8]);
+                let m = crate::formats::scan::special(u64::from_le_bytes(w));
+                if m != 0 {
+                    i += (m.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
+            }
             continue;
         }
         out.push_str(&content[start..i]);

@@ -353,7 +353,7 @@ impl Scanner<'_> {
 /// Bytes above the first such byte may be marked wrongly (borrows), but the lowest mark is
 /// always exact, and no such byte is ever unmarked.
 #[inline]
-fn special(w: u64) -> u64 {
+pub(crate) fn special(w: u64) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
