@@ -15,18 +15,9 @@ use datafusion::arrow::datatypes::{Field, Schema};
 use kql_engine::{Engine, QueryError};
 use kql_semantics::{Catalog, SchemaCatalog};
 
-/// Files under `path` (or `path` itself) whose extension is `ext`, in name order.
-fn collect(path: &Path, ext: &str, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path).into_iter().flatten().flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for entry in entries {
-            collect(&entry, ext, out);
-        }
-    } else if path.extension().is_some_and(|e| e == ext) {
-        out.push(path.to_path_buf());
-    }
-}
+#[path = "../../kql-syntax/examples/support/files.rs"]
+mod files;
+use files::collect;
 
 /// The first line of an error, with names and numbers blurred so that similar errors group.
 fn category(message: &str) -> String {

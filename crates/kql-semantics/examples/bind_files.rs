@@ -11,17 +11,9 @@ use std::time::Instant;
 
 use kql_semantics::{Catalog, SchemaCatalog};
 
-fn collect(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path).into_iter().flatten().flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for entry in entries {
-            collect(&entry, out);
-        }
-    } else if path.extension().is_some_and(|e| e == "kql") {
-        out.push(path.to_path_buf());
-    }
-}
+#[path = "../../kql-syntax/examples/support/files.rs"]
+mod files;
+use files::collect;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,7 +36,7 @@ fn main() {
             continue;
         }
         if !arg.starts_with("--") {
-            collect(Path::new(arg), &mut files);
+            collect(Path::new(arg), "kql", &mut files);
         }
     }
     let texts: Vec<(PathBuf, String)> = files

@@ -8,24 +8,16 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-fn collect(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path).into_iter().flatten().flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for entry in entries {
-            collect(&entry, out);
-        }
-    } else if path.extension().is_some_and(|e| e == "kql") {
-        out.push(path.to_path_buf());
-    }
-}
+#[path = "support/files.rs"]
+mod files;
+use files::collect;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quiet = args.iter().any(|a| a == "--quiet");
     let mut files = Vec::new();
     for arg in args.iter().filter(|a| !a.starts_with("--")) {
-        collect(Path::new(arg), &mut files);
+        collect(Path::new(arg), "kql", &mut files);
     }
     let texts: Vec<(PathBuf, String)> = files
         .into_iter()
