@@ -138,3 +138,57 @@ fn leftovers_of_a_crash_are_not_part_of_the_store() {
     assert!(!day.join(".part-crashed-0-2.parquet.tmp").exists());
     assert_eq!(store_tables(&store).unwrap().iter().find(|t| t.0 == "DeviceProcessEvents").unwrap().1.len(), listed);
 }
+
+/// Inputs are hashed while they are read (not read twice): the manifest's content hash and quick
+/// fingerprint are those of the whole file for every size (under 1 MB, 1–2 MB, over 2 MB, where
+/// the fingerprint takes both ends), for gzip, and for a document whose syntax error stops the
+/// reader early; so ingesting the same files again skips them all.
+#[test]
+fn hashes_taken_while_reading_are_those_of_the_whole_file() {
+    use quarry_data::input::{hash_file, quick_fingerprint};
+    use std::io::Write;
+    let dir = scratch_dir("store-hashes");
+    let mut inputs = Vec::new();
+    for (i, n) in [2500, 8000, 20_000].into_iter().enumerate() {
+        let made = streaming_file(&dir.join(format!("in{i}")), n);
+        inputs.push(made);
+    }
+    let big = std::fs::read(&inputs[2]).unwrap();
+    let gz = dir.join("big.json.gz");
+    let mut enc = flate2::write::GzEncoder::new(File::create(&gz).unwrap(), flate2::Compression::fast());
+    enc.write_all(&big).unwrap();
+    enc.finish().unwrap();
+    inputs.push(gz);
+    let broken = dir.join("broken.json");
+    let mut doc = String::from("{\"records\": [\n");
+    for i in 0..30_000 {
+        if i == 2000 {
+            doc.push_str("oops,\n"); // the reader stops here, 2.5 MB before the end
+        }
+        doc.push_str(&format!(
+            "{{\"category\":\"AdvancedHunting-DeviceInfo\",\"properties\":{{\"DeviceName\":\"d{i}\"}}}},\n"
+        ));
+    }
+    doc.push_str("{}]}\n");
+    std::fs::write(&broken, doc).unwrap();
+    inputs.push(broken);
+    assert!(std::fs::metadata(&inputs[1]).unwrap().len() > 1 << 20);
+    assert!(std::fs::metadata(&inputs[2]).unwrap().len() > 2 << 20);
+    assert!(std::fs::metadata(&inputs[4]).unwrap().len() > 2 << 20);
+
+    let store = dir.join("store");
+    let catalog = SchemaCatalog::defender();
+    let options = IngestOptions { threads: 2, ..IngestOptions::default() };
+    let first = ingest(&inputs, &store, &catalog, &options, &NoProgress).unwrap();
+    assert_eq!(first.files_read, inputs.len());
+    let manifest = read_manifest(&store).unwrap().unwrap();
+    for input in &inputs {
+        let entry = manifest.inputs.iter().find(|e| Path::new(&e.path) == input).unwrap();
+        assert_eq!(entry.hash, format!("{:016x}", hash_file(input).unwrap()), "{}", input.display());
+        let (size, quick) = quick_fingerprint(input).unwrap();
+        assert_eq!(entry.quick, format!("{quick:016x}"), "{}", input.display());
+        assert_eq!(entry.size, size);
+    }
+    let second = ingest(&inputs, &store, &catalog, &options, &NoProgress).unwrap();
+    assert_eq!((second.files_read, second.skipped.len()), (0, inputs.len()));
+}
