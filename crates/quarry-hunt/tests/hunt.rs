@@ -11,14 +11,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow::array::RecordBatch;
-use arrow::util::display::{ArrayFormatter, FormatOptions};
 use kql_engine::Engine;
 use quarry_data::{ReadOptions, discover_all, read_table};
 use quarry_hunt::exclusion::parse_exclusions;
 use quarry_hunt::hunt::{AllowedTool, HuntOptions, HuntReport, RuleRun, RuleStatus, hunt};
 use quarry_hunt::load::load_rules;
 use quarry_hunt::{Rule, RuleSource};
+
+mod common;
+use common::rows_of;
 
 const NOW: &str = "2024-05-03T00:00:00Z";
 const PULSEWAY_PROCESS: &str = "a0000000-0000-4000-8000-000000000001";
@@ -75,38 +76,6 @@ fn rule<'a>(report: &'a HuntReport, id: &str) -> &'a RuleRun {
 /// make_set's order is not specified.
 fn rows(run: &RuleRun) -> Vec<String> {
     rows_of(&run.batches)
-}
-
-fn rows_of(batches: &[RecordBatch]) -> Vec<String> {
-    let mut out = Vec::new();
-    for batch in batches {
-        let options = FormatOptions::default();
-        let formatters: Vec<_> =
-            batch.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &options).unwrap()).collect();
-        for row in 0..batch.num_rows() {
-            let cells: Vec<String> = batch
-                .schema()
-                .fields()
-                .iter()
-                .zip(&formatters)
-                .map(|(f, fmt)| {
-                    let value = fmt.value(row).to_string();
-                    let value = match value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
-                        Some(inner) => {
-                            let mut items: Vec<&str> = inner.split(',').collect();
-                            items.sort_unstable();
-                            format!("[{}]", items.join(","))
-                        }
-                        None => value,
-                    };
-                    format!("{}={value}", f.name())
-                })
-                .collect();
-            out.push(cells.join(" "));
-        }
-    }
-    out.sort();
-    out
 }
 
 #[tokio::test]

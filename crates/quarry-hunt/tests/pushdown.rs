@@ -11,11 +11,12 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::RecordBatch;
-use arrow::util::display::{ArrayFormatter, FormatOptions};
 use kql_engine::Engine;
 use quarry_hunt::hunt::{Bounds, HuntOptions, HuntReport, RuleStatus, TableScan, hunt};
 use quarry_hunt::{Rule, RuleSource};
+
+mod common;
+use common::rows_of;
 
 const HOUR: i64 = 3_600_000_000_000;
 const DAY: i64 = 24 * HOUR;
@@ -89,28 +90,7 @@ async fn run(engine: &Arc<Engine>, rules: &[Arc<Rule>], options: &HuntOptions) -
 
 /// Each rule's result rows as sorted text.
 fn findings(report: &HuntReport) -> Vec<(String, Vec<String>)> {
-    report.rules.iter().map(|r| (r.rule.id.clone(), rows(&r.batches))).collect()
-}
-
-fn rows(batches: &[RecordBatch]) -> Vec<String> {
-    let mut out = Vec::new();
-    let options = FormatOptions::default();
-    for batch in batches {
-        let formatters: Vec<_> =
-            batch.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &options).unwrap()).collect();
-        for row in 0..batch.num_rows() {
-            let cells: Vec<String> = batch
-                .schema()
-                .fields()
-                .iter()
-                .zip(&formatters)
-                .map(|(f, fmt)| format!("{}={}", f.name(), fmt.value(row)))
-                .collect();
-            out.push(cells.join(" "));
-        }
-    }
-    out.sort();
-    out
+    report.rules.iter().map(|r| (r.rule.id.clone(), rows_of(&r.batches))).collect()
 }
 
 fn scan(report: &HuntReport) -> &TableScan {
@@ -131,8 +111,8 @@ async fn day_files_outside_the_rules_windows_are_not_read_and_findings_do_not_ch
     let direct = run(&engine, &rules, &HuntOptions { direct: true, ..options() }).await;
     assert_eq!(findings(&shared), findings(&direct));
     // 5 days of AnyDesk (one event in three), 3 days of rare.exe on four devices.
-    assert_eq!(rows(&shared.rules[0].batches).len(), 40);
-    assert_eq!(rows(&shared.rules[1].batches).len(), 4);
+    assert_eq!(rows_of(&shared.rules[0].batches).len(), 40);
+    assert_eq!(rows_of(&shared.rules[1].batches).len(), 4);
 
     // The loosest window starts 5 days ago (and has no end: `> ago(3d)` has none), 5 of the
     // 14 day files.
@@ -162,7 +142,7 @@ async fn windows_that_differ_are_covered_by_one_interval() {
     let shared = run(&engine, &rules, &options()).await;
     let direct = run(&engine, &rules, &HuntOptions { direct: true, ..options() }).await;
     assert_eq!(findings(&shared), findings(&direct));
-    assert_eq!(rows(&shared.rules[1].batches).len(), 4);
+    assert_eq!(rows_of(&shared.rules[1].batches).len(), 4);
     let s = scan(&shared);
     assert_eq!(s.window, Some(Bounds { from: Some(at("2024-04-25T00:00:00Z")), to: None }));
     assert_eq!(s.files, Some((8, 14)));
@@ -177,7 +157,7 @@ async fn a_rule_without_a_time_filter_still_sees_the_whole_table() {
     let shared = run(&engine, &rules, &options()).await;
     let direct = run(&engine, &rules, &HuntOptions { direct: true, ..options() }).await;
     assert_eq!(findings(&shared), findings(&direct));
-    assert_eq!(rows(&shared.rules[2].batches), ["Events=112 First=2024-04-19T01:00:17 Last=2024-05-02T22:00:17"]);
+    assert_eq!(rows_of(&shared.rules[2].batches), ["Events=112 First=2024-04-19T01:00:17 Last=2024-05-02T22:00:17"]);
     let s = scan(&shared);
     assert_eq!(s.window, None);
     assert_eq!(s.files, Some((14, 14)));
@@ -196,7 +176,7 @@ async fn since_and_until_bound_the_scan_within_the_rules_windows() {
     let shared = run(&engine, &rules, &bounded).await;
     let direct = run(&engine, &rules, &HuntOptions { direct: true, ..bounded.clone() }).await;
     assert_eq!(findings(&shared), findings(&direct));
-    assert_eq!(rows(&shared.rules[2].batches), ["Events=12 First=2024-04-30T13:00:17 Last=2024-05-01T22:00:17"]);
+    assert_eq!(rows_of(&shared.rules[2].batches), ["Events=12 First=2024-04-30T13:00:17 Last=2024-05-01T22:00:17"]);
     let s = scan(&shared);
     assert_eq!(s.window, Some(Bounds { from: bounded.since, to: Some(at("2024-05-02T00:00:00Z") - 1) }));
     assert_eq!(s.files, Some((2, 14)));
