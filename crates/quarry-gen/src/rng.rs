@@ -87,35 +87,71 @@ impl Rng {
     pub fn hex(&mut self, out: &mut String, n: usize) {
         let mut left = n;
         while left > 0 {
-            let mut bits = self.bits();
-            for _ in 0..left.min(16) {
-                out.push(HEX[(bits & 15) as usize] as char);
-                bits >>= 4;
-            }
-            left = left.saturating_sub(16);
+            let bits = self.bits();
+            let k = left.min(16);
+            push_hex(out, bits, k);
+            left -= k;
         }
     }
 
     /// A random GUID in its lower-case 8-4-4-4-12 form (version 4 bits set).
     pub fn guid(&mut self) -> String {
-        guid_from(self.bits(), self.bits())
+        let mut out = String::with_capacity(36);
+        self.guid_into(&mut out, false);
+        out
     }
+
+    /// Appends a random GUID (upper-case hex digits if `upper`).
+    pub fn guid_into(&mut self, out: &mut String, upper: bool) {
+        let (a, b) = (self.bits(), self.bits());
+        push_guid(out, a, b, upper);
+    }
+}
+
+/// Appends the `n` (at most 16) low hex digits of `bits`, lowest nibble first.
+#[inline]
+fn push_hex(out: &mut String, mut bits: u64, n: usize) {
+    let mut buf = [0u8; 16];
+    for b in buf.iter_mut().take(n) {
+        *b = HEX[(bits & 15) as usize];
+        bits >>= 4;
+    }
+    out.extend(buf[..n].iter().map(|&b| b as char));
+}
+
+/// Appends `v` as `n` hex digits, most significant first (like `{:0n$x}`).
+#[inline]
+fn push_hex_be(out: &mut String, v: u64, n: usize, upper: bool) {
+    let digits: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { HEX };
+    let mut buf = [0u8; 16];
+    for (i, b) in buf.iter_mut().take(n).enumerate() {
+        *b = digits[((v >> (4 * (n - 1 - i))) & 15) as usize];
+    }
+    out.extend(buf[..n].iter().map(|&b| b as char));
+}
+
+/// Appends a version-4 shaped GUID text from 128 bits.
+fn push_guid(out: &mut String, a: u64, b: u64, upper: bool) {
+    let a = (a & 0xffff_ffff_ffff_0fff) | 0x4000;
+    let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    push_hex_be(out, a >> 32, 8, upper);
+    out.push('-');
+    push_hex_be(out, (a >> 16) & 0xffff, 4, upper);
+    out.push('-');
+    push_hex_be(out, a & 0xffff, 4, upper);
+    out.push('-');
+    push_hex_be(out, b >> 48, 4, upper);
+    out.push('-');
+    push_hex_be(out, b & 0xffff_ffff_ffff, 12, upper);
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// A GUID text from 128 bits, version-4 shaped.
 pub fn guid_from(a: u64, b: u64) -> String {
-    let a = (a & 0xffff_ffff_ffff_0fff) | 0x4000;
-    let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xffff,
-        b >> 48,
-        b & 0xffff_ffff_ffff
-    )
+    let mut out = String::with_capacity(36);
+    push_guid(&mut out, a, b, false);
+    out
 }
 
 /// A 64-bit mix of a value (SplitMix64's finaliser): stable per-key pseudo-random numbers, for

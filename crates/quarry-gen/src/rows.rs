@@ -33,12 +33,10 @@ pub struct Ctx<'a> {
     registry_writers: Vec<Vec<usize>>,
     lsass: usize,
     winlogon: usize,
-    /// Command lines of running process instances (device, process, six-hour span): the same
-    /// instance shows the same command line wherever it initiates something.
-    commands: std::collections::HashMap<(u32, u32, i64), String>,
     s1: String,
     s2: String,
     num: String,
+    s3: String,
 }
 
 impl<'a> Ctx<'a> {
@@ -71,9 +69,9 @@ impl<'a> Ctx<'a> {
                 .collect(),
             lsass: find(model, "lsass.exe"),
             winlogon: find(model, "winlogon.exe"),
-            commands: std::collections::HashMap::new(),
             s1: String::with_capacity(512),
             num: String::with_capacity(32),
+            s3: String::with_capacity(256),
             s2: String::with_capacity(512),
         }
     }
@@ -167,7 +165,7 @@ impl<'a> Ctx<'a> {
         b.l(cols.file_size, p.size);
         let (domain, name, sid, upn, oid, logon) = self.account(runs, dev);
         let user = runs == Runs::User;
-        let who = if user { dev.index as u64 + 1 } else { 0 } << 8 | runs as u64;
+        let who = if user { dev.index as u64 + 1 } else { 0 } * 4 + runs as u64;
         b.group(
             (kind + 1) << 60 | who,
             &[
@@ -192,28 +190,18 @@ impl<'a> Ctx<'a> {
         b.l(cols.logon_id, logon);
     }
 
-    /// Sets a folder path column to `p`'s path on `dev` (lower-cased for
-    /// `InitiatingProcessFolderPath`); returns the path as written in command lines.
-    fn folder_path(&mut self, b: &mut Batch<'a>, col: usize, dev: &'a Device, proc: usize, lower: bool) -> &'a str {
+    /// Sets a folder path column to `p`'s path on `dev`; returns the path as written in
+    /// command lines (for a per-user program: "", the path is left in `s1`).
+    fn folder_path(&mut self, b: &mut Batch<'a>, col: usize, dev: &'a Device, proc: usize) -> &'a str {
         let p = &self.model.procs[proc];
         if !p.per_user {
-            b.v(col, if lower { &p.path_lower } else { &p.path });
+            b.v(col, &p.path);
             return &p.path;
         }
         let mut path = std::mem::take(&mut self.s1);
         p.write_path(&mut path, &dev.user);
         // The same (device, program) always gives the same path.
-        let key = (dev.index as u64) << 32 | proc as u64;
-        if lower {
-            let mut l = std::mem::take(&mut self.s2);
-            l.clear();
-            l.push_str(&path);
-            l.make_ascii_lowercase();
-            b.k(col, key, &l);
-            self.s2 = l;
-        } else {
-            b.k(col, key, &path);
-        }
+        b.k(col, (dev.index as u64) << 32 | proc as u64, &path);
         self.s1 = path;
         ""
     }
@@ -229,24 +217,29 @@ impl<'a> Ctx<'a> {
         b.l(ix.InitiatingProcessId, pid);
         let created = self.started(dev.index, proc, ts, 0);
         b.t(ix.InitiatingProcessCreationTime, created);
-        let stable = self.folder_path(b, ix.InitiatingProcessFolderPath, dev, proc, true);
-        let key = (dev.index as u32, proc as u32, ts.div_euclid(6 * HOUR));
-        if !self.commands.contains_key(&key) {
-            if self.commands.len() > 100_000 {
-                self.commands.clear();
+        // The instance (device, program, six-hour span) identifies its folder path, command
+        // line and unique id: they are written out only when the batch does not have them yet
+        // (each is a function of the instance, so it is the same text in every batch).
+        let span = ts.div_euclid(6 * HOUR);
+        let instance = (dev.index as u64) << 40 | (proc as u64) << 20 | (span as u64 & 0xF_FFFF);
+        let mut scratch = std::mem::take(&mut self.s3);
+        if p.per_user {
+            b.k_with(ix.InitiatingProcessFolderPath, (dev.index as u64) << 32 | proc as u64, &mut scratch, |out| {
+                p.write_path(out, &dev.user);
+                out.make_ascii_lowercase();
+            });
+        } else {
+            b.v(ix.InitiatingProcessFolderPath, &p.path_lower);
+        }
+        let seed = self.seed;
+        b.k_with(ix.InitiatingProcessCommandLine, instance, &mut scratch, |out| {
+            let mut rng = Rng::keyed(seed ^ 0xC0DE ^ (dev.index as u64) << 40 ^ (proc as u64) << 24 ^ span as u64);
+            let mut path = String::new();
+            if p.per_user {
+                p.write_path(&mut path, &dev.user);
             }
-            let mut cmd = String::new();
-            let mut rng =
-                Rng::keyed(self.seed ^ 0xC0DE ^ (dev.index as u64) << 40 ^ (proc as u64) << 24 ^ key.2 as u64);
-            let path = if p.per_user { self.s1.as_str() } else { stable };
-            command_line(&mut cmd, &mut rng, p, path, dev);
-            self.commands.insert(key, cmd);
-        }
-        // The instance (device, program, six-hour span) identifies its command line and id.
-        let instance = (dev.index as u64) << 40 | (proc as u64) << 20 | (key.2 as u64 & 0xF_FFFF);
-        if let Some(cmd) = self.commands.get(&key) {
-            b.k(ix.InitiatingProcessCommandLine, instance, cmd);
-        }
+            command_line(out, &mut rng, p, if p.per_user { &path } else { &p.path }, dev);
+        });
         let parent = &model.procs[p.parent];
         b.l(ix.InitiatingProcessParentId, self.pid(dev.index, p.parent, ts, 1));
         b.v(ix.InitiatingProcessParentFileName, &parent.file);
@@ -255,13 +248,12 @@ impl<'a> Ctx<'a> {
         b.v(ix.InitiatingProcessSignatureStatus, "Valid");
         b.l(ix.InitiatingProcessSessionId, if user_proc { 1 } else { 0 });
         b.b(ix.IsInitiatingProcessRemoteSession, false);
-        let unique = (mix(pid as u64 ^ (dev.index as u64) << 17 ^ created as u64) % 90_000_000_000_000_000) as i64
-            + 10_000_000_000_000_000;
-        let mut num = std::mem::take(&mut self.num);
-        num.clear();
-        push_int(&mut num, unique);
-        b.k(ix.InitiatingProcessUniqueId, instance, &num);
-        self.num = num;
+        b.k_with(ix.InitiatingProcessUniqueId, instance, &mut scratch, |out| {
+            let unique = (mix(pid as u64 ^ (dev.index as u64) << 17 ^ created as u64) % 90_000_000_000_000_000) as i64
+                + 10_000_000_000_000_000;
+            push_int(out, unique);
+        });
+        self.s3 = scratch;
         b.v(ix.AppGuardContainerId, "");
     }
 
@@ -280,7 +272,7 @@ impl<'a> Ctx<'a> {
         let p: &Proc = &model.procs[proc];
         let r = self.head(b, ix, ts, dev, rng);
         b.v(ix.ActionType, "ProcessCreated");
-        let stable = self.folder_path(b, ix.FolderPath, dev, proc, false);
+        let stable = self.folder_path(b, ix.FolderPath, dev, proc);
         let pid = ((rng.below(16_000) + 1) * 4) as i64;
         b.l(ix.ProcessId, pid);
         let mut cmd = std::mem::take(&mut self.s2);
@@ -331,29 +323,35 @@ impl<'a> Ctx<'a> {
         let action = if url.is_some() && inbound { "ConnectionSuccess" } else { action };
         b.v(ix.ActionType, action);
         let host_key = url.map(|u| crate::rng::mix_str(self.seed, u)).unwrap_or_else(|| rng.bits());
-        let (remote_ip, port, proto, remote_type) = if let Some(u) = url {
-            let _ = u;
-            (public_ip(host_key), if rng.chance(0.9) { 443 } else { 80 }, "Tcp", "Public")
+        let mut ip = std::mem::take(&mut self.num);
+        // A public address is a function of the host key, so it is written out once a batch.
+        let public =
+            |b: &mut Batch<'a>, ip: &mut String| b.k_with(ix.RemoteIP, host_key, ip, |o| public_ip(o, host_key));
+        let (port, proto, remote_type) = if url.is_some() {
+            public(b, &mut ip);
+            (if rng.chance(0.9) { 443 } else { 80 }, "Tcp", "Public")
         } else if inbound {
-            (
-                format!("10.{}.{}.{}", rng.range(0, 40), rng.range(0, 255), rng.range(2, 254)),
-                *rng.pick(&[445, 135, 3389, 5985, 139]),
-                "Tcp",
-                "Private",
-            )
+            ip.clear();
+            private_ip(&mut ip, rng);
+            b.s(ix.RemoteIP, &ip);
+            (*rng.pick(&[445, 135, 3389, 5985, 139]), "Tcp", "Private")
         } else {
             match rng.below(10) {
-                0 | 1 => (
-                    self.fleet.dcs[rng.below(2) as usize].1.clone(),
-                    *rng.pick(&[53, 88, 389, 445, 135]),
-                    if rng.chance(0.5) { "Udp" } else { "Tcp" },
-                    "Private",
-                ),
-                2 => ("224.0.0.251".to_string(), 5353, "Udp", "Multicast"),
-                _ => (public_ip(host_key), *rng.pick(&[443, 443, 443, 80, 443, 8443]), "Tcp", "Public"),
+                0 | 1 => {
+                    b.v(ix.RemoteIP, &self.fleet.dcs[rng.below(2) as usize].1);
+                    (*rng.pick(&[53, 88, 389, 445, 135]), if rng.chance(0.5) { "Udp" } else { "Tcp" }, "Private")
+                }
+                2 => {
+                    b.v(ix.RemoteIP, "224.0.0.251");
+                    (5353, "Udp", "Multicast")
+                }
+                _ => {
+                    public(b, &mut ip);
+                    (*rng.pick(&[443, 443, 443, 80, 443, 8443]), "Tcp", "Public")
+                }
             }
         };
-        b.s(ix.RemoteIP, &remote_ip);
+        self.num = ip;
         let local_port = rng.range(49_152, 65_535);
         if inbound {
             b.l(ix.RemotePort, rng.range(49_152, 65_535));
@@ -404,7 +402,7 @@ impl<'a> Ctx<'a> {
         let (folder, file) = path.rsplit_once('\\').unwrap_or(("", path));
         b.s(ix.FileName, file);
         b.s(ix.FolderPath, path);
-        let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+        let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
         if action != "FileDeleted" {
             match hashes {
                 Some(p) => {
@@ -430,8 +428,14 @@ impl<'a> Ctx<'a> {
         }
         if action == "FileRenamed" {
             b.s(ix.PreviousFolderPath, folder);
-            let prev = format!("{}.tmp", &file[..file.len().min(8)]);
+            let mut prev = std::mem::take(&mut self.num);
+            prev.clear();
+            // The first (up to) eight characters, cut on a character boundary.
+            let cut = file.char_indices().nth(8).map_or(file.len(), |(i, _)| i);
+            prev.push_str(&file[..cut]);
+            prev.push_str(".tmp");
             b.s(ix.PreviousFileName, &prev);
+            self.num = prev;
         }
         let download = folder.ends_with("\\Downloads");
         if download && action == "FileCreated" {
@@ -442,13 +446,20 @@ impl<'a> Ctx<'a> {
             u.push_str(file);
             b.s(ix.FileOriginUrl, &u);
             b.s(ix.FileOriginReferrerUrl, &format!("https://{site}/"));
-            b.s(ix.FileOriginIP, &public_ip(crate::rng::mix_str(self.seed, site)));
+            let key = crate::rng::mix_str(self.seed, site);
+            let mut ip = std::mem::take(&mut self.num);
+            b.k_with(ix.FileOriginIP, key, &mut ip, |o| public_ip(o, key));
+            self.num = ip;
         }
         self.initiating(b, spec, dev, proc, ts);
         if rng.chance(0.04) {
             b.v(ix.RequestProtocol, "Smb");
             b.v(ix.ShareName, "C$");
-            b.s(ix.RequestSourceIP, &format!("10.{}.{}.{}", rng.range(0, 40), rng.range(0, 255), rng.range(2, 254)));
+            let mut ip = std::mem::take(&mut self.num);
+            ip.clear();
+            private_ip(&mut ip, rng);
+            b.s(ix.RequestSourceIP, &ip);
+            self.num = ip;
             b.l(ix.RequestSourcePort, rng.range(49_152, 65_535));
         } else {
             b.v(ix.RequestProtocol, "Local");
@@ -459,15 +470,23 @@ impl<'a> Ctx<'a> {
         b.v(ix.RequestAccountDomain, domain);
         b.v(ix.RequestAccountSid, sid);
         b.b(ix.IsAzureInfoProtectionApplied, false);
-        let file_type = match ext.as_str() {
-            "exe" | "dll" | "sys" => r#"{"FileType":"PortableExecutable"}"#,
-            "pdf" => r#"{"FileType":"Pdf"}"#,
-            "docx" | "xlsx" | "pptx" | "zip" => r#"{"FileType":"Zip"}"#,
-            "png" => r#"{"FileType":"Png"}"#,
-            "lnk" => r#"{"FileType":"Lnk"}"#,
-            "cab" => r#"{"FileType":"Cab"}"#,
-            "msi" => r#"{"FileType":"Msi"}"#,
-            _ => r#"{"FileType":"Unknown"}"#,
+        let is = |e: &str| ext.eq_ignore_ascii_case(e);
+        let file_type = if is("exe") || is("dll") || is("sys") {
+            r#"{"FileType":"PortableExecutable"}"#
+        } else if is("pdf") {
+            r#"{"FileType":"Pdf"}"#
+        } else if is("docx") || is("xlsx") || is("pptx") || is("zip") {
+            r#"{"FileType":"Zip"}"#
+        } else if is("png") {
+            r#"{"FileType":"Png"}"#
+        } else if is("lnk") {
+            r#"{"FileType":"Lnk"}"#
+        } else if is("cab") {
+            r#"{"FileType":"Cab"}"#
+        } else if is("msi") {
+            r#"{"FileType":"Msi"}"#
+        } else {
+            r#"{"FileType":"Unknown"}"#
         };
         b.v(ix.AdditionalFields, file_type);
         b.end_row();
@@ -501,9 +520,10 @@ impl<'a> Ctx<'a> {
         if action.starts_with("RegistryValue") {
             b.s(ix.RegistryValueName, value_name);
             b.s(ix.RegistryValueType, value_type);
-            let mut data = String::new();
+            let mut data = std::mem::take(&mut self.s3);
+            data.clear();
             match value_type {
-                "Dword" | "Qword" => data.push_str(&itoa(rng.range(0, 1 << 20))),
+                "Dword" | "Qword" => push_int(&mut data, rng.range(0, 1 << 20)),
                 "Binary" => {
                     let n = 2 * rng.range(8, 64) as usize;
                     rng.hex(&mut data, n)
@@ -512,7 +532,7 @@ impl<'a> Ctx<'a> {
                     if value_name.contains("Path") || value_name.contains("Dir") || value_name == "ImagePath" {
                         data.push_str(&self.model.procs[proc].path);
                     } else {
-                        data = rng.guid();
+                        rng.guid_into(&mut data, false);
                     }
                 }
             }
@@ -520,12 +540,18 @@ impl<'a> Ctx<'a> {
                 b.s(ix.RegistryValueData, &data);
                 if rng.chance(0.5) {
                     b.s(ix.PreviousRegistryValueName, value_name);
-                    let prev = if value_type == "Dword" { itoa(rng.range(0, 1 << 20)) } else { rng.guid() };
-                    b.s(ix.PreviousRegistryValueData, &prev);
+                    data.clear();
+                    if value_type == "Dword" {
+                        push_int(&mut data, rng.range(0, 1 << 20));
+                    } else {
+                        rng.guid_into(&mut data, false);
+                    }
+                    b.s(ix.PreviousRegistryValueData, &data);
                 }
             } else {
                 b.s(ix.PreviousRegistryValueName, value_name);
             }
+            self.s3 = data;
         }
         if action == "RegistryKeyDeleted" {
             b.s(ix.PreviousRegistryKey, key);
@@ -727,7 +753,8 @@ impl<'a> Ctx<'a> {
                 let place_index = self.file_places.draw(rng);
                 let place = &vocab::FILE_PLACES[place_index];
                 let proc = *rng.pick(&self.file_writers[place_index]);
-                let mut path = String::with_capacity(120);
+                let mut path = std::mem::take(&mut self.s1);
+                path.clear();
                 let template = place.0;
                 let ext = *rng.pick(place.2);
                 let mut rest = template;
@@ -738,12 +765,12 @@ impl<'a> Ctx<'a> {
                         "user" => path.push_str(&dev.user),
                         "r" => rng.hex(&mut path, 8),
                         "R" => {
-                            let p = rng.pick(&vocab::PROGRAMS[..20]).file.to_ascii_uppercase();
-                            path.push_str(&p);
+                            let p = rng.pick(&vocab::PROGRAMS[..20]).file;
+                            let at = path.len();
+                            path.push_str(p);
                             path.push('-');
-                            let mut h = String::new();
-                            rng.hex(&mut h, 8);
-                            path.push_str(&h.to_ascii_uppercase());
+                            rng.hex(&mut path, 8);
+                            path[at..].make_ascii_uppercase();
                         }
                         "d" => path.push_str(*rng.pick(vocab::DOC_NAMES)),
                         _ => {}
@@ -762,6 +789,7 @@ impl<'a> Ctx<'a> {
                     _ => "FileRenamed",
                 };
                 self.file(spec, b, rng, dev, ts, proc, &path, action, None);
+                self.s1 = path;
             }
             Table::Registry => {
                 if self.registry_places.is_empty() {
@@ -769,7 +797,8 @@ impl<'a> Ctx<'a> {
                 }
                 let place_index = *rng.pick(&self.registry_places);
                 let place = &vocab::REGISTRY_PLACES[place_index];
-                let mut key = String::with_capacity(160);
+                let mut key = std::mem::take(&mut self.s2);
+                key.clear();
                 let mut rest = place.0;
                 while let Some(i) = rest.find("{") {
                     key.push_str(&rest[..i]);
@@ -777,9 +806,9 @@ impl<'a> Ctx<'a> {
                     match &rest[i + 1..end] {
                         "sid" => key.push_str(&dev.user_sid),
                         "R" => {
-                            let mut h = String::new();
-                            rng.hex(&mut h, 40);
-                            key.push_str(&h.to_ascii_uppercase());
+                            let at = key.len();
+                            rng.hex(&mut key, 40);
+                            key[at..].make_ascii_uppercase();
                         }
                         other => {
                             key.push('{');
@@ -793,6 +822,7 @@ impl<'a> Ctx<'a> {
                 let proc = *rng.pick(&self.registry_writers[place_index]);
                 let value = *rng.pick(place.1);
                 self.registry(spec, b, rng, dev, ts, proc, &key, value, place.2);
+                self.s2 = key;
             }
             Table::Logon => {
                 self.logon(spec, b, rng, dev, ts);
@@ -856,12 +886,6 @@ fn find(model: &Model, file: &str) -> usize {
     model.procs[..model.background].iter().position(|p| p.file.eq_ignore_ascii_case(file)).unwrap_or(0)
 }
 
-fn itoa(v: i64) -> String {
-    let mut s = String::with_capacity(20);
-    push_int(&mut s, v);
-    s
-}
-
 /// Appends `v` in decimal.
 fn push_int(out: &mut String, v: i64) {
     let mut buf = [0u8; 20];
@@ -878,15 +902,32 @@ fn push_int(out: &mut String, v: i64) {
     if v < 0 {
         out.push('-');
     }
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    out.extend(buf[i..].iter().map(|&b| b as char));
 }
 
-/// A public IPv4 address stable for a key (a host name).
-fn public_ip(key: u64) -> String {
+/// Appends a public IPv4 address stable for a key (a host name).
+fn public_ip(out: &mut String, key: u64) {
     const NETS: &[(u8, u8)] =
         &[(13, 107), (20, 42), (40, 126), (52, 96), (104, 18), (142, 250), (151, 101), (172, 217), (23, 55), (34, 117)];
     let (a, b) = NETS[(key % NETS.len() as u64) as usize];
-    format!("{a}.{b}.{}.{}", (key >> 8) % 256, 1 + (key >> 16) % 253)
+    for (n, part) in
+        [a as i64, b as i64, ((key >> 8) % 256) as i64, 1 + ((key >> 16) % 253) as i64].into_iter().enumerate()
+    {
+        if n > 0 {
+            out.push('.');
+        }
+        push_int(out, part);
+    }
+}
+
+/// Appends a random private address `10.x.y.z` (a peer on the corporate network).
+fn private_ip(out: &mut String, rng: &mut Rng) {
+    out.push_str("10.");
+    push_int(out, rng.range(0, 40));
+    out.push('.');
+    push_int(out, rng.range(0, 255));
+    out.push('.');
+    push_int(out, rng.range(2, 254));
 }
 
 /// Writes a command line for `p` at `path`.
@@ -936,24 +977,24 @@ pub fn command_line(out: &mut String, rng: &mut Rng, p: &Proc, path: &str, dev: 
             match kind {
                 "renderer" => {
                     out.push_str(" --lang=en-US --device-scale-factor=1 --num-raster-threads=4 --enable-main-frame-before-activation --renderer-client-id=");
-                    out.push_str(&rng.range(5, 400).to_string());
+                    push_int(out, rng.range(5, 400));
                     out.push_str(" --time-ticks-at-unix-epoch=-");
-                    out.push_str(&rng.range(1_700_000_000_000_000, 1_732_000_000_000_000).to_string());
+                    push_int(out, rng.range(1_700_000_000_000_000, 1_732_000_000_000_000));
                     out.push_str(" --launch-time-ticks=");
-                    out.push_str(&rng.range(10_000_000, 9_000_000_000).to_string());
+                    push_int(out, rng.range(10_000_000, 9_000_000_000));
                     out.push_str(" --field-trial-handle=");
-                    out.push_str(&rng.range(1800, 2400).to_string());
+                    push_int(out, rng.range(1800, 2400));
                     out.push_str(",i,");
-                    out.push_str(&rng.range(1_000_000_000_000_000, 9_000_000_000_000_000).to_string());
+                    push_int(out, rng.range(1_000_000_000_000_000, 9_000_000_000_000_000));
                     out.push(',');
-                    out.push_str(&rng.range(1_000_000_000_000_000, 9_000_000_000_000_000).to_string());
+                    push_int(out, rng.range(1_000_000_000_000_000, 9_000_000_000_000_000));
                     out.push_str(",262144 --variations-seed-version --mojo-platform-channel-handle=");
-                    out.push_str(&rng.range(3000, 9000).to_string());
+                    push_int(out, rng.range(3000, 9000));
                     out.push_str(" /prefetch:1");
                 }
                 "utility" => {
                     out.push_str(" --utility-sub-type=network.mojom.NetworkService --lang=en-US --service-sandbox-type=none --mojo-platform-channel-handle=");
-                    out.push_str(&rng.range(2000, 4000).to_string());
+                    push_int(out, rng.range(2000, 4000));
                     out.push_str(" /prefetch:8");
                 }
                 "crashpad-handler" => {
@@ -965,7 +1006,7 @@ pub fn command_line(out: &mut String, rng: &mut Rng, p: &Proc, path: &str, dev: 
                 }
                 _ => {
                     out.push_str(" --gpu-preferences=UAAAAAAAAADgAAAEAAAAAAAAAAAAAAAAAABgAAEAAAAAAAAAAAAAAAAAAAACAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --mojo-platform-channel-handle=");
-                    out.push_str(&rng.range(1500, 3000).to_string());
+                    push_int(out, rng.range(1500, 3000));
                     out.push_str(" /prefetch:2");
                 }
             }
@@ -1031,8 +1072,7 @@ pub fn command_line(out: &mut String, rng: &mut Rng, p: &Proc, path: &str, dev: 
         }
         Cmd::DllHost => {
             out.push_str(r"C:\WINDOWS\system32\DllHost.exe /Processid:{");
-            let g = rng.guid().to_ascii_uppercase();
-            out.push_str(&g);
+            rng.guid_into(out, true);
             out.push('}');
         }
     }

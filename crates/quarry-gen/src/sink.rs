@@ -97,6 +97,7 @@ impl Sink for ParquetSink {
             let file = PqFile::create(&path, batch.schema())?;
             self.open.insert(table, (day, path, file));
         }
+        batch.pad();
         if let Some((_, _, file)) = self.open.get_mut(&table) {
             file.write(batch)?;
         }

@@ -295,15 +295,42 @@ pub(crate) const NULL_INDEX: u32 = u32::MAX;
 /// use) and one index per row. Values are found by identity where the caller can give one
 /// (the address of a string that outlives the batch, or a key of its own), so the common case
 /// hashes a number, not the text.
-#[derive(Default)]
 pub(crate) struct Dict {
     pub(crate) values: Strings,
     pub(crate) idx: Vec<u32>,
+    /// A direct-mapped cache of `by_id` (most columns have a handful of values, so most
+    /// lookups are one array read and a compare); a slot with index [`NULL_INDEX`] is empty.
+    recent: Box<[(u128, u32); RECENT]>,
+    /// The index of "" once it is in the dictionary.
+    empty: u32,
     by_id: std::collections::HashMap<u128, u32, FxBuild>,
     /// By a hash of the text (checked against the value), and by the text itself for the
     /// rare values whose hash another value already took.
     by_hash: std::collections::HashMap<u64, u32, FxBuild>,
     by_text: std::collections::HashMap<Box<[u8]>, u32, FxBuild>,
+}
+
+/// Slots of [`Dict`]'s cache.
+const RECENT: usize = 64;
+
+impl Default for Dict {
+    fn default() -> Dict {
+        Dict {
+            values: Strings::default(),
+            idx: Vec::new(),
+            recent: Box::new([(0, NULL_INDEX); RECENT]),
+            empty: NULL_INDEX,
+            by_id: Default::default(),
+            by_hash: Default::default(),
+            by_text: Default::default(),
+        }
+    }
+}
+
+#[inline]
+fn slot(id: u128) -> usize {
+    let folded = (id as u64) ^ ((id >> 64) as u64).rotate_left(17);
+    (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize
 }
 
 impl Dict {
@@ -316,15 +343,42 @@ impl Dict {
 
     #[inline]
     fn push_id(&mut self, id: u128, v: &str) {
-        let i = match self.by_id.get(&id) {
-            Some(&i) => i,
-            None => {
-                let i = self.add(v.as_bytes());
-                self.by_id.insert(id, i);
-                i
-            }
-        };
+        let i = self.find_id(id).unwrap_or_else(|| self.add_id(id, v.as_bytes()));
         self.idx.push(i);
+    }
+
+    /// The index of the value the caller identifies by `id`, if it is in the dictionary.
+    #[inline]
+    fn find_id(&mut self, id: u128) -> Option<u32> {
+        let slot = slot(id);
+        let (key, i) = self.recent[slot];
+        if key == id && i != NULL_INDEX {
+            return Some(i);
+        }
+        let i = *self.by_id.get(&id)?;
+        self.recent[slot] = (id, i);
+        Some(i)
+    }
+
+    #[cold]
+    fn add_id(&mut self, id: u128, v: &[u8]) -> u32 {
+        let i = self.add(v);
+        self.by_id.insert(id, i);
+        self.recent[slot(id)] = (id, i);
+        i
+    }
+
+    /// Appends `n` empty strings ("" or, in a dynamic column, nulls).
+    fn push_empties(&mut self, n: usize, dynamic: bool) {
+        let i = if dynamic {
+            NULL_INDEX
+        } else {
+            if self.empty == NULL_INDEX {
+                self.empty = self.find_id(EMPTY_ID).unwrap_or_else(|| self.add_id(EMPTY_ID, b""));
+            }
+            self.empty
+        };
+        self.idx.resize(self.idx.len() + n, i);
     }
 
     #[inline]
@@ -355,6 +409,8 @@ impl Dict {
     fn clear(&mut self) {
         self.values.clear();
         self.idx.clear();
+        self.recent.fill((0, NULL_INDEX));
+        self.empty = NULL_INDEX;
         self.by_id.clear();
         self.by_hash.clear();
         self.by_text.clear();
@@ -388,28 +444,34 @@ impl Col {
         }
     }
 
-    fn push_empty(&mut self) {
+    /// Fills the column with empty values up to `rows` rows.
+    #[cold]
+    fn pad(&mut self, rows: usize) {
+        let n = rows.saturating_sub(self.len());
+        if n == 0 {
+            return;
+        }
         match self {
             // Kusto strings are never null: a missing string is "".
-            Col::Dict { dict, dynamic: false } => dict.push_id(EMPTY_ID, ""),
-            Col::Dict { dict, dynamic: true } => dict.idx.push(NULL_INDEX),
+            Col::Dict { dict, dynamic } => dict.push_empties(n, *dynamic),
             Col::Plain { values, valid, dynamic } => {
-                values.push(b"");
-                valid.push(!*dynamic);
+                let end = values.bytes.len();
+                values.ends.resize(values.ends.len() + n, end);
+                valid.resize(valid.len() + n, !*dynamic);
             }
             Col::Long { values, valid, .. } => {
-                values.push(0);
-                valid.push(false);
+                values.resize(values.len() + n, 0);
+                valid.resize(valid.len() + n, false);
             }
             Col::Int { values, valid } => {
-                values.push(0);
-                valid.push(false);
+                values.resize(values.len() + n, 0);
+                valid.resize(valid.len() + n, false);
             }
             Col::Bool { values, valid } => {
-                values.push(false);
-                valid.push(false);
+                values.resize(values.len() + n, false);
+                valid.resize(valid.len() + n, false);
             }
-            Col::Null(n) => *n += 1,
+            Col::Null(c) => *c += n,
         }
     }
 
@@ -493,7 +555,7 @@ fn plain(table: Table, column: &str) -> bool {
 
 /// Rows of one table being built (at most one Parquet row group). Setters take a column
 /// position from [`Ix`]; a position the table lacks, or a value of the wrong type, is
-/// ignored. [`Batch::end_row`] fills the columns the row did not set.
+/// ignored. Columns a row did not set are filled with empty values later ([`Batch::pad`]).
 ///
 /// Strings come in three kinds: [`Batch::v`] for a string that outlives the batch (its
 /// address identifies it in the column's dictionary), [`Batch::k`] for a string the caller
@@ -504,9 +566,9 @@ pub struct Batch<'a> {
     table: Table,
     cols: Vec<Col>,
     rows: usize,
-    /// [`Batch::group`]'s memory: a group key -> where its columns' dictionary indices start
-    /// in `group_ids`.
-    groups: std::collections::HashMap<u64, u32, FxBuild>,
+    /// [`Batch::group`]'s memory, by the key's kind (top four bits) and index (the rest):
+    /// where the group's dictionary indices start in `group_ids` ([`NULL_INDEX`]: not yet).
+    groups: Vec<Vec<u32>>,
     group_ids: Vec<u32>,
     refs: PhantomData<&'a str>,
 }
@@ -554,7 +616,7 @@ impl<'a> Batch<'a> {
             table: spec.table,
             cols,
             rows: 0,
-            groups: Default::default(),
+            groups: vec![Vec::new(); 16],
             group_ids: Vec::new(),
             refs: PhantomData,
         }
@@ -575,15 +637,36 @@ impl<'a> Batch<'a> {
         &self.schema
     }
 
+    /// The columns; [`Batch::pad`] must have been called after the last row.
     pub(crate) fn columns(&self) -> &[Col] {
+        debug_assert!(self.cols.iter().all(|c| c.len() == self.rows));
         &self.cols
+    }
+
+    /// Column `i`, first filled with empty values for the rows that did not set it.
+    #[inline]
+    fn col(&mut self, i: usize) -> Option<&mut Col> {
+        let rows = self.rows;
+        let c = self.cols.get_mut(i)?;
+        if c.len() < rows {
+            c.pad(rows);
+        }
+        Some(c)
+    }
+
+    /// Fills every column's unset values up to the last row (before the batch is written).
+    pub(crate) fn pad(&mut self) {
+        let rows = self.rows;
+        for c in &mut self.cols {
+            c.pad(rows);
+        }
     }
 
     /// Sets a string (or dynamic JSON text) column to a string that lives as long as the
     /// batch: it is found in the column's dictionary by its address.
     #[inline]
     pub fn v(&mut self, i: usize, v: &'a str) {
-        match self.cols.get_mut(i) {
+        match self.col(i) {
             Some(Col::Dict { dict, .. }) => dict.push_id((v.as_ptr() as u128) << 64 | v.len() as u128, v),
             Some(Col::Plain { values, valid, .. }) => {
                 values.push(v.as_bytes());
@@ -598,11 +681,13 @@ impl<'a> Batch<'a> {
     /// process): after the first time, one lookup finds every column's dictionary index.
     #[inline]
     pub fn group<const N: usize>(&mut self, key: u64, cols: &[usize; N], values: [&'a str; N]) {
-        if let Some(&at) = self.groups.get(&key) {
+        let (kind, index) = ((key >> 60) as usize, (key & ((1 << 60) - 1)) as usize);
+        let at = self.groups[kind].get(index).copied().unwrap_or(NULL_INDEX);
+        if at != NULL_INDEX {
             let at = at as usize;
             for (n, &i) in cols.iter().enumerate() {
                 let id = self.group_ids[at + n];
-                match self.cols.get_mut(i) {
+                match self.col(i) {
                     Some(Col::Dict { dict, .. }) => dict.idx.push(id),
                     Some(_) => self.v(i, values[n]),
                     None => {}
@@ -619,14 +704,18 @@ impl<'a> Batch<'a> {
             };
             self.group_ids.push(id);
         }
-        self.groups.insert(key, at);
+        let table = &mut self.groups[kind];
+        if table.len() <= index {
+            table.resize(index + 1, NULL_INDEX);
+        }
+        table[index] = at;
     }
 
     /// Sets a string column to `v`, which the caller identifies by `key` (the same key must
     /// always come with the same text while the batch lives).
     #[inline]
     pub fn k(&mut self, i: usize, key: u64, v: &str) {
-        match self.cols.get_mut(i) {
+        match self.col(i) {
             // The high half of an address key is never zero.
             Some(Col::Dict { dict, .. }) => dict.push_id(key as u128, v),
             Some(Col::Plain { values, valid, .. }) => {
@@ -637,10 +726,37 @@ impl<'a> Batch<'a> {
         }
     }
 
+    /// Like [`Batch::k`], but the text is written (by `f`, into `scratch`) only when the
+    /// column does not have the key's value yet.
+    #[inline]
+    pub fn k_with(&mut self, i: usize, key: u64, scratch: &mut String, f: impl FnOnce(&mut String)) {
+        match self.col(i) {
+            Some(Col::Dict { dict, .. }) => {
+                let id = key as u128;
+                let x = match dict.find_id(id) {
+                    Some(x) => x,
+                    None => {
+                        scratch.clear();
+                        f(scratch);
+                        dict.add_id(id, scratch.as_bytes())
+                    }
+                };
+                dict.idx.push(x);
+            }
+            Some(Col::Plain { values, valid, .. }) => {
+                scratch.clear();
+                f(scratch);
+                values.push(scratch.as_bytes());
+                valid.push(true);
+            }
+            _ => {}
+        }
+    }
+
     /// Sets a string (or dynamic JSON text) column.
     #[inline]
     pub fn s(&mut self, i: usize, v: &str) {
-        match self.cols.get_mut(i) {
+        match self.col(i) {
             Some(Col::Dict { dict, .. }) => dict.push_text(v),
             Some(Col::Plain { values, valid, .. }) => {
                 values.push(v.as_bytes());
@@ -653,7 +769,7 @@ impl<'a> Batch<'a> {
     /// Sets a long or int column.
     #[inline]
     pub fn l(&mut self, i: usize, v: i64) {
-        match self.cols.get_mut(i) {
+        match self.col(i) {
             Some(Col::Long { values, valid, time: false }) => {
                 values.push(v);
                 valid.push(true);
@@ -669,7 +785,7 @@ impl<'a> Batch<'a> {
     /// Sets a bool column.
     #[inline]
     pub fn b(&mut self, i: usize, v: bool) {
-        if let Some(Col::Bool { values, valid }) = self.cols.get_mut(i) {
+        if let Some(Col::Bool { values, valid }) = self.col(i) {
             values.push(v);
             valid.push(true);
         }
@@ -678,21 +794,16 @@ impl<'a> Batch<'a> {
     /// Sets a datetime column (nanoseconds since the epoch).
     #[inline]
     pub fn t(&mut self, i: usize, v: i64) {
-        if let Some(Col::Long { values, valid, time: true }) = self.cols.get_mut(i) {
+        if let Some(Col::Long { values, valid, time: true }) = self.col(i) {
             values.push(v);
             valid.push(true);
         }
     }
 
-    /// Finishes the current row: every column it did not set gets its empty value.
+    /// Finishes the current row. The columns it did not set get their empty value when a
+    /// later row sets them or when the batch is written ([`Batch::pad`]), not one by one here.
     pub fn end_row(&mut self) {
         self.rows += 1;
-        let rows = self.rows;
-        for col in &mut self.cols {
-            if col.len() < rows {
-                col.push_empty();
-            }
-        }
     }
 
     /// Empties the batch (after its rows were written).
@@ -700,13 +811,16 @@ impl<'a> Batch<'a> {
         for col in &mut self.cols {
             col.clear();
         }
-        self.groups.clear();
+        for g in &mut self.groups {
+            g.fill(NULL_INDEX);
+        }
         self.group_ids.clear();
         self.rows = 0;
     }
 
     /// The rows built so far as a record batch; the batch is left empty.
     pub fn finish(&mut self) -> Result<RecordBatch, GenError> {
+        self.pad();
         let arrays: Vec<ArrayRef> =
             self.cols.iter().zip(self.schema.fields()).map(|(c, f)| c.to_array(f.data_type())).collect();
         self.clear();
