@@ -244,29 +244,37 @@ impl PqFile {
             let mut page = std::mem::take(&mut self.page);
             page.clear();
             page.reserve(room + n / 8 + 64);
-            // Definition levels: 1 for a value, 0 for a null.
-            self.levels.clear();
-            let valid = |k: usize| -> bool {
-                match col {
-                    Col::Dict { dict, .. } => dict.idx[k] != NULL_INDEX,
-                    Col::Plain { valid, .. }
-                    | Col::Long { valid, .. }
-                    | Col::Int { valid, .. }
-                    | Col::Bool { valid, .. } => valid[k],
-                    Col::Null(_) => false,
-                }
-            };
-            let mut nulls = 0u64;
-            for k in from..to {
-                let v = valid(k);
-                nulls += u64::from(!v);
-                self.levels.push(u32::from(v));
-            }
+            // Definition levels: 1 for a value, 0 for a null. Most pages have no nulls, or
+            // only nulls: one RLE run, without a level per row.
+            let nulls = match col {
+                Col::Dict { dict, .. } => dict.idx[from..to].iter().filter(|&&x| x == NULL_INDEX).count(),
+                Col::Plain { valid, .. }
+                | Col::Long { valid, .. }
+                | Col::Int { valid, .. }
+                | Col::Bool { valid, .. } => valid[from..to].iter().filter(|&&v| !v).count(),
+                Col::Null(_) => n,
+            } as u64;
             nulls_total += nulls;
             if levels {
                 let at = page.len();
                 page.extend_from_slice(&[0; 4]);
-                hybrid(&mut page, &self.levels, 1);
+                if nulls == 0 || nulls == n as u64 {
+                    uleb(&mut page, (n as u64) << 1);
+                    page.push(u8::from(nulls == 0));
+                } else {
+                    self.levels.clear();
+                    match col {
+                        Col::Dict { dict, .. } => {
+                            self.levels.extend(dict.idx[from..to].iter().map(|&x| u32::from(x != NULL_INDEX)))
+                        }
+                        Col::Plain { valid, .. }
+                        | Col::Long { valid, .. }
+                        | Col::Int { valid, .. }
+                        | Col::Bool { valid, .. } => self.levels.extend(valid[from..to].iter().map(|&v| u32::from(v))),
+                        Col::Null(_) => {}
+                    }
+                    hybrid(&mut page, &self.levels, 1);
+                }
                 let len = (page.len() - at - 4) as u32;
                 page[at..at + 4].copy_from_slice(&len.to_le_bytes());
             }
