@@ -438,9 +438,7 @@ impl DistinctPairs {
 
     /// Approximate bytes held.
     fn size(&self) -> usize {
-        self.pairs.size()
-            + self.values.size()
-            + self.counts.capacity() * size_of::<u64>()
+        self.pairs.size() + self.values.size() + self.counts.capacity() * size_of::<u64>()
     }
 }
 
