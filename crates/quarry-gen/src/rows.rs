@@ -232,14 +232,26 @@ impl<'a> Ctx<'a> {
             b.v(ix.InitiatingProcessFolderPath, &p.path_lower);
         }
         let seed = self.seed;
-        b.k_with(ix.InitiatingProcessCommandLine, instance, &mut scratch, |out| {
-            let mut rng = Rng::keyed(seed ^ 0xC0DE ^ (dev.index as u64) << 40 ^ (proc as u64) << 24 ^ span as u64);
-            let mut path = String::new();
-            if p.per_user {
-                p.write_path(&mut path, &dev.user);
-            }
-            command_line(out, &mut rng, p, if p.per_user { &path } else { &p.path }, dev);
-        });
+        b.k_group(
+            instance,
+            &[ix.InitiatingProcessCommandLine, ix.InitiatingProcessUniqueId],
+            &mut scratch,
+            |n, out| {
+                if n == 0 {
+                    let key = seed ^ 0xC0DE ^ (dev.index as u64) << 40 ^ (proc as u64) << 24 ^ span as u64;
+                    let mut path = String::new();
+                    if p.per_user {
+                        p.write_path(&mut path, &dev.user);
+                    }
+                    command_line(out, &mut Rng::keyed(key), p, if p.per_user { &path } else { &p.path }, dev);
+                } else {
+                    let unique = (mix(pid as u64 ^ (dev.index as u64) << 17 ^ created as u64) % 90_000_000_000_000_000)
+                        as i64
+                        + 10_000_000_000_000_000;
+                    push_int(out, unique);
+                }
+            },
+        );
         let parent = &model.procs[p.parent];
         b.l(ix.InitiatingProcessParentId, self.pid(dev.index, p.parent, ts, 1));
         b.v(ix.InitiatingProcessParentFileName, &parent.file);
@@ -248,11 +260,6 @@ impl<'a> Ctx<'a> {
         b.v(ix.InitiatingProcessSignatureStatus, "Valid");
         b.l(ix.InitiatingProcessSessionId, if user_proc { 1 } else { 0 });
         b.b(ix.IsInitiatingProcessRemoteSession, false);
-        b.k_with(ix.InitiatingProcessUniqueId, instance, &mut scratch, |out| {
-            let unique = (mix(pid as u64 ^ (dev.index as u64) << 17 ^ created as u64) % 90_000_000_000_000_000) as i64
-                + 10_000_000_000_000_000;
-            push_int(out, unique);
-        });
         self.s3 = scratch;
         b.v(ix.AppGuardContainerId, "");
     }
@@ -275,10 +282,9 @@ impl<'a> Ctx<'a> {
         let stable = self.folder_path(b, ix.FolderPath, dev, proc);
         let pid = ((rng.below(16_000) + 1) * 4) as i64;
         b.l(ix.ProcessId, pid);
-        let mut cmd = std::mem::take(&mut self.s2);
-        command_line(&mut cmd, rng, p, if p.per_user { self.s1.as_str() } else { stable }, dev);
-        b.s(ix.ProcessCommandLine, &cmd);
-        self.s2 = cmd;
+        let mut scratch = std::mem::take(&mut self.s2);
+        let path = if p.per_user { self.s1.as_str() } else { stable };
+        b.w(ix.ProcessCommandLine, &mut scratch, |out| command_line(out, rng, p, path, dev));
         // A child of a user's process runs as that user (conhost under the user's cmd).
         let runs = if model.procs[p.parent].runs == Runs::User { Runs::User } else { p.runs };
         self.image(b, &spec.process, dev, proc, runs, 3);
@@ -288,11 +294,8 @@ impl<'a> Ctx<'a> {
         b.l(ix.CreatedProcessSessionId, if user_proc { 1 } else { 0 });
         b.b(ix.IsProcessRemoteSession, false);
         let unique = (rng.bits() % 90_000_000_000_000_000) as i64 + 10_000_000_000_000_000;
-        let mut num = std::mem::take(&mut self.num);
-        num.clear();
-        push_int(&mut num, unique);
-        b.s(ix.ProcessUniqueId, &num);
-        self.num = num;
+        b.w(ix.ProcessUniqueId, &mut scratch, |out| push_int(out, unique));
+        self.s2 = scratch;
         b.end_row();
         r
     }
@@ -417,9 +420,7 @@ impl<'a> Ctx<'a> {
                         if n == 32 && !rng.chance(0.3) {
                             continue;
                         }
-                        h.clear();
-                        rng.hex(&mut h, n);
-                        b.s(col, &h);
+                        b.w(col, &mut h, |out| rng.hex(out, n));
                     }
                     self.num = h;
                     b.l(ix.FileSize, (rng.exp(200_000.0) as i64).max(12));
@@ -930,9 +931,8 @@ fn private_ip(out: &mut String, rng: &mut Rng) {
     push_int(out, rng.range(2, 254));
 }
 
-/// Writes a command line for `p` at `path`.
+/// Appends a command line for `p` at `path`.
 pub fn command_line(out: &mut String, rng: &mut Rng, p: &Proc, path: &str, dev: &Device) {
-    out.clear();
     let quoted = |out: &mut String| {
         out.push('"');
         out.push_str(path);

@@ -217,22 +217,23 @@ impl TableSpec {
     }
 }
 
-/// Strings stored back to back: value `i` is `bytes[ends[i - 1]..ends[i]]`.
+/// Strings stored back to back: value `i` is `bytes[ends[i - 1]..ends[i]]`. (A `String`, so
+/// that row code can write a value straight into it: [`Batch::w`].)
 #[derive(Default)]
 pub(crate) struct Strings {
-    pub(crate) bytes: Vec<u8>,
+    pub(crate) bytes: String,
     pub(crate) ends: Vec<usize>,
 }
 
 impl Strings {
-    fn push(&mut self, v: &[u8]) {
-        self.bytes.extend_from_slice(v);
+    fn push(&mut self, v: &str) {
+        self.bytes.push_str(v);
         self.ends.push(self.bytes.len());
     }
 
     pub(crate) fn get(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.bytes[start..self.ends[i]]
+        &self.bytes.as_bytes()[start..self.ends[i]]
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -335,7 +336,7 @@ fn slot(id: u128) -> usize {
 
 impl Dict {
     #[inline]
-    fn add(&mut self, v: &[u8]) -> u32 {
+    fn add(&mut self, v: &str) -> u32 {
         let i = self.values.len() as u32;
         self.values.push(v);
         i
@@ -343,7 +344,7 @@ impl Dict {
 
     #[inline]
     fn push_id(&mut self, id: u128, v: &str) {
-        let i = self.find_id(id).unwrap_or_else(|| self.add_id(id, v.as_bytes()));
+        let i = self.find_id(id).unwrap_or_else(|| self.add_id(id, v));
         self.idx.push(i);
     }
 
@@ -361,7 +362,7 @@ impl Dict {
     }
 
     #[cold]
-    fn add_id(&mut self, id: u128, v: &[u8]) -> u32 {
+    fn add_id(&mut self, id: u128, v: &str) -> u32 {
         let i = self.add(v);
         self.by_id.insert(id, i);
         self.recent[slot(id)] = (id, i);
@@ -374,7 +375,7 @@ impl Dict {
             NULL_INDEX
         } else {
             if self.empty == NULL_INDEX {
-                self.empty = self.find_id(EMPTY_ID).unwrap_or_else(|| self.add_id(EMPTY_ID, b""));
+                self.empty = self.find_id(EMPTY_ID).unwrap_or_else(|| self.add_id(EMPTY_ID, ""));
             }
             self.empty
         };
@@ -392,13 +393,13 @@ impl Dict {
             Some(_) => match self.by_text.get(v.as_bytes()) {
                 Some(&i) => i,
                 None => {
-                    let i = self.add(v.as_bytes());
+                    let i = self.add(v);
                     self.by_text.insert(v.as_bytes().into(), i);
                     i
                 }
             },
             None => {
-                let i = self.add(v.as_bytes());
+                let i = self.add(v);
                 self.by_hash.insert(hash, i);
                 i
             }
@@ -553,6 +554,16 @@ fn plain(table: Table, column: &str) -> bool {
     }
 }
 
+/// Column `i` of `cols`, first filled with empty values up to `rows` rows.
+#[inline]
+fn col_at(cols: &mut [Col], rows: usize, i: usize) -> Option<&mut Col> {
+    let c = cols.get_mut(i)?;
+    if c.len() < rows {
+        c.pad(rows);
+    }
+    Some(c)
+}
+
 /// Rows of one table being built (at most one Parquet row group). Setters take a column
 /// position from [`Ix`]; a position the table lacks, or a value of the wrong type, is
 /// ignored. Columns a row did not set are filled with empty values later ([`Batch::pad`]).
@@ -569,6 +580,8 @@ pub struct Batch<'a> {
     /// [`Batch::group`]'s memory, by the key's kind (top four bits) and index (the rest):
     /// where the group's dictionary indices start in `group_ids` ([`NULL_INDEX`]: not yet).
     groups: Vec<Vec<u32>>,
+    /// [`Batch::k_group`]'s memory: a key -> where its columns' indices start in `group_ids`.
+    keyed: std::collections::HashMap<u64, u32, foldhash::fast::FixedState>,
     group_ids: Vec<u32>,
     refs: PhantomData<&'a str>,
 }
@@ -585,7 +598,7 @@ impl<'a> Batch<'a> {
                 match f.data_type() {
                     DataType::Utf8 | DataType::LargeUtf8 if plain(spec.table, f.name()) => Col::Plain {
                         values: Strings {
-                            bytes: Vec::with_capacity(capacity * 32),
+                            bytes: String::with_capacity(capacity * 32),
                             ends: Vec::with_capacity(capacity),
                         },
                         valid: Vec::with_capacity(capacity),
@@ -617,6 +630,7 @@ impl<'a> Batch<'a> {
             cols,
             rows: 0,
             groups: vec![Vec::new(); 16],
+            keyed: Default::default(),
             group_ids: Vec::new(),
             refs: PhantomData,
         }
@@ -646,12 +660,7 @@ impl<'a> Batch<'a> {
     /// Column `i`, first filled with empty values for the rows that did not set it.
     #[inline]
     fn col(&mut self, i: usize) -> Option<&mut Col> {
-        let rows = self.rows;
-        let c = self.cols.get_mut(i)?;
-        if c.len() < rows {
-            c.pad(rows);
-        }
-        Some(c)
+        col_at(&mut self.cols, self.rows, i)
     }
 
     /// Fills every column's unset values up to the last row (before the batch is written).
@@ -669,7 +678,7 @@ impl<'a> Batch<'a> {
         match self.col(i) {
             Some(Col::Dict { dict, .. }) => dict.push_id((v.as_ptr() as u128) << 64 | v.len() as u128, v),
             Some(Col::Plain { values, valid, .. }) => {
-                values.push(v.as_bytes());
+                values.push(v);
                 valid.push(true);
             }
             _ => {}
@@ -719,7 +728,7 @@ impl<'a> Batch<'a> {
             // The high half of an address key is never zero.
             Some(Col::Dict { dict, .. }) => dict.push_id(key as u128, v),
             Some(Col::Plain { values, valid, .. }) => {
-                values.push(v.as_bytes());
+                values.push(v);
                 valid.push(true);
             }
             _ => {}
@@ -738,7 +747,7 @@ impl<'a> Batch<'a> {
                     None => {
                         scratch.clear();
                         f(scratch);
-                        dict.add_id(id, scratch.as_bytes())
+                        dict.add_id(id, scratch)
                     }
                 };
                 dict.idx.push(x);
@@ -746,8 +755,72 @@ impl<'a> Batch<'a> {
             Some(Col::Plain { values, valid, .. }) => {
                 scratch.clear();
                 f(scratch);
-                values.push(scratch.as_bytes());
+                values.push(scratch);
                 valid.push(true);
+            }
+            _ => {}
+        }
+    }
+
+    /// Sets several string columns whose values are a function of `key` (a process instance's
+    /// command line and unique id): one lookup finds every column's dictionary index; on a
+    /// miss `f(n, out)` writes column `n`'s value. A key's values are new to the batch, so
+    /// they are added without looking them up.
+    #[inline]
+    pub fn k_group<const N: usize>(
+        &mut self,
+        key: u64,
+        cols: &[usize; N],
+        scratch: &mut String,
+        mut f: impl FnMut(usize, &mut String),
+    ) {
+        let Batch { cols: columns, rows, keyed, group_ids, .. } = self;
+        let at = keyed.get(&key).copied();
+        if at.is_none() {
+            keyed.insert(key, group_ids.len() as u32);
+        }
+        for (n, &i) in cols.iter().enumerate() {
+            let col = col_at(columns, *rows, i);
+            match (col, at) {
+                (Some(Col::Dict { dict, .. }), Some(at)) => dict.idx.push(group_ids[at as usize + n]),
+                (Some(Col::Dict { dict, .. }), None) => {
+                    scratch.clear();
+                    f(n, scratch);
+                    let x = dict.add(scratch);
+                    dict.idx.push(x);
+                    group_ids.push(x);
+                }
+                (Some(Col::Plain { values, valid, .. }), at) => {
+                    f(n, &mut values.bytes);
+                    values.ends.push(values.bytes.len());
+                    valid.push(true);
+                    if at.is_none() {
+                        group_ids.push(NULL_INDEX);
+                    }
+                }
+                (_, at) => {
+                    if at.is_none() {
+                        group_ids.push(NULL_INDEX);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sets a string column to the text `f` appends to its argument: for a column stored
+    /// plain, straight into the column's buffer (no copy); else into `scratch` first.
+    #[inline]
+    pub fn w(&mut self, i: usize, scratch: &mut String, f: impl FnOnce(&mut String)) {
+        match self.col(i) {
+            Some(Col::Plain { values, valid, .. }) => {
+                f(&mut values.bytes);
+                values.ends.push(values.bytes.len());
+                valid.push(true);
+            }
+            Some(Col::Dict { dict, .. }) => {
+                scratch.clear();
+                f(scratch);
+                dict.push_text(scratch);
             }
             _ => {}
         }
@@ -759,7 +832,7 @@ impl<'a> Batch<'a> {
         match self.col(i) {
             Some(Col::Dict { dict, .. }) => dict.push_text(v),
             Some(Col::Plain { values, valid, .. }) => {
-                values.push(v.as_bytes());
+                values.push(v);
                 valid.push(true);
             }
             _ => {}
@@ -814,6 +887,7 @@ impl<'a> Batch<'a> {
         for g in &mut self.groups {
             g.fill(NULL_INDEX);
         }
+        self.keyed.clear();
         self.group_ids.clear();
         self.rows = 0;
     }
