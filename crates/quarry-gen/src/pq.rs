@@ -85,6 +85,8 @@ struct Chunk {
     uncompressed: i64,
     data_pages: i32,
     offsets: Option<OffsetIndexBuilder>,
+    /// Whether the chunk's pages are Snappy-compressed (decided on its first page).
+    snappy: Option<bool>,
 }
 
 impl PqFile {
@@ -161,18 +163,27 @@ impl PqFile {
     fn put(&mut self, make: impl FnOnce(Vec<u8>) -> Page, chunk: &mut Chunk, rows: usize) -> Result<(), GenError> {
         let size = self.page.len();
         // Parquet's SNAPPY codec: the whole page (levels and values) as one raw Snappy block.
-        let max = snap::raw::max_compress_len(size);
-        if self.packed.len() < max {
-            self.packed.resize(max, 0);
-        }
-        let n = self.snappy.compress(&self.page, &mut self.packed).map_err(|e| err(&self.path, e))?;
-        let page = make(self.packed[..n].to_vec());
+        // A chunk whose first page Snappy does not shrink by a tenth (random hashes and ids,
+        // bit-packed indices) is written uncompressed: compressing it costs time and saves
+        // little.
+        let page = if chunk.snappy == Some(false) {
+            make(self.page.clone())
+        } else {
+            let max = snap::raw::max_compress_len(size);
+            if self.packed.len() < max {
+                self.packed.resize(max, 0);
+            }
+            let n = self.snappy.compress(&self.page, &mut self.packed).map_err(|e| err(&self.path, e))?;
+            let worth = *chunk.snappy.get_or_insert(n * 10 < size * 9);
+            make(if worth { self.packed[..n].to_vec() } else { self.page.clone() })
+        };
         let is_dictionary = matches!(page, Page::DictionaryPage { .. });
         let mut tracked = TrackedWrite::new(&mut self.out);
         let spec = SerializedPageWriter::new(&mut tracked)
             .write_page(CompressedPage::new(page, size))
             .map_err(|e| err(&self.path, e))?;
-        tracked.flush().map_err(|e| GenError::Io(self.path.clone(), e))?;
+        // Into our buffered file, without flushing it (a write per page cost system time).
+        tracked.into_inner().map_err(|e| err(&self.path, e))?;
         let offset = self.pos as i64 + spec.offset as i64;
         self.pos += spec.bytes_written;
         chunk.compressed += spec.compressed_size as i64;
@@ -391,7 +402,7 @@ impl PqFile {
             count: chunk.data_pages,
         });
         let mut builder = ColumnChunkMetaData::builder(descr.clone())
-            .set_compression(Compression::SNAPPY)
+            .set_compression(if chunk.snappy == Some(true) { Compression::SNAPPY } else { Compression::UNCOMPRESSED })
             .set_encodings_mask(EncodingMask::new_from_encodings(encodings.iter()))
             .set_page_encoding_stats(page_stats)
             .set_total_compressed_size(chunk.compressed)
