@@ -155,7 +155,14 @@ impl Proc {
     pub fn write_path(&self, out: &mut String, user: &str) {
         out.clear();
         if self.per_user {
-            out.push_str(&self.folder.replace("{user}", user));
+            // As `replace("{user}", user)`, without a new string.
+            let mut rest = self.folder.as_str();
+            while let Some((before, after)) = rest.split_once("{user}") {
+                out.push_str(before);
+                out.push_str(user);
+                rest = after;
+            }
+            out.push_str(rest);
             out.push('\\');
             out.push_str(&self.file);
         } else {

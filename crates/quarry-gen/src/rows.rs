@@ -132,7 +132,19 @@ impl<'a> Ctx<'a> {
 
     /// Sets a process image's columns (file, hashes, version information) and its
     /// account's, for the created process or the initiating one (`cols`).
-    fn image(&self, b: &mut Batch<'a>, cols: &ImageCols, dev: &'a Device, proc: usize, runs: Runs, kind: u64) {
+    /// `extra`: more columns whose values are a function of the process alone (set with the
+    /// same lookup).
+    #[allow(clippy::too_many_arguments)]
+    fn image(
+        &self,
+        b: &mut Batch<'a>,
+        cols: &ImageCols,
+        dev: &'a Device,
+        proc: usize,
+        runs: Runs,
+        kind: u64,
+        extra: [(usize, &'a str); 5],
+    ) {
         let p = &self.model.procs[proc];
         // Group keys: the kind of column set in the top bits, then what the values depend on.
         b.group(
@@ -148,6 +160,11 @@ impl<'a> Ctx<'a> {
                 cols.internal,
                 cols.original,
                 cols.description,
+                extra[0].0,
+                extra[1].0,
+                extra[2].0,
+                extra[3].0,
+                extra[4].0,
             ],
             [
                 &p.file,
@@ -160,6 +177,11 @@ impl<'a> Ctx<'a> {
                 &p.internal,
                 &p.original,
                 &p.description,
+                extra[0].1,
+                extra[1].1,
+                extra[2].1,
+                extra[3].1,
+                extra[4].1,
             ],
         );
         b.l(cols.file_size, p.size);
@@ -211,7 +233,16 @@ impl<'a> Ctx<'a> {
         let ix = &spec.ix;
         let model = self.model;
         let p = &model.procs[proc];
-        self.image(b, &spec.initiating, dev, proc, p.runs, 1);
+        let parent = &model.procs[p.parent];
+        let extra = [
+            (ix.InitiatingProcessParentFileName, parent.file.as_str()),
+            (ix.InitiatingProcessSignerType, if p.os_vendor { "OsVendor" } else { "ThirdParty" }),
+            (ix.InitiatingProcessSignatureStatus, "Valid"),
+            (ix.AppGuardContainerId, ""),
+            // A per-user program's path depends on the device too: set below.
+            (if p.per_user { usize::MAX } else { ix.InitiatingProcessFolderPath }, p.path_lower.as_str()),
+        ];
+        self.image(b, &spec.initiating, dev, proc, p.runs, 1, extra);
         let user_proc = p.runs == Runs::User;
         let pid = self.pid(dev.index, proc, ts, 0);
         b.l(ix.InitiatingProcessId, pid);
@@ -228,8 +259,6 @@ impl<'a> Ctx<'a> {
                 p.write_path(out, &dev.user);
                 out.make_ascii_lowercase();
             });
-        } else {
-            b.v(ix.InitiatingProcessFolderPath, &p.path_lower);
         }
         let seed = self.seed;
         b.k_group(
@@ -252,16 +281,11 @@ impl<'a> Ctx<'a> {
                 }
             },
         );
-        let parent = &model.procs[p.parent];
         b.l(ix.InitiatingProcessParentId, self.pid(dev.index, p.parent, ts, 1));
-        b.v(ix.InitiatingProcessParentFileName, &parent.file);
         b.t(ix.InitiatingProcessParentCreationTime, self.started(dev.index, p.parent, ts, 3 * DAY).min(created));
-        b.v(ix.InitiatingProcessSignerType, if p.os_vendor { "OsVendor" } else { "ThirdParty" });
-        b.v(ix.InitiatingProcessSignatureStatus, "Valid");
         b.l(ix.InitiatingProcessSessionId, if user_proc { 1 } else { 0 });
         b.b(ix.IsInitiatingProcessRemoteSession, false);
         self.s3 = scratch;
-        b.v(ix.AppGuardContainerId, "");
     }
 
     /// A `DeviceProcessEvents` row: `proc` created by its parent.
@@ -287,7 +311,7 @@ impl<'a> Ctx<'a> {
         b.w(ix.ProcessCommandLine, &mut scratch, |out| command_line(out, rng, p, path, dev));
         // A child of a user's process runs as that user (conhost under the user's cmd).
         let runs = if model.procs[p.parent].runs == Runs::User { Runs::User } else { p.runs };
-        self.image(b, &spec.process, dev, proc, runs, 3);
+        self.image(b, &spec.process, dev, proc, runs, 3, [(usize::MAX, ""); 5]);
         let user_proc = runs == Runs::User;
         b.t(ix.ProcessCreationTime, ts);
         self.initiating(b, spec, dev, p.parent, ts);
