@@ -151,9 +151,8 @@ impl Proc {
         }
     }
 
-    /// Writes the full path for `user` into `out`.
+    /// Appends the full path for `user` to `out`.
     pub fn write_path(&self, out: &mut String, user: &str) {
-        out.clear();
         if self.per_user {
             // As `replace("{user}", user)`, without a new string.
             let mut rest = self.folder.as_str();

@@ -221,6 +221,7 @@ impl<'a> Ctx<'a> {
             return &p.path;
         }
         let mut path = std::mem::take(&mut self.s1);
+        path.clear();
         p.write_path(&mut path, &dev.user);
         // The same (device, program) always gives the same path.
         b.k(col, (dev.index as u64) << 32 | proc as u64, &path);
@@ -256,31 +257,28 @@ impl<'a> Ctx<'a> {
         let mut scratch = std::mem::take(&mut self.s3);
         if p.per_user {
             b.k_with(ix.InitiatingProcessFolderPath, (dev.index as u64) << 32 | proc as u64, &mut scratch, |out| {
+                // `out` may hold other values before this one (it is the column's buffer).
+                let at = out.len();
                 p.write_path(out, &dev.user);
-                out.make_ascii_lowercase();
+                out[at..].make_ascii_lowercase();
             });
         }
         let seed = self.seed;
-        b.k_group(
-            instance,
-            &[ix.InitiatingProcessCommandLine, ix.InitiatingProcessUniqueId],
-            &mut scratch,
-            |n, out| {
-                if n == 0 {
-                    let key = seed ^ 0xC0DE ^ (dev.index as u64) << 40 ^ (proc as u64) << 24 ^ span as u64;
-                    let mut path = String::new();
-                    if p.per_user {
-                        p.write_path(&mut path, &dev.user);
-                    }
-                    command_line(out, &mut Rng::keyed(key), p, if p.per_user { &path } else { &p.path }, dev);
-                } else {
-                    let unique = (mix(pid as u64 ^ (dev.index as u64) << 17 ^ created as u64) % 90_000_000_000_000_000)
-                        as i64
-                        + 10_000_000_000_000_000;
-                    push_int(out, unique);
+        b.k_group(instance, &[ix.InitiatingProcessCommandLine, ix.InitiatingProcessUniqueId], |n, out| {
+            if n == 0 {
+                let key = seed ^ 0xC0DE ^ (dev.index as u64) << 40 ^ (proc as u64) << 24 ^ span as u64;
+                let mut path = String::new();
+                if p.per_user {
+                    p.write_path(&mut path, &dev.user);
                 }
-            },
-        );
+                command_line(out, &mut Rng::keyed(key), p, if p.per_user { &path } else { &p.path }, dev);
+            } else {
+                let unique = (mix(pid as u64 ^ (dev.index as u64) << 17 ^ created as u64) % 90_000_000_000_000_000)
+                    as i64
+                    + 10_000_000_000_000_000;
+                push_int(out, unique);
+            }
+        });
         b.l(ix.InitiatingProcessParentId, self.pid(dev.index, p.parent, ts, 1));
         b.t(ix.InitiatingProcessParentCreationTime, self.started(dev.index, p.parent, ts, 3 * DAY).min(created));
         b.l(ix.InitiatingProcessSessionId, if user_proc { 1 } else { 0 });

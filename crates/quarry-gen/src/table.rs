@@ -361,6 +361,15 @@ impl Dict {
         Some(i)
     }
 
+    /// Adds the value `f` appends to the dictionary's buffer (written in place, not copied).
+    #[inline]
+    fn add_with(&mut self, f: impl FnOnce(&mut String)) -> u32 {
+        let i = self.values.len() as u32;
+        f(&mut self.values.bytes);
+        self.values.ends.push(self.values.bytes.len());
+        i
+    }
+
     #[cold]
     fn add_id(&mut self, id: u128, v: &str) -> u32 {
         let i = self.add(v);
@@ -735,8 +744,9 @@ impl<'a> Batch<'a> {
         }
     }
 
-    /// Like [`Batch::k`], but the text is written (by `f`, into `scratch`) only when the
-    /// column does not have the key's value yet.
+    /// Like [`Batch::k`], but the text is written only when the column does not have the
+    /// key's value yet: `f` appends it to its argument (the dictionary's own buffer, or
+    /// `scratch` for a plain column; it must not touch what is already there).
     #[inline]
     pub fn k_with(&mut self, i: usize, key: u64, scratch: &mut String, f: impl FnOnce(&mut String)) {
         match self.col(i) {
@@ -745,9 +755,10 @@ impl<'a> Batch<'a> {
                 let x = match dict.find_id(id) {
                     Some(x) => x,
                     None => {
-                        scratch.clear();
-                        f(scratch);
-                        dict.add_id(id, scratch)
+                        let x = dict.add_with(f);
+                        dict.by_id.insert(id, x);
+                        dict.recent[slot(id)] = (id, x);
+                        x
                     }
                 };
                 dict.idx.push(x);
@@ -764,16 +775,11 @@ impl<'a> Batch<'a> {
 
     /// Sets several string columns whose values are a function of `key` (a process instance's
     /// command line and unique id): one lookup finds every column's dictionary index; on a
-    /// miss `f(n, out)` writes column `n`'s value. A key's values are new to the batch, so
-    /// they are added without looking them up.
+    /// miss `f(n, out)` appends column `n`'s value to `out` (the dictionary's own buffer: it
+    /// must not touch what is already there). A key's values are new to the batch, so they
+    /// are added without looking them up.
     #[inline]
-    pub fn k_group<const N: usize>(
-        &mut self,
-        key: u64,
-        cols: &[usize; N],
-        scratch: &mut String,
-        mut f: impl FnMut(usize, &mut String),
-    ) {
+    pub fn k_group<const N: usize>(&mut self, key: u64, cols: &[usize; N], mut f: impl FnMut(usize, &mut String)) {
         let Batch { cols: columns, rows, keyed, group_ids, .. } = self;
         let at = keyed.get(&key).copied();
         if at.is_none() {
@@ -784,9 +790,7 @@ impl<'a> Batch<'a> {
             match (col, at) {
                 (Some(Col::Dict { dict, .. }), Some(at)) => dict.idx.push(group_ids[at as usize + n]),
                 (Some(Col::Dict { dict, .. }), None) => {
-                    scratch.clear();
-                    f(n, scratch);
-                    let x = dict.add(scratch);
+                    let x = dict.add_with(|out| f(n, out));
                     dict.idx.push(x);
                     group_ids.push(x);
                 }
@@ -807,8 +811,9 @@ impl<'a> Batch<'a> {
         }
     }
 
-    /// Sets a string column to the text `f` appends to its argument: for a column stored
-    /// plain, straight into the column's buffer (no copy); else into `scratch` first.
+    /// Sets a string column to the text `f` appends to its argument (it must not touch what
+    /// is already there): for a column stored plain, straight into the column's buffer (no
+    /// copy); else into `scratch` first.
     #[inline]
     pub fn w(&mut self, i: usize, scratch: &mut String, f: impl FnOnce(&mut String)) {
         match self.col(i) {
