@@ -418,12 +418,12 @@ impl<'a> Ctx<'a> {
         ts: i64,
         proc: usize,
         path: &str,
-        action: &str,
+        action: &'static str,
         hashes: Option<&'a Proc>,
     ) -> i64 {
         let ix = &spec.ix;
         let r = self.head(b, ix, ts, dev, rng);
-        b.s(ix.ActionType, action);
+        b.v(ix.ActionType, action);
         let (folder, file) = path.rsplit_once('\\').unwrap_or(("", path));
         b.s(ix.FileName, file);
         b.s(ix.FolderPath, path);
@@ -528,7 +528,7 @@ impl<'a> Ctx<'a> {
         proc: usize,
         key: &str,
         value_name: &str,
-        value_type: &str,
+        value_type: &'static str,
     ) -> i64 {
         let ix = &spec.ix;
         let r = self.head(b, ix, ts, dev, rng);
@@ -542,7 +542,7 @@ impl<'a> Ctx<'a> {
         b.s(ix.RegistryKey, key);
         if action.starts_with("RegistryValue") {
             b.s(ix.RegistryValueName, value_name);
-            b.s(ix.RegistryValueType, value_type);
+            b.v(ix.RegistryValueType, value_type);
             let mut data = std::mem::take(&mut self.s3);
             data.clear();
             match value_type {

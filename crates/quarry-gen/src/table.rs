@@ -703,11 +703,22 @@ impl<'a> Batch<'a> {
         let at = self.groups[kind].get(index).copied().unwrap_or(NULL_INDEX);
         if at != NULL_INDEX {
             let at = at as usize;
-            for (n, &i) in cols.iter().enumerate() {
-                let id = self.group_ids[at + n];
-                match self.col(i) {
-                    Some(Col::Dict { dict, .. }) => dict.idx.push(id),
-                    Some(_) => self.v(i, values[n]),
+            let Batch { cols: columns, rows, group_ids, .. } = self;
+            let rows = *rows;
+            for ((n, &i), &id) in cols.iter().enumerate().zip(&group_ids[at..at + N]) {
+                match columns.get_mut(i) {
+                    Some(Col::Dict { dict, dynamic }) => {
+                        if dict.idx.len() < rows {
+                            dict.push_empties(rows - dict.idx.len(), *dynamic);
+                        }
+                        dict.idx.push(id);
+                    }
+                    Some(_) => {
+                        if let Some(Col::Plain { values: strings, valid, .. }) = col_at(columns, rows, i) {
+                            strings.push(values[n]);
+                            valid.push(true);
+                        }
+                    }
                     None => {}
                 }
             }
