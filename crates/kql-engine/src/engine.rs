@@ -102,7 +102,7 @@ impl Engine {
             config = config.with_schema(catalog_text_types(name, &inferred));
         }
         let table = ListingTable::try_new(config)?;
-        self.tables.insert(name.to_string(), Arc::new(table));
+        self.tables.insert(name.to_string(), Arc::new(crate::dealt_files::DealtFilesTable::new(table)));
         Ok(())
     }
 

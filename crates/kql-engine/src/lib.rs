@@ -5,6 +5,7 @@
 //! scalar and aggregate functions of [`functions`], never in a DataFusion or SQL function whose
 //! meaning differs.
 
+mod dealt_files;
 mod engine;
 pub mod functions;
 pub mod plan;
