@@ -76,21 +76,9 @@ impl<'a> Planner<'a> {
             let mut exprs = vec![lit(name).alias(TABLE)];
             exprs.extend(column_names(&plan).iter().map(|n| column(n)));
             let filtered = LogicalPlanBuilder::from(plan).filter(condition)?.project(exprs)?.build()?;
-            result = Some(match result {
-                None => filtered,
-                Some(acc) => LogicalPlanBuilder::from(acc).union_by_name(filtered)?.build()?,
-            });
+            result = union_with(result, filtered)?;
         }
-        match result {
-            Some(plan) => Ok(plan),
-            None => {
-                let schema = std::sync::Arc::new(super::arrow_schema(vec![(TABLE.to_string(), DataType::Utf8)]));
-                let source = datafusion::datasource::provider_as_source(std::sync::Arc::new(
-                    datafusion::datasource::empty::EmptyTable::new(schema),
-                ));
-                Ok(LogicalPlanBuilder::scan("search", source, None)?.build()?)
-            }
-        }
+        or_empty(result, "search", TABLE.to_string())
     }
 
     pub(crate) fn search_condition(&mut self, predicate: &'a Expr, schema: &DFSchema, cs: bool) -> Result<DfExpr> {
@@ -227,20 +215,29 @@ impl<'a> Planner<'a> {
                 }
             }
             let filtered = LogicalPlanBuilder::from(plan).filter(condition)?.project(exprs)?.build()?;
-            result = Some(match result {
-                None => filtered,
-                Some(acc) => LogicalPlanBuilder::from(acc).union_by_name(filtered)?.build()?,
-            });
+            result = union_with(result, filtered)?;
         }
-        match result {
-            Some(plan) => Ok(plan),
-            None => {
-                let schema = std::sync::Arc::new(super::arrow_schema(vec![(source_name, DataType::Utf8)]));
-                let source = datafusion::datasource::provider_as_source(std::sync::Arc::new(
-                    datafusion::datasource::empty::EmptyTable::new(schema),
-                ));
-                Ok(LogicalPlanBuilder::scan("find", source, None)?.build()?)
-            }
-        }
+        or_empty(result, "find", source_name)
     }
+}
+
+/// `plan` added to the union built so far (matched by column name).
+fn union_with(union: Option<LogicalPlan>, plan: LogicalPlan) -> Result<Option<LogicalPlan>> {
+    Ok(Some(match union {
+        None => plan,
+        Some(union) => LogicalPlanBuilder::from(union).union_by_name(plan)?.build()?,
+    }))
+}
+
+/// The union of `search`/`find` over its tables, or, when no table was searched, an empty table
+/// with one string column `column` (the source-table column the operator adds).
+fn or_empty(union: Option<LogicalPlan>, operator: &str, column: String) -> Result<LogicalPlan> {
+    if let Some(plan) = union {
+        return Ok(plan);
+    }
+    let schema = std::sync::Arc::new(super::arrow_schema(vec![(column, DataType::Utf8)]));
+    let source = datafusion::datasource::provider_as_source(std::sync::Arc::new(
+        datafusion::datasource::empty::EmptyTable::new(schema),
+    ));
+    Ok(LogicalPlanBuilder::scan(operator, source, None)?.build()?)
 }
