@@ -80,15 +80,7 @@ struct FindingWriter {
 impl FindingWriter {
     fn write(&mut self, out: &mut dyn Write, finding: &Finding<'_>) -> io::Result<()> {
         if self.rule.as_ref().is_none_or(|(index, _)| *index != finding.rule) {
-            let rule = &finding.run.rule;
-            let mut head = serde_json::to_vec(&json!({
-                "rule_id": rule.id,
-                "rule_name": rule.name,
-                "tool": rule.tool,
-                "tactics": rule.tactics,
-                "techniques": rule.techniques,
-                "severity": rule.severity,
-            }))?;
+            let mut head = serde_json::to_vec(&rule_fields(finding))?;
             head.pop(); // the closing brace
             head.extend_from_slice(b",\"row\":");
             self.rule = Some((finding.rule, head));
@@ -142,9 +134,8 @@ pub fn rule_json(run: &RuleRun) -> Value {
     })
 }
 
-/// A finding's object (what [`FindingWriter`] writes).
-#[cfg(test)]
-pub fn finding_json(finding: &Finding<'_>) -> Value {
+/// The rule's part of a finding's object, in the contract's key order (before `row`).
+fn rule_fields(finding: &Finding<'_>) -> Value {
     let rule = &finding.run.rule;
     json!({
         "rule_id": rule.id,
@@ -153,8 +144,17 @@ pub fn finding_json(finding: &Finding<'_>) -> Value {
         "tactics": rule.tactics,
         "techniques": rule.techniques,
         "severity": rule.severity,
-        "row": super::model::row_object(finding.batch, finding.row),
     })
+}
+
+/// A finding's object (what [`FindingWriter`] writes).
+#[cfg(test)]
+pub fn finding_json(finding: &Finding<'_>) -> Value {
+    let mut object = rule_fields(finding);
+    if let Value::Object(fields) = &mut object {
+        fields.insert("row".to_owned(), super::model::row_object(finding.batch, finding.row));
+    }
+    object
 }
 
 #[cfg(test)]
