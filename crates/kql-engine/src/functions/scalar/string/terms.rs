@@ -17,6 +17,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use foldhash::fast::FixedState;
+
 use datafusion::arrow::array::{Array, BooleanArray, StringArray};
 use datafusion::arrow::buffer::BooleanBuffer;
 use datafusion::arrow::datatypes::DataType;
@@ -230,8 +232,9 @@ fn push_dynamic_items(json: &str, out: &mut Vec<String>) {
 /// Many needles, matched in one pass per value: needles that are a single term are looked up
 /// in a table while the value's terms are scanned; the others are searched one by one.
 struct NeedleSet {
-    /// Single-term needles (folded), each with its index among the distinct needles.
-    terms: HashMap<Vec<u8>, usize>,
+    /// Single-term needles (folded), each with its index among the distinct needles. Looked up
+    /// for every term of every value: foldhash, not SipHash.
+    terms: HashMap<Vec<u8>, usize, FixedState>,
     /// The other needles, with their index.
     others: Vec<(usize, Matcher)>,
     /// How many distinct needles there are.
@@ -247,7 +250,7 @@ impl NeedleSet {
     fn new(needles: &[String], ci: bool) -> NeedleSet {
         let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut set =
-            NeedleSet { terms: HashMap::new(), others: Vec::new(), count: 0, empty: false, needs_fold: false, ci };
+            NeedleSet { terms: HashMap::default(), others: Vec::new(), count: 0, empty: false, needs_fold: false, ci };
         for needle in needles {
             if needle.is_empty() {
                 set.empty = true;
