@@ -496,8 +496,9 @@ fn next_job(runs: &mut [VecDeque<usize>], worker: usize) -> Option<usize> {
     runs.iter_mut().max_by_key(|r| r.len()).and_then(|r| r.pop_back())
 }
 
-/// Replaces the manifest atomically.
-fn write_manifest(store: &Path, manifest: &Manifest) -> Result<(), DataError> {
+/// Replaces the manifest of `store` atomically (written to a temporary file, synced, renamed),
+/// as `ingest` does and as anything else that writes a store (`quarry gen`) must.
+pub fn write_manifest(store: &Path, manifest: &Manifest) -> Result<(), DataError> {
     let path = store.join(MANIFEST);
     let tmp = store.join(format!(".{MANIFEST}.tmp"));
     let text = serde_json::to_string_pretty(manifest)

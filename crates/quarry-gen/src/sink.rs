@@ -117,9 +117,7 @@ impl Sink for ParquetSink {
             inputs: Vec::new(),
             parts,
         };
-        let path = self.out.join(quarry_data::store::MANIFEST);
-        let text = serde_json::to_string_pretty(&manifest).map_err(|e| GenError::Internal(e.to_string()))?;
-        fs::write(&path, text + "\n").map_err(io(&path))?;
+        quarry_data::store::write_manifest(&self.out, &manifest).map_err(|e| GenError::Internal(e.to_string()))?;
         self.written.sort();
         Ok(self.written)
     }
