@@ -182,3 +182,20 @@ fn explain_prints_the_plans_without_running_and_analyze_adds_row_counts() {
     let wrong = quarry(&["query", "-d", "hunt-data", "--explain", "DeviceProcessEvents | where NoSuchColumn == 1"]);
     assert_eq!(wrong.status.code(), Some(2));
 }
+
+#[test]
+fn datafusion_settings_come_from_the_environment() {
+    let query = "DeviceProcessEvents | summarize count() by DeviceId";
+    let plan = |partitions: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_quarry"))
+            .args(["query", "-d", "hunt-data", "--explain", query])
+            .env("DATAFUSION_EXECUTION_TARGET_PARTITIONS", partitions)
+            .current_dir(fixtures())
+            .output()
+            .expect("run quarry");
+        assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    assert!(plan("3").contains("Hash([DeviceId@0], 3)"), "{}", plan("3"));
+    assert!(plan("5").contains("Hash([DeviceId@0], 5)"), "{}", plan("5"));
+}
