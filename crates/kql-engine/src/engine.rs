@@ -134,9 +134,20 @@ impl Engine {
 
     /// Parses, checks, plans and runs `text`.
     pub async fn query(&self, text: &str) -> Result<QueryResult, QueryError> {
-        // bag_unpack's columns are the keys in its input: run that input, then plan again.
+        let plan = self.plan_reading_bags(text).await?;
+        let frame = self.ctx.execute_logical_plan(plan).await?;
+        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+        let batches = frame.collect().await?;
+        Ok(QueryResult { schema, batches })
+    }
+
+    /// Parses, checks and plans `text`, running what `bag_unpack` and `pivot` need to know
+    /// their columns: their columns are the keys (or values) in their input, so each such
+    /// input is run and `text` planned again with what it held, until the plan is complete.
+    /// For other queries this runs nothing.
+    async fn plan_reading_bags(&self, text: &str) -> Result<LogicalPlan, QueryError> {
         let mut bags = crate::plan::BagSchemas::new();
-        let plan = loop {
+        loop {
             match self.plan_with(text, bags.clone()) {
                 Err(QueryError::Plan(PlanError::NeedsBagKeys { at, plan, values })) if !bags.contains_key(&at) => {
                     let batches = self.ctx.execute_logical_plan(*plan).await?.collect().await?;
@@ -159,20 +170,21 @@ impl Engine {
                     };
                     bags.insert(at, schema);
                 }
-                other => break other?,
+                other => return other,
             }
-        };
-        let frame = self.ctx.execute_logical_plan(plan).await?;
-        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
-        let batches = frame.collect().await?;
-        Ok(QueryResult { schema, batches })
+        }
     }
 
     /// The plans of `text` as text: DataFusion's logical, optimized and physical plans, or with
     /// [`Explain::Analyze`], the physical plan after running it with each operator's rows and
     /// time.
+    ///
+    /// A query with `bag_unpack` or `pivot` learns its columns from its data, so explaining it
+    /// first runs the input of each such operator (as [`Engine::query`] does), even with
+    /// [`Explain::Plan`]; the plans shown are those of the final query, planned with the
+    /// columns found, and with [`Explain::Analyze`] the metrics are of that final run only.
     pub async fn explain(&self, text: &str, explain: Explain) -> Result<String, QueryError> {
-        let plan = self.plan(text)?;
+        let plan = self.plan_reading_bags(text).await?;
         let frame = self.ctx.execute_logical_plan(plan).await?;
         let batches = frame.explain(false, explain == Explain::Analyze)?.collect().await?;
         let mut out = String::new();
@@ -185,8 +197,9 @@ impl Engine {
         Ok(out)
     }
 
-    /// Parses, checks and plans `text` without running it. A query with `bag_unpack` cannot be
-    /// planned without reading its data: it gives [`PlanError::NeedsBagKeys`].
+    /// Parses, checks and plans `text` without running it. A query with `bag_unpack` or `pivot`
+    /// cannot be planned without reading its data: here it gives [`PlanError::NeedsBagKeys`]
+    /// ([`Engine::query`], [`Engine::query_counted`] and [`Engine::explain`] read it).
     pub fn plan(&self, text: &str) -> Result<LogicalPlan, QueryError> {
         self.plan_with(text, crate::plan::BagSchemas::new())
     }
@@ -271,10 +284,11 @@ pub struct ScanCounts {
 }
 
 impl Engine {
-    /// Like [`Engine::query`], and counts what the table scans read. A query with `bag_unpack`
-    /// is not supported here (it needs its input run first).
+    /// Like [`Engine::query`], and counts what the table scans read. For a query with
+    /// `bag_unpack` or `pivot`, whose operators' inputs are run first to learn their columns,
+    /// the counts cover only the final run of the whole query, not those earlier runs.
     pub async fn query_counted(&self, text: &str) -> Result<(QueryResult, ScanCounts), QueryError> {
-        let plan = self.plan(text)?;
+        let plan = self.plan_reading_bags(text).await?;
         let frame = self.ctx.execute_logical_plan(plan).await?;
         let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
         let physical = frame.create_physical_plan().await?;

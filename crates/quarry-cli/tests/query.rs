@@ -184,6 +184,22 @@ fn explain_prints_the_plans_without_running_and_analyze_adds_row_counts() {
 }
 
 #[test]
+fn explain_and_analyze_a_bag_unpack_query() {
+    // bag_unpack's columns come from its input's data: explain runs that input, then shows the
+    // plan of the query with the columns it found.
+    let query = r#"datatable(d:dynamic)[dynamic({"a":1,"b":"x"})] | evaluate bag_unpack(d)"#;
+    let explained = quarry(&["query", "-d", "hunt-data", "--explain", query]);
+    assert_eq!(explained.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&explained.stderr));
+    let text = String::from_utf8_lossy(&explained.stdout);
+    assert!(text.contains("== physical_plan ==") && text.contains("AS a") && text.contains("AS b"), "{text}");
+
+    let analyzed = quarry(&["query", "-d", "hunt-data", "--analyze", query]);
+    assert_eq!(analyzed.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&analyzed.stderr));
+    let text = String::from_utf8_lossy(&analyzed.stdout);
+    assert!(text.contains("output_rows=1,") || text.contains("output_rows=1]"), "{text}");
+}
+
+#[test]
 fn datafusion_settings_come_from_the_environment() {
     let query = "DeviceProcessEvents | summarize count() by DeviceId";
     let plan = |partitions: &str| {
