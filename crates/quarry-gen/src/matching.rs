@@ -19,14 +19,17 @@ pub fn has(haystack: &str, needle: &str) -> bool {
     if needle.is_empty() {
         return false;
     }
-    let h = haystack.to_lowercase();
-    let n = needle.to_lowercase();
+    has_lower(&haystack.to_lowercase(), &needle.to_lowercase())
+}
+
+/// [`has`] of texts already lower-cased (and the needle trimmed and not empty).
+fn has_lower(h: &str, n: &str) -> bool {
     let hb = h.as_bytes();
     let nb = n.as_bytes();
     // Term characters are ASCII letters and digits, as quarry's engine implements `has`.
     let alnum = |b: u8| b.is_ascii_alphanumeric();
     let mut from = 0;
-    while let Some(pos) = h[from..].find(&n) {
+    while let Some(pos) = h[from..].find(n) {
         let start = from + pos;
         let end = start + nb.len();
         let left_ok = !alnum(nb[0]) || start == 0 || !alnum(hb[start - 1]);
@@ -168,6 +171,36 @@ pub fn url_matches(tool: &Tool, url: &str) -> bool {
     tool.domains.iter().any(|d| host_matches(&host, d))
 }
 
+/// A row's texts as the matchers compare them (lower case, the URL's host), worked out once
+/// per row rather than once per tool: the ground truth matches every planted row against
+/// every tool of the catalogue.
+pub struct Prepared {
+    company: String,
+    product: String,
+    pub(crate) signer: String,
+    pub(crate) host: String,
+}
+
+impl Prepared {
+    /// The lower-case texts of `row`.
+    pub fn new(row: &RowView) -> Prepared {
+        Prepared {
+            company: row.company.to_lowercase(),
+            product: row.product.to_lowercase(),
+            signer: row.signer.to_lowercase(),
+            host: if row.remote_url.is_empty() { String::new() } else { url_host(row.remote_url) },
+        }
+    }
+}
+
+/// An executable's indicators, trimmed and lower-cased (empty: none).
+struct ExeNeedles {
+    company: String,
+    product: String,
+    file_name: String,
+    original: String,
+}
+
 /// A tool's indicators, ready to match rows the way its generated rules do.
 pub struct ToolMatcher {
     /// The tool.
@@ -176,6 +209,11 @@ pub struct ToolMatcher {
     file: Option<Regex>,
     /// `RegistryKey matches regex` of the registry rule, when the tool has one.
     key: Option<Regex>,
+    executables: Vec<ExeNeedles>,
+    /// Signers, trimmed and lower-cased, empty ones left out.
+    signers: Vec<String>,
+    /// Domains: whether only subdomains match (`*.x.com`), and the lower-case base.
+    domains: Vec<(bool, String)>,
 }
 
 fn combined(patterns: Vec<String>) -> Option<Regex> {
@@ -196,22 +234,76 @@ impl ToolMatcher {
     pub fn new(tool: &Tool) -> ToolMatcher {
         let file = combined(tool.install_paths.iter().filter_map(|p| kql::path_regex(p)).collect());
         let key = combined(tool.registry_keys.iter().filter_map(|k| kql::key_regex(k)).collect());
-        ToolMatcher { tool: tool.clone(), file, key }
+        let lower = |s: &str| s.trim().to_lowercase();
+        let executables = tool
+            .executables
+            .iter()
+            .map(|e| ExeNeedles {
+                company: lower(&e.company),
+                product: lower(&e.product),
+                file_name: e.file_name.trim().to_string(),
+                original: e.original_file_name.trim().to_string(),
+            })
+            .collect();
+        let signers = tool.signers.iter().map(|s| lower(s)).filter(|s| !s.is_empty()).collect();
+        let domains = tool
+            .domains
+            .iter()
+            .filter_map(|d| {
+                let d = d.trim().to_ascii_lowercase();
+                let (wild, base) = match d.strip_prefix("*.") {
+                    Some(rest) => (true, rest.to_string()),
+                    None => (false, d),
+                };
+                (!base.is_empty()).then_some((wild, base))
+            })
+            .collect();
+        ToolMatcher { tool: tool.clone(), file, key, executables, signers, domains }
     }
 
     /// The process rule.
     pub fn process(&self, row: &RowView) -> bool {
-        process_matches(&self.tool, row)
+        self.process_prepared(row, &Prepared::new(row))
+    }
+
+    /// The process rule, for a row whose texts are prepared.
+    pub fn process_prepared(&self, row: &RowView, p: &Prepared) -> bool {
+        self.executables.iter().any(|e| {
+            let meta = match (e.company.is_empty(), e.product.is_empty()) {
+                (false, false) => has_lower(&p.company, &e.company) && has_lower(&p.product, &e.product),
+                (false, true) => has_lower(&p.company, &e.company),
+                (true, false) => has_lower(&p.product, &e.product),
+                (true, true) => false,
+            };
+            meta || (!e.file_name.is_empty() && row.file_name.eq_ignore_ascii_case(&e.file_name))
+                || (!e.original.is_empty() && row.original.eq_ignore_ascii_case(&e.original))
+        })
     }
 
     /// The signature rule.
     pub fn signer(&self, signer: &str) -> bool {
-        signer_matches(&self.tool, signer)
+        !signer.is_empty() && self.signer_lower(&signer.to_lowercase())
+    }
+
+    /// The signature rule, for a lower-case signer.
+    pub fn signer_lower(&self, signer: &str) -> bool {
+        !signer.is_empty() && self.signers.iter().any(|s| has_lower(signer, s))
     }
 
     /// The network rule.
     pub fn url(&self, url: &str) -> bool {
-        url_matches(&self.tool, url)
+        !url.is_empty() && self.host(&url_host(url))
+    }
+
+    /// The network rule, for a URL's host ([`url_host`]).
+    pub fn host(&self, host: &str) -> bool {
+        !host.is_empty()
+            && self.domains.iter().any(|(wild, base)| {
+                if host == base {
+                    return !wild;
+                }
+                host.ends_with(base.as_str()) && host.as_bytes()[host.len() - base.len() - 1] == b'.'
+            })
     }
 
     /// The file rule.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::GenError;
 use crate::fleet::Fleet;
-use crate::matching::{self, RowView, ToolMatcher};
+use crate::matching::{self, Prepared, RowView, ToolMatcher};
 use crate::model::{Cert, Model, Proc};
 use crate::rng::Rng;
 use crate::table::Table;
@@ -640,14 +640,33 @@ pub fn view<'a>(row: &'a PlantedRow, model: &'a Model) -> RowView<'a> {
 /// Whether the tool's rule for the row's table matches the row.
 pub fn table_match(m: &ToolMatcher, row: &PlantedRow, model: &Model) -> bool {
     let v = view(row, model);
-    match row.kind.table() {
-        Table::Process => m.process(&v),
-        Table::Network => m.url(v.remote_url),
-        Table::Certificate => m.signer(v.signer),
+    table_match_prepared(m, row.kind.table(), &v, &Prepared::new(&v))
+}
+
+/// [`table_match`] for a row of `table` whose view and texts are worked out.
+pub fn table_match_prepared(m: &ToolMatcher, table: Table, v: &RowView, p: &Prepared) -> bool {
+    match table {
+        Table::Process => m.process_prepared(v, p),
+        Table::Network => m.host(&p.host),
+        Table::Certificate => m.signer_lower(&p.signer),
         Table::File => m.path(v.folder_path),
         Table::Registry => m.key(v.registry_key),
         Table::Logon | Table::Info => false,
     }
+}
+
+/// The tools whose rule for the row's table matches the row, by index in `matchers`.
+pub fn matching_tools<'m>(
+    matchers: &'m [ToolMatcher],
+    row: &PlantedRow,
+    model: &Model,
+) -> impl Iterator<Item = usize> + 'm {
+    let v = view(row, model);
+    let p = Prepared::new(&v);
+    let table = row.kind.table();
+    let hits: Vec<usize> =
+        matchers.iter().enumerate().filter(|(_, m)| table_match_prepared(m, table, &v, &p)).map(|(i, _)| i).collect();
+    hits.into_iter()
 }
 
 /// Makes the plan.
@@ -728,7 +747,7 @@ pub fn plan(
     let mut rows = std::mem::take(&mut b.rows);
     // A decoy that some tool's rule would match after all is not a decoy: drop it.
     let matchers: Vec<ToolMatcher> = tools.iter().map(ToolMatcher::new).collect();
-    rows.retain(|r| !r.decoy || !matchers.iter().any(|m| table_match(m, r, model)));
+    rows.retain(|r| !r.decoy || matching_tools(&matchers, r, model).next().is_none());
     rows.sort_by_key(|r| (r.ts, r.device));
     Plan { tools, matchers, plantings, decoy_devices, rows, window_start }
 }

@@ -163,9 +163,9 @@ impl PqFile {
     fn put(&mut self, make: impl FnOnce(Vec<u8>) -> Page, chunk: &mut Chunk, rows: usize) -> Result<(), GenError> {
         let size = self.page.len();
         // Parquet's SNAPPY codec: the whole page (levels and values) as one raw Snappy block.
-        // A chunk whose first page Snappy does not shrink by a tenth (random hashes and ids,
-        // bit-packed indices) is written uncompressed: compressing it costs time and saves
-        // little.
+        // A chunk whose first page Snappy does not shrink by a fifth (random hashes and ids,
+        // times, bit-packed indices) is written uncompressed: compressing it costs more time
+        // than the bytes it saves are worth (a reader must decompress them too).
         let page = if chunk.snappy == Some(false) {
             make(self.page.clone())
         } else {
@@ -174,7 +174,7 @@ impl PqFile {
                 self.packed.resize(max, 0);
             }
             let n = self.snappy.compress(&self.page, &mut self.packed).map_err(|e| err(&self.path, e))?;
-            let worth = *chunk.snappy.get_or_insert(n * 10 < size * 9);
+            let worth = *chunk.snappy.get_or_insert(n * 5 < size * 4);
             make(if worth { self.packed[..n].to_vec() } else { self.page.clone() })
         };
         let is_dictionary = matches!(page, Page::DictionaryPage { .. });
@@ -258,6 +258,9 @@ impl PqFile {
             // Definition levels: 1 for a value, 0 for a null. Most pages have no nulls, or
             // only nulls: one RLE run, without a level per row.
             let nulls = match col {
+                // Only a dynamic column's dictionary indices can be nulls (a string's empty
+                // value is "").
+                Col::Dict { dynamic: false, .. } => 0,
                 Col::Dict { dict, .. } => dict.idx[from..to].iter().filter(|&&x| x == NULL_INDEX).count(),
                 Col::Plain { valid, .. }
                 | Col::Long { valid, .. }
@@ -292,14 +295,20 @@ impl PqFile {
             let mut page_min_max: Option<(Vec<u8>, Vec<u8>)> = None;
             match col {
                 Col::Dict { dict, .. } => {
-                    self.ids.clear();
-                    self.ids.extend(dict.idx[from..to].iter().copied().filter(|&x| x != NULL_INDEX));
+                    // The indices of the page's values: the column's own when it has no nulls.
+                    let ids: &[u32] = if nulls == 0 {
+                        &dict.idx[from..to]
+                    } else {
+                        self.ids.clear();
+                        self.ids.extend(dict.idx[from..to].iter().copied().filter(|&x| x != NULL_INDEX));
+                        &self.ids
+                    };
                     let width = bits(dict.values.len().saturating_sub(1) as u32);
                     page.push(width);
-                    hybrid(&mut page, &self.ids, width);
+                    hybrid(&mut page, ids, width);
                     if stats {
                         let mut best: Option<(&[u8], &[u8])> = None;
-                        for &x in &self.ids {
+                        for &x in ids {
                             if self.used[x as usize] == page_no {
                                 continue;
                             }

@@ -264,21 +264,28 @@ impl<'a> Ctx<'a> {
             });
         }
         let seed = self.seed;
-        b.k_group(instance, &[ix.InitiatingProcessCommandLine, ix.InitiatingProcessUniqueId], |n, out| {
-            if n == 0 {
-                let key = seed ^ 0xC0DE ^ (dev.index as u64) << 40 ^ (proc as u64) << 24 ^ span as u64;
-                let mut path = String::new();
-                if p.per_user {
-                    p.write_path(&mut path, &dev.user);
+        let mut path = std::mem::take(&mut self.s1);
+        b.k_group(
+            instance,
+            &[ix.InitiatingProcessCommandLine, ix.InitiatingProcessUniqueId],
+            [true, false],
+            |n, out| {
+                if n == 0 {
+                    let key = seed ^ 0xC0DE ^ (dev.index as u64) << 40 ^ (proc as u64) << 24 ^ span as u64;
+                    path.clear();
+                    if p.per_user {
+                        p.write_path(&mut path, &dev.user);
+                    }
+                    command_line(out, &mut Rng::keyed(key), p, if p.per_user { &path } else { &p.path }, dev);
+                } else {
+                    let unique = (mix(pid as u64 ^ (dev.index as u64) << 17 ^ created as u64) % 90_000_000_000_000_000)
+                        as i64
+                        + 10_000_000_000_000_000;
+                    push_int(out, unique);
                 }
-                command_line(out, &mut Rng::keyed(key), p, if p.per_user { &path } else { &p.path }, dev);
-            } else {
-                let unique = (mix(pid as u64 ^ (dev.index as u64) << 17 ^ created as u64) % 90_000_000_000_000_000)
-                    as i64
-                    + 10_000_000_000_000_000;
-                push_int(out, unique);
-            }
-        });
+            },
+        );
+        self.s1 = path;
         b.l(ix.InitiatingProcessParentId, self.pid(dev.index, p.parent, ts, 1));
         b.t(ix.InitiatingProcessParentCreationTime, self.started(dev.index, p.parent, ts, 3 * DAY).min(created));
         b.l(ix.InitiatingProcessSessionId, if user_proc { 1 } else { 0 });
@@ -909,23 +916,9 @@ fn find(model: &Model, file: &str) -> usize {
     model.procs[..model.background].iter().position(|p| p.file.eq_ignore_ascii_case(file)).unwrap_or(0)
 }
 
-/// Appends `v` in decimal.
+/// Appends `v` in decimal (itoa: two digits per step, no UTF-8 check).
 fn push_int(out: &mut String, v: i64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut n = v.unsigned_abs();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if v < 0 {
-        out.push('-');
-    }
-    out.extend(buf[i..].iter().map(|&b| b as char));
+    out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// Appends a public IPv4 address stable for a key (a host name).
@@ -1056,8 +1049,18 @@ pub fn command_line(out: &mut String, rng: &mut Rng, p: &Proc, path: &str, dev: 
                 out.push_str("powershell.exe -NonInteractive -WindowStyle Hidden -EncodedCommand ");
                 let n = rng.range(200, 2400) as usize;
                 const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-                for _ in 0..n {
-                    out.push(B64[rng.below(64) as usize] as char);
+                // Ten base64 digits (6 bits each) from each 64 random bits.
+                let mut chunk = [0u8; 10];
+                let mut left = n;
+                while left > 0 {
+                    let mut bits = rng.bits();
+                    let k = left.min(10);
+                    for c in &mut chunk[..k] {
+                        *c = B64[(bits & 63) as usize];
+                        bits >>= 6;
+                    }
+                    crate::rng::push_ascii(out, &chunk[..k]);
+                    left -= k;
                 }
                 out.push_str("==");
             }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use std::hash::BuildHasher;
 use std::marker::PhantomData;
 
 use arrow::array::{
@@ -311,6 +312,17 @@ pub(crate) struct Dict {
     by_text: std::collections::HashMap<Box<[u8]>, u32, FxBuild>,
 }
 
+/// The hash of dictionary texts (fixed, so that nothing depends on a per-run seed).
+const TEXT_HASH: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed(0x7175_6172_7279);
+
+/// Why [`Dict::find_text`] did not find a text: where to record it.
+enum Found {
+    /// No value has the text's hash (record the hash).
+    NotByHash(u64),
+    /// Another value has the hash (record the text).
+    NotByText,
+}
+
 /// Slots of [`Dict`]'s cache.
 const RECENT: usize = 64;
 
@@ -393,27 +405,68 @@ impl Dict {
 
     #[inline]
     fn push_text(&mut self, v: &str) {
-        use std::hash::Hasher;
-        let mut h = FxHasher::default();
-        h.write(v.as_bytes());
-        let hash = h.finish();
-        let i = match self.by_hash.get(&hash) {
-            Some(&i) if self.values.get(i as usize) == v.as_bytes() => i,
-            Some(_) => match self.by_text.get(v.as_bytes()) {
-                Some(&i) => i,
-                None => {
-                    let i = self.add(v);
-                    self.by_text.insert(v.as_bytes().into(), i);
-                    i
-                }
-            },
-            None => {
+        let i = self.find_or_add_text(v);
+        self.idx.push(i);
+    }
+
+    /// The index of the text `v`, added if the dictionary does not have it.
+    #[inline]
+    fn find_or_add_text(&mut self, v: &str) -> u32 {
+        match self.find_text(v.as_bytes()) {
+            Ok(i) => i,
+            Err(Found::NotByHash(hash)) => {
                 let i = self.add(v);
                 self.by_hash.insert(hash, i);
                 i
             }
-        };
-        self.idx.push(i);
+            Err(Found::NotByText) => {
+                let i = self.add(v);
+                self.by_text.insert(v.as_bytes().into(), i);
+                i
+            }
+        }
+    }
+
+    /// The index of the text `v`, or where to record it when it is added.
+    #[inline]
+    fn find_text(&self, v: &[u8]) -> Result<u32, Found> {
+        // foldhash reads 16 bytes per step; texts here are up to a few hundred bytes.
+        let hash = TEXT_HASH.hash_one(v);
+        match self.by_hash.get(&hash) {
+            Some(&i) if self.values.get(i as usize) == v => Ok(i),
+            Some(_) => self.by_text.get(v).copied().ok_or(Found::NotByText),
+            None => Err(Found::NotByHash(hash)),
+        }
+    }
+
+    /// Like [`Dict::add_with`], but a text the dictionary already has is not added twice
+    /// (it is written, found, and taken back): for values keyed by something finer than
+    /// their text, such as a process instance's command line, which most instances share.
+    #[inline]
+    fn add_unique_with(&mut self, f: impl FnOnce(&mut String)) -> u32 {
+        let start = self.values.bytes.len();
+        f(&mut self.values.bytes);
+        let found = self.find_text(&self.values.bytes.as_bytes()[start..]);
+        match found {
+            Ok(i) => {
+                self.values.bytes.truncate(start);
+                i
+            }
+            Err(how) => {
+                let i = self.values.len() as u32;
+                self.values.ends.push(self.values.bytes.len());
+                match how {
+                    Found::NotByHash(hash) => {
+                        self.by_hash.insert(hash, i);
+                    }
+                    Found::NotByText => {
+                        let text: Box<[u8]> = self.values.get(i as usize).into();
+                        self.by_text.insert(text, i);
+                    }
+                }
+                i
+            }
+        }
     }
 
     fn clear(&mut self) {
@@ -787,10 +840,17 @@ impl<'a> Batch<'a> {
     /// Sets several string columns whose values are a function of `key` (a process instance's
     /// command line and unique id): one lookup finds every column's dictionary index; on a
     /// miss `f(n, out)` appends column `n`'s value to `out` (the dictionary's own buffer: it
-    /// must not touch what is already there). A key's values are new to the batch, so they
-    /// are added without looking them up.
+    /// must not touch what is already there). A key's values are new to the batch; they are
+    /// added without looking them up, except in the columns marked `shared`, whose text many
+    /// keys have in common (a command line): those are looked up by text once written.
     #[inline]
-    pub fn k_group<const N: usize>(&mut self, key: u64, cols: &[usize; N], mut f: impl FnMut(usize, &mut String)) {
+    pub fn k_group<const N: usize>(
+        &mut self,
+        key: u64,
+        cols: &[usize; N],
+        shared: [bool; N],
+        mut f: impl FnMut(usize, &mut String),
+    ) {
         let Batch { cols: columns, rows, keyed, group_ids, .. } = self;
         let at = keyed.get(&key).copied();
         if at.is_none() {
@@ -801,7 +861,8 @@ impl<'a> Batch<'a> {
             match (col, at) {
                 (Some(Col::Dict { dict, .. }), Some(at)) => dict.idx.push(group_ids[at as usize + n]),
                 (Some(Col::Dict { dict, .. }), None) => {
-                    let x = dict.add_with(|out| f(n, out));
+                    let x =
+                        if shared[n] { dict.add_unique_with(|out| f(n, out)) } else { dict.add_with(|out| f(n, out)) };
                     dict.idx.push(x);
                     group_ids.push(x);
                 }
@@ -929,6 +990,48 @@ mod tests {
             assert!(spec.ix.Timestamp < spec.schema.fields().len());
             assert!(spec.ix.DeviceId < spec.schema.fields().len());
         }
+    }
+
+    #[test]
+    fn keys_with_the_same_shared_text_share_one_dictionary_value() {
+        let spec = TableSpec::new(Table::Network).unwrap();
+        let mut batch = Batch::new(&spec, 8);
+        let cols = [spec.ix.InitiatingProcessCommandLine, spec.ix.InitiatingProcessUniqueId];
+        // Three process instances: two run the same command line, each has its own id.
+        for (key, line, id) in
+            [(1, "svchost.exe -k netsvcs", "11"), (2, "svchost.exe -k netsvcs", "22"), (3, "x.exe", "33")]
+        {
+            batch.k_group(key, &cols, [true, false], |n, out| out.push_str(if n == 0 { line } else { id }));
+            batch.end_row();
+        }
+        // A repeated key reuses what was written for it.
+        batch.k_group(2, &cols, [true, false], |_, _| panic!("key 2 is known"));
+        batch.end_row();
+        batch.pad();
+        match &batch.columns()[cols[0]] {
+            Col::Dict { dict, .. } => {
+                assert_eq!(dict.values.len(), 2, "one value per distinct command line");
+                assert_eq!(dict.idx, [0, 0, 1, 0]);
+            }
+            _ => panic!("command lines are dictionary-encoded"),
+        }
+        match &batch.columns()[cols[1]] {
+            Col::Dict { dict, .. } => assert_eq!(dict.values.len(), 3, "unique ids are not looked up by text"),
+            _ => panic!("unique ids are dictionary-encoded"),
+        }
+        let rb = batch.finish().unwrap();
+        let lines = rb.column(cols[0]).as_any().downcast_ref::<StringArray>().unwrap();
+        let ids = rb.column(cols[1]).as_any().downcast_ref::<StringArray>().unwrap();
+        let got: Vec<(&str, &str)> = (0..4).map(|i| (lines.value(i), ids.value(i))).collect();
+        assert_eq!(
+            got,
+            [
+                ("svchost.exe -k netsvcs", "11"),
+                ("svchost.exe -k netsvcs", "22"),
+                ("x.exe", "33"),
+                ("svchost.exe -k netsvcs", "22")
+            ]
+        );
     }
 
     #[test]

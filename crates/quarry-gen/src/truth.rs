@@ -224,10 +224,7 @@ pub fn build(
             continue;
         }
         let table = row.kind.table();
-        for (t, m) in plan.matchers.iter().enumerate() {
-            if !plant::table_match(m, row, model) {
-                continue;
-            }
+        for t in plant::matching_tools(&plan.matchers, row, model) {
             let entry =
                 acc.entry((row.device, t)).or_default().entry(table).or_insert(Acc { rows: Vec::new(), before: 0 });
             if row.ts >= plan.window_start && row.ts <= opts.end {
