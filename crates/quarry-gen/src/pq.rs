@@ -166,8 +166,9 @@ impl PqFile {
         // A chunk whose first page Snappy does not shrink by a fifth (random hashes and ids,
         // times, bit-packed indices) is written uncompressed: compressing it costs more time
         // than the bytes it saves are worth (a reader must decompress them too).
+        // An uncompressed page is handed over, not copied (the next page gets a new buffer).
         let page = if chunk.snappy == Some(false) {
-            make(self.page.clone())
+            make(std::mem::take(&mut self.page))
         } else {
             let max = snap::raw::max_compress_len(size);
             if self.packed.len() < max {
@@ -175,7 +176,7 @@ impl PqFile {
             }
             let n = self.snappy.compress(&self.page, &mut self.packed).map_err(|e| err(&self.path, e))?;
             let worth = *chunk.snappy.get_or_insert(n * 5 < size * 4);
-            make(if worth { self.packed[..n].to_vec() } else { self.page.clone() })
+            make(if worth { self.packed[..n].to_vec() } else { std::mem::take(&mut self.page) })
         };
         let is_dictionary = matches!(page, Page::DictionaryPage { .. });
         let mut tracked = TrackedWrite::new(&mut self.out);

@@ -268,7 +268,7 @@ impl<'a> Ctx<'a> {
         b.k_group(
             instance,
             &[ix.InitiatingProcessCommandLine, ix.InitiatingProcessUniqueId],
-            [true, false],
+            [p.cmd.few_texts(), false],
             |n, out| {
                 if n == 0 {
                     let key = seed ^ 0xC0DE ^ (dev.index as u64) << 40 ^ (proc as u64) << 24 ^ span as u64;

@@ -38,6 +38,18 @@ pub enum Cmd {
     DllHost,
 }
 
+impl Cmd {
+    /// Whether the shape gives a program a few texts (a fixed line, or one of a short list),
+    /// so that many instances share each; the others draw ids, GUIDs or documents and give
+    /// nearly every instance its own.
+    pub fn few_texts(self) -> bool {
+        match self {
+            Cmd::Bare | Cmd::Args(_) | Cmd::Svchost | Cmd::CmdExe | Cmd::Rundll32 => true,
+            Cmd::Chromium | Cmd::PowerShell | Cmd::Office | Cmd::DllHost => false,
+        }
+    }
+}
+
 /// A program in the background fleet.
 #[derive(Clone, Copy, Debug)]
 pub struct Program {
