@@ -3,7 +3,7 @@
 //! Everything here works on text and never goes through `f64` unless the target is `real`, so
 //! 18-digit longs (Defender `ReportId`) and decimals stay exact. The way back, the text forms of
 //! datetimes and timespans every writer prints, is here too ([`write_datetime`],
-//! [`write_timespan`]).
+//! [`write_timespan`]), to the tick or, with [`Fraction::Nanos`], to the nanosecond.
 
 use std::fmt::Write as _;
 
@@ -292,7 +292,8 @@ pub const TICKS_PER_SECOND: u32 = 10_000_000;
 /// Nanoseconds per tick.
 const NANOS_PER_TICK: i64 = 100;
 
-/// How the fraction of a second (in 100 ns ticks) of a datetime or timespan is written.
+/// How the fraction of a second of a datetime or timespan is written: in 100 ns ticks (seven
+/// digits, KQL's resolution), or with [`Fraction::Nanos`] in nanoseconds (nine digits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fraction {
     /// Always `.fffffff`, seven digits even when zero: how `tostring()` and `strcat()` write a
@@ -303,14 +304,38 @@ pub enum Fraction {
     IfAny,
     /// Up to seven digits with trailing zeros trimmed, nothing when zero (`…:05.5Z`).
     Trimmed,
+    /// Always `.fffffffff`, nine digits even when zero, exact to the nanosecond: how Quarry
+    /// writes an instant it hands back to the engine as a literal
+    /// (`datetime(2024-05-03T00:00:00.500000000Z)`). Meant for [`write_datetime_nanos`] and
+    /// [`write_timespan_nanos`], which then keep the nanoseconds below a tick. The tick-based
+    /// [`write_datetime`] and [`write_timespan`] accept it too and write their ticks the same
+    /// way, exactly, so the last two digits are `00`.
+    Nanos,
 }
 
-/// Appends a datetime as ISO 8601 UTC, `yyyy-MM-ddTHH:mm:ss[.fffffff]Z`, given as whole
+/// Appends a datetime as ISO 8601 UTC, `yyyy-MM-ddTHH:mm:ss[.fffffff]Z` (`.fffffffff` with
+/// [`Fraction::Nanos`]), given as whole
 /// `seconds` since the Unix epoch (negative before 1970) and `ticks` (0 to 9,999,999, 100 ns
 /// each) into that second. Years before 1 are written `-0005`; years past 9999 with all
 /// their digits. Works for every `i64` of seconds, far beyond what nanoseconds can hold.
 pub fn write_datetime(out: &mut String, seconds: i64, ticks: u32, fraction: Fraction) {
     debug_assert!(ticks < TICKS_PER_SECOND, "{ticks} ticks is a second or more");
+    write_instant(out, seconds, ticks, 0, fraction);
+}
+
+/// [`write_datetime`] of `nanos` since the Unix epoch. Nanoseconds below a tick are dropped
+/// (towards the past, so `-1` is `1969-12-31T23:59:59.9999999Z`), except by
+/// [`Fraction::Nanos`], which keeps them (`1969-12-31T23:59:59.999999999Z`).
+pub fn write_datetime_nanos(out: &mut String, nanos: i64, fraction: Fraction) {
+    // In 0..1e9, so the tick count is below 1e7 and both casts are lossless.
+    let nanos_of_second = nanos.rem_euclid(NANOS_PER_SEC);
+    let (ticks, below_tick) = (nanos_of_second / NANOS_PER_TICK, nanos_of_second % NANOS_PER_TICK);
+    write_instant(out, nanos.div_euclid(NANOS_PER_SEC), ticks as u32, below_tick as u32, fraction);
+}
+
+/// [`write_datetime`] with `below_tick` nanoseconds (0 to 99) after `ticks`, which only
+/// [`Fraction::Nanos`] writes.
+fn write_instant(out: &mut String, seconds: i64, ticks: u32, below_tick: u32, fraction: Fraction) {
     let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
     let second_of_day = seconds.rem_euclid(86_400);
     if year < 0 {
@@ -324,47 +349,58 @@ pub fn write_datetime(out: &mut String, seconds: i64, ticks: u32, fraction: Frac
         second_of_day / 60 % 60,
         second_of_day % 60
     );
-    write_fraction(out, ticks, fraction);
+    write_fraction(out, ticks, below_tick, fraction);
     out.push('Z');
 }
 
-/// [`write_datetime`] of `nanos` since the Unix epoch; nanoseconds below a tick are dropped
-/// (towards the past, so `-1` is `1969-12-31T23:59:59.9999999Z`).
-pub fn write_datetime_nanos(out: &mut String, nanos: i64, fraction: Fraction) {
-    let seconds = nanos.div_euclid(NANOS_PER_SEC);
-    // In 0..1e9, so the tick count is below 1e7 and fits.
-    let ticks = (nanos.rem_euclid(NANOS_PER_SEC) / NANOS_PER_TICK) as u32;
-    write_datetime(out, seconds, ticks, fraction);
-}
-
-/// Appends a timespan of `ticks` (100 ns each) in Kusto's form `[-][d.]hh:mm:ss[.fffffff]`:
+/// Appends a timespan of `ticks` (100 ns each) in Kusto's form `[-][d.]hh:mm:ss[.fffffff]`
+/// (`.fffffffff` with [`Fraction::Nanos`]):
 /// a day count only when there are whole days, `-` before everything when negative.
 pub fn write_timespan(out: &mut String, ticks: i128, fraction: Fraction) {
     let magnitude = ticks.unsigned_abs();
     let per_second = u128::from(TICKS_PER_SECOND);
-    let seconds = magnitude / per_second;
+    // Below TICKS_PER_SECOND, so the cast is lossless.
+    write_span(out, ticks < 0, magnitude / per_second, (magnitude % per_second) as u32, 0, fraction);
+}
+
+/// [`write_timespan`] of `nanos`. Nanoseconds below a tick are dropped (towards zero, so a
+/// span of -99 ns is `00:00:00`), except by [`Fraction::Nanos`], which keeps them (and so
+/// writes -99 ns as `-00:00:00.000000099`).
+pub fn write_timespan_nanos(out: &mut String, nanos: i64, fraction: Fraction) {
+    if fraction != Fraction::Nanos {
+        return write_timespan(out, i128::from(nanos / NANOS_PER_TICK), fraction);
+    }
+    let magnitude = nanos.unsigned_abs();
+    let (per_second, per_tick) = (NANOS_PER_SEC.unsigned_abs(), NANOS_PER_TICK.unsigned_abs());
+    let nanos_of_second = magnitude % per_second;
+    // Below 1e9 nanoseconds, so below 1e7 ticks: both casts are lossless.
+    let (ticks, below_tick) = (nanos_of_second / per_tick, nanos_of_second % per_tick);
+    let seconds = u128::from(magnitude / per_second);
+    write_span(out, nanos < 0, seconds, ticks as u32, below_tick as u32, fraction);
+}
+
+/// [`write_timespan`] of whole `seconds`, `ticks` and `below_tick` nanoseconds (0 to 99, only
+/// written by [`Fraction::Nanos`]), `-` first when `negative`.
+fn write_span(out: &mut String, negative: bool, seconds: u128, ticks: u32, below_tick: u32, fraction: Fraction) {
     let days = seconds / 86_400;
     let second_of_day = seconds % 86_400;
-    if ticks < 0 {
+    if negative {
         out.push('-');
     }
     if days > 0 {
         let _ = write!(out, "{days}.");
     }
     let _ = write!(out, "{:02}:{:02}:{:02}", second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60);
-    // Below TICKS_PER_SECOND, so the cast is lossless.
-    write_fraction(out, (magnitude % per_second) as u32, fraction);
+    write_fraction(out, ticks, below_tick, fraction);
 }
 
-/// [`write_timespan`] of `nanos`; nanoseconds below a tick are dropped (towards zero, so a
-/// span of -99 ns is `00:00:00`).
-pub fn write_timespan_nanos(out: &mut String, nanos: i64, fraction: Fraction) {
-    write_timespan(out, i128::from(nanos / NANOS_PER_TICK), fraction);
-}
-
-/// Appends the fraction of a second, `ticks` in 0..TICKS_PER_SECOND, as `fraction` says.
-fn write_fraction(out: &mut String, ticks: u32, fraction: Fraction) {
+/// Appends the fraction of a second, `ticks` in 0..TICKS_PER_SECOND plus `below_tick`
+/// nanoseconds in 0..100, as `fraction` says; all but [`Fraction::Nanos`] ignore `below_tick`.
+fn write_fraction(out: &mut String, ticks: u32, below_tick: u32, fraction: Fraction) {
     match fraction {
+        Fraction::Nanos => {
+            let _ = write!(out, ".{ticks:07}{below_tick:02}");
+        }
         Fraction::Always => {
             let _ = write!(out, ".{ticks:07}");
         }
@@ -595,6 +631,59 @@ mod tests {
         assert_eq!(timespan_nanos(i64::MAX, Trimmed), "106751.23:47:16.8547758");
         // Spans in seconds beyond nanoseconds' range still print.
         assert_eq!(timespan(i128::from(i64::MIN) * T, IfAny), "-106751991167300.15:30:08");
+    }
+
+    #[test]
+    fn datetimes_print_to_the_nanosecond() {
+        use Fraction::*;
+        let base = 1_704_164_645; // 2024-01-02T03:04:05Z
+        // Nine digits, every nanosecond kept, where the tick modes drop those below a tick.
+        assert_eq!(datetime_nanos(base * SEC + 123_456_789, Nanos), "2024-01-02T03:04:05.123456789Z");
+        assert_eq!(datetime_nanos(base * SEC + 99, Nanos), "2024-01-02T03:04:05.000000099Z");
+        assert_eq!(datetime_nanos(base * SEC + 1, Nanos), "2024-01-02T03:04:05.000000001Z");
+        assert_eq!(datetime_nanos(base * SEC + SEC / 2, Nanos), "2024-01-02T03:04:05.500000000Z");
+        // A zero fraction still has its nine digits.
+        assert_eq!(datetime_nanos(0, Nanos), "1970-01-01T00:00:00.000000000Z");
+        assert_eq!(datetime_nanos(base * SEC, Nanos), "2024-01-02T03:04:05.000000000Z");
+        // Before 1970: the fraction counts forward from the second before, like the date.
+        assert_eq!(datetime_nanos(-1, Nanos), "1969-12-31T23:59:59.999999999Z");
+        assert_eq!(datetime_nanos(-SEC + 7, Nanos), "1969-12-31T23:59:59.000000007Z");
+        assert_eq!(datetime_nanos(-86_400 * SEC, Nanos), "1969-12-31T00:00:00.000000000Z");
+        assert_eq!(datetime_nanos(-86_400 * SEC - 150, Nanos), "1969-12-30T23:59:59.999999850Z");
+        // The whole range of nanoseconds, where the tick modes stop at ...1452241 and ...8547758.
+        assert_eq!(datetime_nanos(i64::MIN, Nanos), "1677-09-21T00:12:43.145224192Z");
+        assert_eq!(datetime_nanos(i64::MAX, Nanos), "2262-04-11T23:47:16.854775807Z");
+        // Nine digits round-trip through the parser exactly (which cannot hold the first, partial,
+        // second of the range).
+        for nanos in [i64::MIN + SEC, -SEC - 1, -1, 0, 99, base * SEC + 123_456_789, i64::MAX] {
+            assert_eq!(parse_datetime(&datetime_nanos(nanos, Nanos)), Ok(nanos), "{nanos}");
+        }
+        // From ticks there is nothing below a tick: the last two digits are zeros.
+        assert_eq!(datetime(base, 1_234_567, Nanos), "2024-01-02T03:04:05.123456700Z");
+        assert_eq!(datetime(base, 0, Nanos), "2024-01-02T03:04:05.000000000Z");
+        assert_eq!(datetime(-1, 9_999_999, Nanos), "1969-12-31T23:59:59.999999900Z");
+    }
+
+    #[test]
+    fn timespans_print_to_the_nanosecond() {
+        use Fraction::*;
+        const T: i128 = TICKS_PER_SECOND as i128;
+        assert_eq!(timespan_nanos(0, Nanos), "00:00:00.000000000");
+        assert_eq!(timespan_nanos(SEC, Nanos), "00:00:01.000000000");
+        assert_eq!(timespan_nanos(1, Nanos), "00:00:00.000000001");
+        assert_eq!(timespan_nanos(SEC * 3 / 2 + 42, Nanos), "00:00:01.500000042");
+        // Below a tick keeps its sign, where the tick modes drop both (see above).
+        assert_eq!(timespan_nanos(-99, Nanos), "-00:00:00.000000099");
+        assert_eq!(timespan_nanos(-((86_400 + 2 * 3600 + 3 * 60 + 4) * SEC) - 5, Nanos), "-1.02:03:04.000000005");
+        assert_eq!(timespan_nanos(i64::MIN, Nanos), "-106751.23:47:16.854775808");
+        assert_eq!(timespan_nanos(i64::MAX, Nanos), "106751.23:47:16.854775807");
+        for nanos in [i64::MIN + 1, -SEC - 1, -99, 0, 1, 36 * 3600 * SEC + 7, i64::MAX] {
+            assert_eq!(parse_timespan(&timespan_nanos(nanos, Nanos)), Ok(nanos), "{nanos}");
+        }
+        // From ticks: the last two digits are zeros.
+        assert_eq!(timespan(1, Nanos), "00:00:00.000000100");
+        assert_eq!(timespan(-T * 3 / 2, Nanos), "-00:00:01.500000000");
+        assert_eq!(timespan(14 * 86_400 * T, Nanos), "14.00:00:00.000000000");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use arrow::array::{Array, DurationNanosecondArray, TimestampNanosecondArray};
 use arrow::datatypes::{DataType, SchemaRef, TimeUnit};
 use kql_engine::Engine;
 use kql_syntax::ast::{BinaryOp, Expr, ExprKind, LogicalOp, OperatorKind, StatementKind};
+use quarry_data::values::{Fraction, write_datetime_nanos};
 
 /// Inclusive time bounds; `None` is unbounded on that side.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -98,26 +99,22 @@ pub(crate) fn predicate(column: &str, bounds: Bounds) -> Option<String> {
 
 /// A KQL `datetime(...)` literal for an instant, to the nanosecond.
 pub(crate) fn datetime_literal(nanos: i64) -> String {
-    let (date, rem, frac) = civil(nanos);
-    format!("datetime({date}T{:02}:{:02}:{:02}.{frac:09}Z)", rem / 3600, rem % 3600 / 60, rem % 60)
+    let mut text = String::from("datetime(");
+    write_datetime_nanos(&mut text, nanos, Fraction::Nanos);
+    text.push(')');
+    text
 }
 
 /// An instant for people: the date alone at midnight, else to the second (or nanosecond).
 pub(crate) fn display_instant(nanos: i64) -> String {
-    let (date, rem, frac) = civil(nanos);
-    let time = format!("{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60);
-    match (rem, frac) {
-        (0, 0) => date,
-        (_, 0) => format!("{date}T{time}Z"),
-        _ => format!("{date}T{time}.{frac:09}Z"),
+    // Nine fraction digits when there is a fraction, none when there is not.
+    let fraction = if nanos % 1_000_000_000 == 0 { Fraction::IfAny } else { Fraction::Nanos };
+    let mut text = String::new();
+    write_datetime_nanos(&mut text, nanos, fraction);
+    match text.strip_suffix("T00:00:00Z") {
+        Some(date) => date.to_string(),
+        None => text,
     }
-}
-
-fn civil(nanos: i64) -> (String, i64, i64) {
-    let secs = nanos.div_euclid(1_000_000_000);
-    let frac = nanos.rem_euclid(1_000_000_000);
-    let (y, m, d) = quarry_data::values::civil_from_days(secs.div_euclid(86_400));
-    (format!("{y:04}-{m:02}-{d:02}"), secs.rem_euclid(86_400), frac)
 }
 
 /// One bound a conjunct puts on the time column, as the text of a constant expression.
@@ -300,5 +297,34 @@ mod tests {
         assert_eq!(datetime_literal(1_714_694_400_500_000_000), "datetime(2024-05-03T00:00:00.500000000Z)");
         assert_eq!(display_instant(1_714_694_400_000_000_000), "2024-05-03");
         assert_eq!(display_instant(1_714_694_401_000_000_000), "2024-05-03T00:00:01Z");
+    }
+
+    /// What `display_instant` and `datetime_literal` print, pinned before they moved onto
+    /// `quarry_data::values`: before 1970, below a tick, at the ends of `i64`.
+    #[test]
+    fn instants_print_to_the_nanosecond() {
+        const SEC: i64 = 1_000_000_000;
+        let day = 1_714_694_400 * SEC; // 2024-05-03T00:00:00Z
+        for (nanos, display, literal) in [
+            (0, "1970-01-01", "datetime(1970-01-01T00:00:00.000000000Z)"),
+            (day + 50, "2024-05-03T00:00:00.000000050Z", "datetime(2024-05-03T00:00:00.000000050Z)"),
+            (day + SEC + 99, "2024-05-03T00:00:01.000000099Z", "datetime(2024-05-03T00:00:01.000000099Z)"),
+            (
+                day + 3_723 * SEC + 123_456_789,
+                "2024-05-03T01:02:03.123456789Z",
+                "datetime(2024-05-03T01:02:03.123456789Z)",
+            ),
+            (day + 86_399 * SEC, "2024-05-03T23:59:59Z", "datetime(2024-05-03T23:59:59.000000000Z)"),
+            (-1, "1969-12-31T23:59:59.999999999Z", "datetime(1969-12-31T23:59:59.999999999Z)"),
+            (-86_400 * SEC, "1969-12-31", "datetime(1969-12-31T00:00:00.000000000Z)"),
+            (-86_400 * SEC - 1, "1969-12-30T23:59:59.999999999Z", "datetime(1969-12-30T23:59:59.999999999Z)"),
+            (-SEC + 7, "1969-12-31T23:59:59.000000007Z", "datetime(1969-12-31T23:59:59.000000007Z)"),
+            (-951_782_400 * SEC, "1939-11-04", "datetime(1939-11-04T00:00:00.000000000Z)"),
+            (i64::MIN, "1677-09-21T00:12:43.145224192Z", "datetime(1677-09-21T00:12:43.145224192Z)"),
+            (i64::MAX, "2262-04-11T23:47:16.854775807Z", "datetime(2262-04-11T23:47:16.854775807Z)"),
+        ] {
+            assert_eq!(display_instant(nanos), display, "display_instant({nanos})");
+            assert_eq!(datetime_literal(nanos), literal, "datetime_literal({nanos})");
+        }
     }
 }
