@@ -533,6 +533,14 @@ pub(crate) fn hybrid(out: &mut Vec<u8>, values: &[u32], width: u8) {
     let mut packed = 0; // start of the values waiting to be bit-packed
     let mut i = 0;
     while i < n {
+        // Values unlike their successor start no run: skip them in a tight loop (most
+        // columns of generated data have few repeats).
+        while i + 1 < n && values[i] != values[i + 1] {
+            i += 1;
+        }
+        if i + 1 >= n {
+            break;
+        }
         let v = values[i];
         let mut j = i + 1;
         while j < n && values[j] == v {

@@ -31,6 +31,8 @@ pub struct Ctx<'a> {
     file_writers: Vec<Vec<usize>>,
     /// Process indices of each registry place's writers.
     registry_writers: Vec<Vec<usize>>,
+    /// Whether each registry place's key has a random part (`{R}`).
+    registry_random: Vec<bool>,
     lsass: usize,
     winlogon: usize,
     s1: String,
@@ -63,6 +65,7 @@ impl<'a> Ctx<'a> {
             domains,
             registry_places: (0..vocab::REGISTRY_PLACES.len()).filter(|&i| registry_ok.get(i) == Some(&true)).collect(),
             file_writers: vocab::FILE_PLACES.iter().map(|p| p.3.iter().map(|w| find(model, w)).collect()).collect(),
+            registry_random: vocab::REGISTRY_PLACES.iter().map(|p| p.0.contains("{R}")).collect(),
             registry_writers: vocab::REGISTRY_PLACES
                 .iter()
                 .map(|p| p.3.iter().map(|w| find(model, w)).collect())
@@ -339,7 +342,7 @@ impl<'a> Ctx<'a> {
         dev: &'a Device,
         ts: i64,
         proc: usize,
-        url: Option<&str>,
+        url: Option<&'a str>,
     ) -> i64 {
         let ix = &spec.ix;
         let r = self.head(b, ix, ts, dev, rng);
@@ -393,7 +396,9 @@ impl<'a> Ctx<'a> {
             b.l(ix.LocalPort, local_port);
         }
         if let Some(u) = url {
-            b.s(ix.RemoteUrl, u);
+            // Background URLs come from a fixed list, planted ones from the plan: both outlive
+            // the batch, so the dictionary finds them by address instead of hashing the text.
+            b.v(ix.RemoteUrl, u);
         }
         b.v(ix.LocalIP, &dev.local_ip);
         b.v(ix.Protocol, proto);
@@ -534,7 +539,8 @@ impl<'a> Ctx<'a> {
         ts: i64,
         proc: usize,
         key: &str,
-        value_name: &str,
+        key_id: Option<u64>,
+        value_name: &'a str,
         value_type: &'static str,
     ) -> i64 {
         let ix = &spec.ix;
@@ -546,9 +552,13 @@ impl<'a> Ctx<'a> {
             _ => "RegistryKeyDeleted",
         };
         b.v(ix.ActionType, action);
-        b.s(ix.RegistryKey, key);
+        match key_id {
+            // A key the caller identifies (a place on a device) is found without hashing it.
+            Some(id) => b.k(ix.RegistryKey, id, key),
+            None => b.s(ix.RegistryKey, key),
+        }
         if action.starts_with("RegistryValue") {
-            b.s(ix.RegistryValueName, value_name);
+            b.v(ix.RegistryValueName, value_name);
             b.v(ix.RegistryValueType, value_type);
             let mut data = std::mem::take(&mut self.s3);
             data.clear();
@@ -569,7 +579,7 @@ impl<'a> Ctx<'a> {
             if action == "RegistryValueSet" {
                 b.s(ix.RegistryValueData, &data);
                 if rng.chance(0.5) {
-                    b.s(ix.PreviousRegistryValueName, value_name);
+                    b.v(ix.PreviousRegistryValueName, value_name);
                     data.clear();
                     if value_type == "Dword" {
                         push_int(&mut data, rng.range(0, 1 << 20));
@@ -579,7 +589,7 @@ impl<'a> Ctx<'a> {
                     b.s(ix.PreviousRegistryValueData, &data);
                 }
             } else {
-                b.s(ix.PreviousRegistryValueName, value_name);
+                b.v(ix.PreviousRegistryValueName, value_name);
             }
             self.s3 = data;
         }
@@ -830,7 +840,7 @@ impl<'a> Ctx<'a> {
                 let mut key = std::mem::take(&mut self.s2);
                 key.clear();
                 let mut rest = place.0;
-                while let Some(i) = rest.find("{") {
+                while let Some(i) = rest.find('{') {
                     key.push_str(&rest[..i]);
                     let end = rest[i..].find('}').map(|e| i + e).unwrap_or(rest.len() - 1);
                     match &rest[i + 1..end] {
@@ -851,7 +861,10 @@ impl<'a> Ctx<'a> {
                 key.push_str(rest);
                 let proc = *rng.pick(&self.registry_writers[place_index]);
                 let value = *rng.pick(place.1);
-                self.registry(spec, b, rng, dev, ts, proc, &key, value, place.2);
+                // Without a random part, the key is a function of the place and the device.
+                let key_id =
+                    (!self.registry_random[place_index]).then_some((place_index as u64) << 32 | dev.index as u64);
+                self.registry(spec, b, rng, dev, ts, proc, &key, key_id, value, place.2);
                 self.s2 = key;
             }
             Table::Logon => {
@@ -870,7 +883,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A planted row.
-    pub fn planted(&mut self, spec: &TableSpec, b: &mut Batch<'a>, rng: &mut Rng, row: &PlantedRow) -> i64 {
+    pub fn planted(&mut self, spec: &TableSpec, b: &mut Batch<'a>, rng: &mut Rng, row: &'a PlantedRow) -> i64 {
         let fleet = self.fleet;
         let dev = &fleet.devices[row.device];
         let model = self.model;
@@ -883,7 +896,7 @@ impl<'a> Ctx<'a> {
                 self.file(spec, b, rng, dev, row.ts, *proc, path, action, Some(p))
             }
             PlantKind::Registry { proc, key, value } => {
-                self.registry(spec, b, rng, dev, row.ts, *proc, key, value, "String")
+                self.registry(spec, b, rng, dev, row.ts, *proc, key, None, value, "String")
             }
         }
     }
