@@ -596,6 +596,8 @@ pub(crate) fn dynamic_json(value: &DynamicValue) -> serde_json::Value {
             LiteralKind::DateTime(text) => Value::String(text.clone()),
             LiteralKind::Timespan(text) => Value::String(text.clone()),
             LiteralKind::Guid(text) => Value::String(text.clone()),
+            // `dynamic({'a': dynamic({})})`: a dynamic literal nested in another.
+            LiteralKind::Dynamic(inner) => dynamic_json(inner),
             _ => Value::Null,
         },
     }

@@ -1,8 +1,10 @@
 //! KQL conversion functions (`tostring`, `toint`, `tolong`, `toreal`, `todecimal`, `tobool`,
-//! `todatetime`, `totimespan`, `toguid`, `parse_json`, `tohex`, `gettype`), and the scaffolding
-//! and text forms shared by the conversion, dynamic, datetime, logic, network and math groups.
+//! `todatetime`, `totimespan`, `toguid`, `new_guid`, `parse_json`, `dynamic_to_json`, `tohex`,
+//! `gettype`), and the scaffolding and text forms shared by the conversion, dynamic, datetime,
+//! logic, network and math groups.
 
 pub(crate) mod convert;
+pub(crate) mod dynamic_to_json;
 pub(crate) mod gettype;
 pub(crate) mod numbers;
 pub(crate) mod parse_json;
@@ -25,6 +27,8 @@ pub fn all() -> Vec<ScalarUDF> {
         numbers::kql_todecimal(),
         temporal::kql_todatetime(),
         toguid::kql_toguid(),
+        toguid::kql_new_guid(),
+        dynamic_to_json::kql_dynamic_to_json(),
         gettype::kql_gettype(),
         tohex::kql_tohex(),
     ];

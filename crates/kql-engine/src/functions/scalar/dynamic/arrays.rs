@@ -9,16 +9,18 @@
 //!   <https://learn.microsoft.com/en-us/kusto/query/array-sort-asc-function>,
 //!   <https://learn.microsoft.com/en-us/kusto/query/array-sort-desc-function>
 //! - `zip(a1, a2, ...)`: <https://learn.microsoft.com/en-us/kusto/query/zip-function>
+//! - `strcat_array(a, delimiter)`: <https://learn.microsoft.com/en-us/kusto/query/strcat-array-function>
 
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, Int64Array, LargeStringArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, LargeStringArray, StringArray};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
 use datafusion::logical_expr::ScalarUDF;
 
 use super::json::{Json, array_elements, dynamic_at, dynamic_text_at};
+use crate::functions::scalar::conversion::tostring::to_string_array;
 use crate::functions::scalar::conversion::udf::{Args, bools, ints, ret, udf};
 
 /// A dynamic output column from optional JSON values (`None` and JSON null are null).
@@ -140,6 +142,40 @@ pub fn kql_zip() -> ScalarUDF {
     .build()
 }
 
+/// `kql_strcat_array(dynamic, delimiter) -> Utf8`: the elements of the array, each in its
+/// `tostring()` form (a string's own text, numbers and bools as Kusto prints them, arrays and
+/// bags as JSON text), joined with the delimiter (any scalar, in its string form).
+///
+/// The page documents only arrays of values. Where it is silent, Quarry follows Kusto's rule
+/// that strings are never null: a null element reads as `""` (as `tostring(null)` does), and an
+/// argument that is not an array (null, a bag, a scalar) gives `""`.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/strcat-array-function>
+pub fn kql_strcat_array() -> ScalarUDF {
+    udf("kql_strcat_array", 2..=2, ret::utf8, |args: &Args| {
+        let delimiters = to_string_array(args.arg(1))?;
+        let delimiters = delimiters.as_string::<i32>();
+        let mut row = String::new();
+        let out: StringArray = (0..args.rows)
+            .map(|i| {
+                row.clear();
+                if let Some(items) = array_at(args.arg(0), i) {
+                    let delimiter = if delimiters.is_null(i) { "" } else { delimiters.value(i) };
+                    for (k, item) in items.iter().enumerate() {
+                        if k > 0 {
+                            row.push_str(delimiter);
+                        }
+                        row.push_str(&item.to_kusto_string());
+                    }
+                }
+                Some(row.clone())
+            })
+            .collect();
+        Ok(Arc::new(out) as ArrayRef)
+    })
+    .build()
+}
+
 /// `kql_array_sort_asc(dynamic, ..., [nulls_last: bool]) -> LargeUtf8`.
 ///
 /// With one array, the sorted array. With several, the first is sorted and the others are
@@ -240,6 +276,7 @@ mod tests {
     use datafusion::arrow::array::{Array, AsArray, LargeStringArray};
     use datafusion::arrow::datatypes::Int64Type;
     use datafusion::common::ScalarValue;
+    use datafusion::logical_expr::ColumnarValue;
 
     use super::*;
     use crate::functions::scalar::conversion::udf::testing::{call_arrays, call_scalars, col, dy, s};
@@ -328,6 +365,32 @@ mod tests {
         assert_eq!(call_scalars(&desc, vec![dy("[1,3,null,2]")]), dy("[3,2,1,null]"));
         assert_eq!(call_scalars(&asc, vec![dy("[2,1]"), dy("[1,2,3]")]), dy("[[1,2],null]"));
         assert_eq!(call_scalars(&asc, vec![dy("{}")]), null());
+    }
+
+    #[test]
+    fn strcat_array_follows_the_reference() {
+        let f = kql_strcat_array();
+        let utf8 = |v: &str| ScalarValue::Utf8(Some(v.to_string()));
+        // https://learn.microsoft.com/en-us/kusto/query/strcat-array-function examples.
+        assert_eq!(call_scalars(&f, vec![dy("[1, 2, 3]"), s("->")]), utf8("1->2->3"));
+        assert_eq!(call_scalars(&f, vec![dy("[1, 2, 3]"), s("\"")]), utf8("1\"2\"3"));
+        // Elements in their tostring() form; null elements are empty.
+        assert_eq!(
+            call_scalars(&f, vec![dy(r#"["a", 1.5, true, null, [1,"x"], {"k":2}]"#), s(",")]),
+            utf8(r#"a,1.5,true,,[1,"x"],{"k":2}"#)
+        );
+        assert_eq!(call_scalars(&f, vec![dy("[]"), s(",")]), utf8(""));
+        assert_eq!(call_scalars(&f, vec![dy(r#"["a","b"]"#), ScalarValue::Utf8(None)]), utf8("ab"));
+        assert_eq!(call_scalars(&f, vec![dy(r#"["a","b"]"#), i(0)]), utf8("a0b"));
+        // Not an array: the empty string, never null.
+        assert_eq!(call_scalars(&f, vec![null(), s(",")]), utf8(""));
+        assert_eq!(call_scalars(&f, vec![dy(r#"{"a":1}"#), s(",")]), utf8(""));
+        let out = call_arrays(
+            &f,
+            vec![col(LargeStringArray::from(vec![Some(r#"["x","y"]"#), None])), ColumnarValue::Scalar(s("|"))],
+        );
+        let out = out.as_string::<i32>();
+        assert_eq!((out.value(0), out.value(1), out.null_count()), ("x|y", "", 0));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! - `set_union(a1, a2, ...)`: <https://learn.microsoft.com/en-us/kusto/query/set-union-function>
 //! - `set_intersect(a1, a2, ...)`: <https://learn.microsoft.com/en-us/kusto/query/set-intersect-function>
 //! - `set_difference(a1, a2, ...)`: <https://learn.microsoft.com/en-us/kusto/query/set-difference-function>
+//! - `jaccard_index(a1, a2)`: <https://learn.microsoft.com/en-us/kusto/query/jaccard-index-function>
 //!
 //! A first argument that is not an array gives null.
 
@@ -160,6 +161,34 @@ pub fn kql_set_difference() -> ScalarUDF {
     .build()
 }
 
+/// `kql_jaccard_index(dynamic, dynamic) -> LargeUtf8`: |a1 ∩ a2| / |a1 ∪ a2| over the distinct
+/// values of the two arrays (duplicates are ignored, as the page says; values compare as in the
+/// other set functions, so `1` and `1.0` are one value). Null when either argument is not an
+/// array.
+///
+/// The page shows the index as a number (`0.75`) without naming its type; Kusto.Language
+/// declares the result `dynamic` (`scripts/oracle --result-schema`), so it is a dynamic real
+/// here too, which compares and converts as a number (`jaccard_index(a, b) > 0.5`,
+/// `toreal(...)`).
+///
+/// The page does not say what two empty arrays give: Quarry divides 0 by 0 and returns NaN (the
+/// index is undefined there) rather than inventing 0 or 1; JSON has no NaN, so the dynamic holds
+/// Kusto's spelling `"NaN"`, which `toreal()` reads back as NaN.
+///
+/// <https://learn.microsoft.com/en-us/kusto/query/jaccard-index-function>
+pub fn kql_jaccard_index() -> ScalarUDF {
+    udf("kql_jaccard_index", 2..=2, ret::dynamic, |args: &Args| {
+        Ok(dynamic_out((0..args.rows).map(|i| {
+            let first: HashSet<String> = array_at(args.arg(0), i)?.iter().map(Json::key).collect();
+            let second: HashSet<String> = array_at(args.arg(1), i)?.iter().map(Json::key).collect();
+            let both = first.intersection(&second).count();
+            let either = first.len() + second.len() - both;
+            Some(Json::Real(both as f64 / either as f64))
+        })))
+    })
+    .build()
+}
+
 fn filter_first(args: &Args, i: usize, keep_if_everywhere: bool) -> Option<Json> {
     let mut inputs = args.arrays.iter().map(|a| array_at(a, i)).collect::<Option<Vec<_>>>()?.into_iter();
     let first = inputs.next()?;
@@ -255,6 +284,22 @@ mod tests {
             ],
         );
         assert_eq!(out.as_primitive::<Int64Type>().iter().collect::<Vec<_>>(), vec![Some(2), Some(0)]);
+    }
+
+    #[test]
+    fn jaccard_index_follows_the_reference() {
+        let f = kql_jaccard_index();
+        // https://learn.microsoft.com/en-us/kusto/query/jaccard-index-function example.
+        assert_eq!(call_scalars(&f, vec![dy("[1,2,3]"), dy("[1,2,3,4]")]), dy("0.75"));
+        // Duplicates are ignored: {1,2} and {2,4}.
+        assert_eq!(call_scalars(&f, vec![dy("[1,1,2,2]"), dy("[2,4,4]")]), dy(&(1.0f64 / 3.0).to_string()));
+        assert_eq!(call_scalars(&f, vec![dy(r#"["a","b"]"#), dy(r#"["c"]"#)]), dy("0"));
+        assert_eq!(call_scalars(&f, vec![dy("[1,2]"), dy("[2.0,1]")]), dy("1"));
+        assert_eq!(call_scalars(&f, vec![dy("[1]"), dy("[]")]), dy("0"));
+        assert_eq!(call_scalars(&f, vec![dy("[]"), dy("[]")]), dy(r#""NaN""#));
+        // Not arrays: null.
+        assert_eq!(call_scalars(&f, vec![ScalarValue::LargeUtf8(None), dy("[1]")]), ScalarValue::LargeUtf8(None));
+        assert_eq!(call_scalars(&f, vec![dy("[1]"), dy(r#"{"a":1}"#)]), ScalarValue::LargeUtf8(None));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub(crate) mod format;
 mod hash;
 mod misc;
 mod parse_command_line;
+mod parse_csv;
 mod parse_path;
 mod parse_url;
 mod parse_user_agent;
@@ -39,6 +40,7 @@ pub fn all() -> Vec<ScalarUDF> {
     all.extend(parse_user_agent::functions());
     all.extend(parse_path::functions());
     all.extend(parse_command_line::functions());
+    all.extend(parse_csv::functions());
     all.extend(encoding::functions());
     all.extend(hash::functions());
     all.extend(misc::functions());
