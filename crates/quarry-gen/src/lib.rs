@@ -118,6 +118,9 @@ pub struct GenOptions {
     pub plant: PlantSpec,
     /// The tools to plant from (the built-in catalogue); empty: a small built-in list.
     pub tools: Vec<quarry_hunt::catalog::Tool>,
+    /// Tables generated at once (each table is one thread's work); 0: one per core. The output
+    /// does not depend on it.
+    pub threads: usize,
 }
 
 /// What was written.
@@ -219,6 +222,108 @@ fn activity_at(t: i64) -> f64 {
     day * h
 }
 
+/// What every table's generator reads.
+struct TableWork<'a> {
+    opts: &'a GenOptions,
+    fleet: &'a Fleet,
+    model: &'a Model,
+    plan: &'a plant::Plan,
+    pools: &'a rows::BackgroundPools,
+    domains: &'a [Vec<&'static str>],
+    file_ok: &'a [bool],
+    registry_ok: &'a [bool],
+    /// Time-slice bounds, and the cumulative share of activity before each.
+    bounds: &'a [i64],
+    cum: &'a [f64],
+}
+
+/// What one table's generator wrote.
+struct TableOut {
+    rows: u64,
+    /// (index in the plan's rows, ReportId) of each planted row.
+    reports: Vec<(usize, i64)>,
+    files: Vec<PathBuf>,
+    parts: Vec<quarry_data::store::PartEntry>,
+}
+
+impl<'a> TableWork<'a> {
+    /// Generates all of one table: `total` background rows spread over the time slices by
+    /// activity, and its planted rows (`planted`, indices into the plan's rows, in time order).
+    fn table(&self, spec: &TableSpec, total: u64, planted: &[usize]) -> Result<TableOut, GenError> {
+        let opts = self.opts;
+        let plan = self.plan;
+        let fleet = self.fleet;
+        let mut sink: Box<dyn Sink> = match opts.format {
+            Format::Store => Box::new(ParquetSink::new(&opts.out)),
+            Format::Ndjson => Box::new(NdjsonSink::new(&opts.out)),
+            Format::Streaming => Box::new(StreamingSink::new(&opts.out, &fleet.tenant_id, opts.seed)),
+        };
+        let mut ctx =
+            Ctx::new(opts.seed, fleet, self.model, spec.table, self.domains.to_vec(), self.file_ok, self.registry_ok);
+        let mut batch = Batch::new(spec, 8192);
+        let t = spec.table.index();
+        let slices = self.bounds.len() - 1;
+        // The day the batch's rows are on: a batch is one Parquet row group, within one day.
+        let mut batch_day = 0i64;
+        let mut cursor = 0usize;
+        let mut rows = 0u64;
+        let mut reports = Vec::with_capacity(planted.len());
+        let mut info_counter = 0u64;
+        let mut times: Vec<i64> = Vec::new();
+        for s in 0..slices {
+            let (a, b) = (self.bounds[s], self.bounds[s + 1]);
+            let before = (total as f64 * self.cum[s]).round() as u64;
+            let after = if s + 1 == slices { total } else { (total as f64 * self.cum[s + 1]).round() as u64 };
+            let n = after.saturating_sub(before);
+            let mut rng = Rng::new(opts.seed, (s as u64) << 8 | t as u64);
+            times.clear();
+            times.extend((0..n).map(|_| (a + rng.below((b - a) as u64) as i64) / 100 * 100));
+            times.sort_unstable();
+            let mut bi = 0usize;
+            loop {
+                let next_plant = planted.get(cursor).copied().filter(|&i| plan.rows[i].ts < b);
+                let next_bg = times.get(bi).copied();
+                let (plant, ts) = match (next_plant, next_bg) {
+                    (None, None) => break,
+                    (Some(pi), bg) if bg.is_none_or(|ts| plan.rows[pi].ts <= ts) => (Some(pi), plan.rows[pi].ts),
+                    (_, Some(ts)) => (None, ts),
+                    (Some(_), None) => unreachable!("the guard above takes a plant when there is no background row"),
+                };
+                let day = ts.div_euclid(DAY);
+                if batch.rows() >= ROW_GROUP || (batch.rows() > 0 && day != batch_day) {
+                    rows += batch.rows() as u64;
+                    sink.write(batch_day, &mut batch)?;
+                }
+                batch_day = day;
+                match plant {
+                    Some(pi) => {
+                        reports.push((pi, ctx.planted(spec, &mut batch, &mut rng, &plan.rows[pi])));
+                        cursor += 1;
+                    }
+                    None => {
+                        let dev = if spec.table == Table::Info {
+                            // Every device reports its state in turn.
+                            let d = (info_counter % fleet.devices.len() as u64) as usize;
+                            info_counter += 1;
+                            d
+                        } else {
+                            fleet.by_activity.draw(&mut rng)
+                        };
+                        ctx.background(spec, &mut batch, &mut rng, &fleet.devices[dev], ts, self.pools);
+                        bi += 1;
+                    }
+                }
+            }
+        }
+        if batch.rows() > 0 {
+            rows += batch.rows() as u64;
+            sink.write(batch_day, &mut batch)?;
+        }
+        let finished = sink.finish()?;
+        Ok(TableOut { rows, reports, files: finished.files, parts: finished.parts })
+    }
+}
+
 /// Generates the data set. See the crate documentation.
 pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
     validate(opts)?;
@@ -258,18 +363,11 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
         .map(|g| g.iter().copied().filter(|d| !plan.matchers.iter().any(|m| m.url(d))).collect())
         .collect();
 
-    let mut sink: Box<dyn Sink> = match opts.format {
-        Format::Store => Box::new(ParquetSink::new(&opts.out)),
-        Format::Ndjson => Box::new(NdjsonSink::new(&opts.out)),
-        Format::Streaming => Box::new(StreamingSink::new(&opts.out, &fleet.tenant_id, opts.seed)),
-    };
-
     // Planted rows by table, as indices into plan.rows (already sorted by time).
     let mut planted: [Vec<usize>; 7] = Default::default();
     for (i, r) in plan.rows.iter().enumerate() {
         planted[r.kind.table().index()].push(i);
     }
-    let mut planted_report = vec![0i64; plan.rows.len()];
     let planted_total = plan.rows.len() as u64;
     let background = opts.events.saturating_sub(planted_total);
     let mut table_total = [0u64; 7];
@@ -286,10 +384,10 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
     let span = opts.end - opts.start;
     let hours = ((span + HOUR - 1) / HOUR) as u64;
     let by_rows = opts.events.div_ceil(32_768).max(1);
-    let slices = by_rows.max(hours.min((opts.events / 16).max(1))).max(1);
+    let slices = by_rows.max(hours.min((opts.events / 16).max(1))).max(1) as usize;
     let bounds: Vec<i64> =
         (0..=slices).map(|i| opts.start + (span as i128 * i as i128 / slices as i128) as i64).collect();
-    let weights: Vec<f64> = (0..slices as usize)
+    let weights: Vec<f64> = (0..slices)
         .map(|i| activity_at((bounds[i] + bounds[i + 1]) / 2) * (bounds[i + 1] - bounds[i]) as f64)
         .collect();
     let total_w: f64 = weights.iter().sum();
@@ -319,71 +417,72 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
         .collect();
     let registry_ok: Vec<bool> =
         vocab::REGISTRY_PLACES.iter().map(|p| !plan.matchers.iter().any(|m| m.key(&sample(p.0)))).collect();
-    let mut ctx = Ctx::new(opts.seed, &fleet, &model, domains, &file_ok, &registry_ok);
-    let mut batches: Vec<Batch> = specs.iter().map(|s| Batch::new(s, 8192)).collect();
-    // The day each batch's rows are on: a batch is one Parquet row group, within one day.
-    let mut batch_day = [0i64; 7];
-    let mut cursor = [0usize; 7];
-    let mut rows_written = [0u64; 7];
-    let mut info_counter = 0u64;
-    let mut times: Vec<i64> = Vec::new();
-    for s in 0..slices as usize {
-        let (a, b) = (bounds[s], bounds[s + 1]);
-        for (t, spec) in specs.iter().enumerate() {
-            let before = (table_total[t] as f64 * cum[s]).round() as u64;
-            let after = if s + 1 == slices as usize {
-                table_total[t]
-            } else {
-                (table_total[t] as f64 * cum[s + 1]).round() as u64
-            };
-            let n = after.saturating_sub(before);
-            let mut rng = Rng::new(opts.seed, (s as u64) << 8 | t as u64);
-            times.clear();
-            times.extend((0..n).map(|_| (a + rng.below((b - a) as u64) as i64) / 100 * 100));
-            times.sort_unstable();
-            let batch = &mut batches[t];
-            let mut bi = 0usize;
-            loop {
-                let next_plant = planted[t].get(cursor[t]).copied().filter(|&i| plan.rows[i].ts < b);
-                let next_bg = times.get(bi).copied();
-                let (plant, ts) = match (next_plant, next_bg) {
-                    (None, None) => break,
-                    (Some(pi), bg) if bg.is_none_or(|ts| plan.rows[pi].ts <= ts) => (Some(pi), plan.rows[pi].ts),
-                    (_, Some(ts)) => (None, ts),
-                    (Some(_), None) => unreachable!("the guard above takes a plant when there is no background row"),
-                };
-                let day = ts.div_euclid(DAY);
-                if batch.rows() >= ROW_GROUP || (batch.rows() > 0 && day != batch_day[t]) {
-                    rows_written[t] += batch.rows() as u64;
-                    sink.write(batch_day[t], batch)?;
-                }
-                batch_day[t] = day;
-                match plant {
-                    Some(pi) => {
-                        planted_report[pi] = ctx.planted(spec, batch, &mut rng, &plan.rows[pi]);
-                        cursor[t] += 1;
-                    }
-                    None => {
-                        let dev = if spec.table == Table::Info {
-                            // Every device reports its state in turn.
-                            let d = (info_counter % fleet.devices.len() as u64) as usize;
-                            info_counter += 1;
-                            d
-                        } else {
-                            fleet.by_activity.draw(&mut rng)
-                        };
-                        ctx.background(spec, batch, &mut rng, &fleet.devices[dev], ts, &pools);
-                        bi += 1;
-                    }
-                }
-            }
-            if s + 1 == slices as usize && batch.rows() > 0 {
-                rows_written[t] += batch.rows() as u64;
-                sink.write(batch_day[t], batch)?;
-            }
-        }
+
+    // Each table is generated on its own, start to end: its rows draw from random streams of
+    // their own (one per time slice and table) and its ReportIds count per device and table
+    // (Defender's ReportId is a per-device counter that identifies an event only together
+    // with the device and the time), so tables can be made side by side and the bytes do not
+    // depend on how many are.
+    let work = TableWork {
+        opts,
+        fleet: &fleet,
+        model: &model,
+        plan: &plan,
+        pools: &pools,
+        domains: &domains,
+        file_ok: &file_ok,
+        registry_ok: &registry_ok,
+        bounds: &bounds,
+        cum: &cum,
+    };
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
     }
-    let files = sink.finish()?;
+    .clamp(1, Table::ALL.len());
+    // The largest tables first, so that the last one to finish is a small one.
+    const ORDER: [Table; 7] =
+        [Table::File, Table::Network, Table::Process, Table::Registry, Table::Logon, Table::Certificate, Table::Info];
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(Table, Result<TableOut, GenError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&table) = ORDER.get(n) else { break };
+                        let t = table.index();
+                        out.push((table, work.table(&specs[t], table_total[t], &planted[t])));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    });
+    // Results (and the first error) in table order, whatever order the threads finished in.
+    done.sort_by_key(|(table, _)| *table);
+    let mut rows_written = [0u64; 7];
+    let mut planted_report = vec![0i64; plan.rows.len()];
+    let mut files = Vec::new();
+    let mut parts = Vec::new();
+    if done.len() != Table::ALL.len() {
+        return Err(GenError::Internal("a table's generator thread stopped without a result".into()));
+    }
+    for (table, result) in done {
+        let out = result?;
+        rows_written[table.index()] = out.rows;
+        for (i, report) in out.reports {
+            planted_report[i] = report;
+        }
+        files.extend(out.files);
+        parts.extend(out.parts);
+    }
+    files.sort();
+    if opts.format == Format::Store {
+        sink::write_store_manifest(&opts.out, parts)?;
+    }
     let truth = truth::build(opts, &plan, &model, &fleet, &planted_report, &rows_written, source);
     let gt_path = opts.out.join("ground-truth.json");
     let text = serde_json::to_string_pretty(&truth).map_err(|e| GenError::Internal(e.to_string()))?;

@@ -19,8 +19,10 @@ pub struct Ctx<'a> {
     pub fleet: &'a Fleet,
     /// Processes and certificates.
     pub model: &'a Model,
-    /// Next ReportId of each device.
+    /// Next ReportId counter of each device (see [`Ctx::next_report`]).
     pub report: Vec<i64>,
+    /// The table the rows are for (its ReportIds are the ones congruent to it modulo 7).
+    table: crate::table::Table,
     /// Background programs allowed for file and registry places, by file name.
     pub file_places: Weighted,
     /// Background domains, by group, that match no tool.
@@ -47,6 +49,7 @@ impl<'a> Ctx<'a> {
         seed: u64,
         fleet: &'a Fleet,
         model: &'a Model,
+        table: crate::table::Table,
         domains: Vec<Vec<&'static str>>,
         file_ok: &[bool],
         registry_ok: &[bool],
@@ -56,6 +59,7 @@ impl<'a> Ctx<'a> {
             fleet,
             model,
             report: fleet.devices.iter().map(|d| d.first_report_id).collect(),
+            table,
             file_places: Weighted::new(
                 vocab::FILE_PLACES
                     .iter()
@@ -79,10 +83,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The device's next ReportId for this context's table. Tables are generated apart (in
+    /// parallel), yet a device's ReportIds must not repeat across its tables: each table takes
+    /// the ids congruent to its index modulo the number of tables, from its own counter.
     fn next_report(&mut self, dev: usize, rng: &mut Rng) -> i64 {
         let r = self.report[dev];
         self.report[dev] += 1 + (rng.bits() & 1) as i64;
-        r
+        r * crate::table::Table::ALL.len() as i64 + self.table.index() as i64
     }
 
     /// Sets the columns every row has; returns the ReportId.

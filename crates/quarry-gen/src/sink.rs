@@ -22,8 +22,30 @@ pub trait Sink {
     /// Writes the rows of `batch` (sorted by Timestamp, all on `day`, days since the epoch,
     /// later than any written before) and empties it.
     fn write(&mut self, day: i64, batch: &mut Batch) -> Result<(), GenError>;
-    /// Closes every file; returns the files written.
-    fn finish(self: Box<Self>) -> Result<Vec<PathBuf>, GenError>;
+    /// Closes every file; returns what was written.
+    fn finish(self: Box<Self>) -> Result<Finished, GenError>;
+}
+
+/// What a sink wrote.
+pub struct Finished {
+    /// The files, in path order.
+    pub files: Vec<PathBuf>,
+    /// Store parts, for the store's manifest ([`write_store_manifest`]); empty for the JSON
+    /// layouts.
+    pub parts: Vec<quarry_data::store::PartEntry>,
+}
+
+/// Writes a generated store's `manifest.json` listing `parts` (of every table), once all
+/// tables are written.
+pub fn write_store_manifest(out: &Path, mut parts: Vec<quarry_data::store::PartEntry>) -> Result<(), GenError> {
+    parts.sort_by(|a, b| (&a.table, &a.day).cmp(&(&b.table, &b.day)));
+    let manifest = quarry_data::store::Manifest {
+        format: quarry_data::store::FORMAT.to_string(),
+        version: 1,
+        inputs: Vec::new(),
+        parts,
+    };
+    quarry_data::store::write_manifest(out, &manifest).map_err(|e| GenError::Internal(e.to_string()))
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> GenError + '_ {
@@ -105,21 +127,12 @@ impl Sink for ParquetSink {
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>) -> Result<Vec<PathBuf>, GenError> {
+    fn finish(mut self: Box<Self>) -> Result<Finished, GenError> {
         for table in Table::ALL {
             self.close(table)?;
         }
-        let mut parts = std::mem::take(&mut self.parts);
-        parts.sort_by(|a, b| (&a.table, &a.day).cmp(&(&b.table, &b.day)));
-        let manifest = quarry_data::store::Manifest {
-            format: quarry_data::store::FORMAT.to_string(),
-            version: 1,
-            inputs: Vec::new(),
-            parts,
-        };
-        quarry_data::store::write_manifest(&self.out, &manifest).map_err(|e| GenError::Internal(e.to_string()))?;
         self.written.sort();
-        Ok(self.written)
+        Ok(Finished { files: self.written, parts: self.parts })
     }
 }
 
@@ -291,13 +304,13 @@ impl Sink for NdjsonSink {
         Ok(())
     }
 
-    fn finish(self: Box<Self>) -> Result<Vec<PathBuf>, GenError> {
-        let mut out = Vec::new();
+    fn finish(self: Box<Self>) -> Result<Finished, GenError> {
+        let mut files = Vec::new();
         for (_, (path, mut w)) in self.files {
             w.flush().map_err(io(&path))?;
-            out.push(path);
+            files.push(path);
         }
-        Ok(out)
+        Ok(Finished { files, parts: Vec::new() })
     }
 }
 
@@ -399,7 +412,7 @@ impl Sink for StreamingSink {
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>) -> Result<Vec<PathBuf>, GenError> {
+    fn finish(mut self: Box<Self>) -> Result<Finished, GenError> {
         for (_, files) in std::mem::take(&mut self.open) {
             for (_, (path, mut w)) in files {
                 w.flush().map_err(io(&path))?;
@@ -408,7 +421,7 @@ impl Sink for StreamingSink {
         }
         self.written.sort();
         self.written.dedup();
-        Ok(self.written)
+        Ok(Finished { files: self.written, parts: Vec::new() })
     }
 }
 

@@ -24,6 +24,7 @@ fn options(out: &Path, format: Format, seed: u64) -> GenOptions {
         format,
         plant: PlantSpec { device_fraction: 0.2, ..PlantSpec::default() },
         tools: quarry_hunt::catalog::builtin().tools().to_vec(),
+        threads: 0,
     }
 }
 
@@ -44,6 +45,23 @@ fn same_options_give_the_same_bytes_and_another_seed_differs() {
         assert!(ta.len() > 7, "{format:?}: {} files", ta.len());
         assert!(ta == tb, "{format:?}: two runs with the same seed differ");
         assert!(ta != tc, "{format:?}: another seed gives the same output");
+    }
+}
+
+#[test]
+fn the_number_of_threads_does_not_change_the_bytes() {
+    for format in [Format::Store, Format::Streaming] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut trees = Vec::new();
+        for threads in [1, 2, 7] {
+            let dir = tmp.path().join(threads.to_string());
+            let summary = quarry_gen::generate(&GenOptions { threads, ..options(&dir, format, 11) }).unwrap();
+            assert_eq!(summary.rows.iter().sum::<u64>(), 5_000);
+            trees.push(tree(&dir));
+        }
+        assert!(trees[0].len() > 7, "{format:?}: {} files", trees[0].len());
+        assert!(trees[0] == trees[1], "{format:?}: 1 and 2 threads differ");
+        assert!(trees[0] == trees[2], "{format:?}: 1 and 7 threads differ");
     }
 }
 

@@ -41,6 +41,11 @@ pub struct GenArgs {
     #[arg(long, value_name = "FILE")]
     pub plant: Option<PathBuf>,
 
+    /// Tables generated at once, one per thread (0: one per core). The output is the same
+    /// whatever the number.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,

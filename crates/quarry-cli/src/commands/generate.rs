@@ -24,6 +24,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<Outcome> {
         format: args.format.into(),
         plant,
         tools: quarry_hunt::catalog::builtin().tools().to_vec(),
+        threads: args.threads,
     };
     let started = std::time::Instant::now();
     let summary = quarry_gen::generate(&options).with_context(|| format!("quarry gen into {}", args.out.display()))?;
