@@ -33,8 +33,10 @@ pub struct Ctx<'a> {
     file_writers: Vec<Vec<usize>>,
     /// Process indices of each registry place's writers.
     registry_writers: Vec<Vec<usize>>,
-    /// Whether each registry place's key has a random part (`{R}`).
+    /// Whether each registry place's key has a random part (`{R}`), and whether it names the
+    /// device's user (`{sid}`).
     registry_random: Vec<bool>,
+    registry_per_user: Vec<bool>,
     lsass: usize,
     winlogon: usize,
     s1: String,
@@ -70,6 +72,7 @@ impl<'a> Ctx<'a> {
             registry_places: (0..vocab::REGISTRY_PLACES.len()).filter(|&i| registry_ok.get(i) == Some(&true)).collect(),
             file_writers: vocab::FILE_PLACES.iter().map(|p| p.3.iter().map(|w| find(model, w)).collect()).collect(),
             registry_random: vocab::REGISTRY_PLACES.iter().map(|p| p.0.contains("{R}")).collect(),
+            registry_per_user: vocab::REGISTRY_PLACES.iter().map(|p| p.0.contains("{sid}")).collect(),
             registry_writers: vocab::REGISTRY_PLACES
                 .iter()
                 .map(|p| p.3.iter().map(|w| find(model, w)).collect())
@@ -868,9 +871,10 @@ impl<'a> Ctx<'a> {
                 key.push_str(rest);
                 let proc = *rng.pick(&self.registry_writers[place_index]);
                 let value = *rng.pick(place.1);
-                // Without a random part, the key is a function of the place and the device.
-                let key_id =
-                    (!self.registry_random[place_index]).then_some((place_index as u64) << 32 | dev.index as u64);
+                // Without a random part, the key is a function of the place (and of the device,
+                // for a key under the user's SID).
+                let device = if self.registry_per_user[place_index] { dev.index as u64 } else { u32::MAX as u64 };
+                let key_id = (!self.registry_random[place_index]).then_some((place_index as u64) << 32 | device);
                 self.registry(spec, b, rng, dev, ts, proc, &key, key_id, value, place.2);
                 self.s2 = key;
             }
