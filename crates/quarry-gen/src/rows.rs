@@ -7,7 +7,7 @@ use crate::fleet::{Device, Fleet};
 use crate::model::{Model, Proc};
 use crate::plant::{PlantKind, PlantedRow};
 use crate::rng::{Rng, Weighted, mix};
-use crate::table::{Batch, ImageCols, Ix, TableSpec};
+use crate::table::{Batch, ImageCols, Ix, Shared, TableSpec};
 use crate::time::{self, DAY, HOUR, MINUTE, SECOND};
 use crate::vocab::{self, Cmd, Runs};
 
@@ -281,7 +281,7 @@ impl<'a> Ctx<'a> {
         b.k_group(
             instance,
             &[ix.InitiatingProcessCommandLine, ix.InitiatingProcessUniqueId],
-            [p.cmd.few_texts(), false],
+            [command_sharing(p, proc, dev), Shared::No],
             |n, out| {
                 if n == 0 {
                     let key = seed ^ 0xC0DE ^ (dev.index as u64) << 40 ^ (proc as u64) << 24 ^ span as u64;
@@ -938,6 +938,21 @@ impl CloneRef for Device {
 /// The background program called `file` (the first one when the vocabulary misses it).
 fn find(model: &Model, file: &str) -> usize {
     model.procs[..model.background].iter().position(|p| p.file.eq_ignore_ascii_case(file)).unwrap_or(0)
+}
+
+/// How an instance's command line may be shared with other instances' (see [`Shared`]): a
+/// fixed line is a function of the program (and of the device, for a program under the user's
+/// profile), a line from a short list is looked up by its text, and the others are the
+/// instance's own.
+fn command_sharing(p: &Proc, proc: usize, dev: &Device) -> Shared {
+    match p.cmd {
+        Cmd::Bare | Cmd::Args(_) => {
+            let device = if p.per_user { dev.index as u64 } else { u32::MAX as u64 };
+            Shared::ByKey((proc as u64) << 32 | device)
+        }
+        cmd if cmd.few_texts() => Shared::ByText,
+        _ => Shared::No,
+    }
 }
 
 /// Appends `v` in decimal (itoa: two digits per step, no UTF-8 check).

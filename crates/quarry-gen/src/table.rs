@@ -315,6 +315,18 @@ pub(crate) struct Dict {
 /// The hash of dictionary texts (fixed, so that nothing depends on a per-run seed).
 const TEXT_HASH: foldhash::fast::FixedState = foldhash::fast::FixedState::with_seed(0x7175_6172_7279);
 
+/// Whether other keys of [`Batch::k_group`] may have a column's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shared {
+    /// No: the value is the key's own (a unique id).
+    No,
+    /// Perhaps: once written, the value is looked up by its text.
+    ByText,
+    /// Every key with this text key (the caller's) has the same value: it is looked up by the
+    /// text key and written only the first time.
+    ByKey(u64),
+}
+
 /// Why [`Dict::find_text`] did not find a text: where to record it.
 enum Found {
     /// No value has the text's hash (record the hash).
@@ -841,14 +853,14 @@ impl<'a> Batch<'a> {
     /// command line and unique id): one lookup finds every column's dictionary index; on a
     /// miss `f(n, out)` appends column `n`'s value to `out` (the dictionary's own buffer: it
     /// must not touch what is already there). A key's values are new to the batch; they are
-    /// added without looking them up, except in the columns marked `shared`, whose text many
-    /// keys have in common (a command line): those are looked up by text once written.
+    /// added without looking them up, except in the columns marked `shared` (see [`Shared`]),
+    /// whose value many keys have in common (a command line).
     #[inline]
     pub fn k_group<const N: usize>(
         &mut self,
         key: u64,
         cols: &[usize; N],
-        shared: [bool; N],
+        shared: [Shared; N],
         mut f: impl FnMut(usize, &mut String),
     ) {
         let Batch { cols: columns, rows, keyed, group_ids, .. } = self;
@@ -861,8 +873,20 @@ impl<'a> Batch<'a> {
             match (col, at) {
                 (Some(Col::Dict { dict, .. }), Some(at)) => dict.idx.push(group_ids[at as usize + n]),
                 (Some(Col::Dict { dict, .. }), None) => {
-                    let x =
-                        if shared[n] { dict.add_unique_with(|out| f(n, out)) } else { dict.add_with(|out| f(n, out)) };
+                    let x = match shared[n] {
+                        Shared::No => dict.add_with(|out| f(n, out)),
+                        Shared::ByText => dict.add_unique_with(|out| f(n, out)),
+                        Shared::ByKey(text) => match dict.find_id(text as u128) {
+                            Some(x) => x,
+                            None => {
+                                let x = dict.add_with(|out| f(n, out));
+                                let id = text as u128;
+                                dict.by_id.insert(id, x);
+                                dict.recent[slot(id)] = (id, x);
+                                x
+                            }
+                        },
+                    };
                     dict.idx.push(x);
                     group_ids.push(x);
                 }
@@ -1001,11 +1025,13 @@ mod tests {
         for (key, line, id) in
             [(1, "svchost.exe -k netsvcs", "11"), (2, "svchost.exe -k netsvcs", "22"), (3, "x.exe", "33")]
         {
-            batch.k_group(key, &cols, [true, false], |n, out| out.push_str(if n == 0 { line } else { id }));
+            batch.k_group(key, &cols, [Shared::ByText, Shared::No], |n, out| {
+                out.push_str(if n == 0 { line } else { id })
+            });
             batch.end_row();
         }
         // A repeated key reuses what was written for it.
-        batch.k_group(2, &cols, [true, false], |_, _| panic!("key 2 is known"));
+        batch.k_group(2, &cols, [Shared::ByText, Shared::No], |_, _| panic!("key 2 is known"));
         batch.end_row();
         batch.pad();
         match &batch.columns()[cols[0]] {
