@@ -83,19 +83,20 @@ impl Rng {
         -mean * (1.0 - self.unit()).ln()
     }
 
-    /// Appends `n` lower-case hex digits.
+    /// Appends `n` lower-case hex digits: each 64 random bits give 16 digits, lowest nibble
+    /// first.
     pub fn hex(&mut self, out: &mut String, n: usize) {
-        // Digits are made 64 at a time and appended with one `push_str`.
+        // The digits are made eight at a time in a word and stored as whole words, then appended
+        // with one `push_str`: written byte by byte, the UTF-8 check's word reads stalled on the
+        // byte stores (store forwarding), 3% of the generator's time.
         let mut buf = [0u8; 64];
         let mut left = n;
         while left > 0 {
             let chunk = left.min(buf.len());
-            for digits in buf[..chunk].chunks_mut(16) {
-                let mut bits = self.bits();
-                for d in digits {
-                    *d = HEX[(bits & 15) as usize];
-                    bits >>= 4;
-                }
+            for words in buf[..chunk.div_ceil(16) * 16].chunks_exact_mut(16) {
+                let bits = self.bits();
+                words[..8].copy_from_slice(&hex_word(bits as u32).to_le_bytes());
+                words[8..].copy_from_slice(&hex_word((bits >> 32) as u32).to_le_bytes());
             }
             push_ascii(out, &buf[..chunk]);
             left -= chunk;
@@ -114,6 +115,19 @@ impl Rng {
         let (a, b) = (self.bits(), self.bits());
         push_guid(out, a, b, upper);
     }
+}
+
+/// The eight nibbles of `x` as lower-case hex digits, lowest nibble in the lowest byte.
+#[inline]
+fn hex_word(x: u32) -> u64 {
+    // Spread the nibbles one per byte, then map 0-9 to '0'-'9' and 10-15 to 'a'-'f' in all
+    // bytes at once.
+    let mut v = x as u64;
+    v = (v | v << 16) & 0x0000_ffff_0000_ffff;
+    v = (v | v << 8) & 0x00ff_00ff_00ff_00ff;
+    v = (v | v << 4) & 0x0f0f_0f0f_0f0f_0f0f;
+    let letters = ((v + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    v + 0x3030_3030_3030_3030 + letters * (b'a' - b'0' - 10) as u64
 }
 
 /// Appends ASCII bytes as one `push_str` (a `char` at a time costs a capacity check and an
@@ -238,6 +252,31 @@ impl Weighted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_digits_are_the_nibbles_lowest_first() {
+        // The digits `hex` wrote one at a time before it wrote words.
+        fn reference(rng: &mut Rng, n: usize) -> String {
+            let mut out = String::new();
+            let mut left = n;
+            while left > 0 {
+                let mut bits = rng.bits();
+                for _ in 0..left.min(16) {
+                    out.push(HEX[(bits & 15) as usize] as char);
+                    bits >>= 4;
+                }
+                left -= left.min(16);
+            }
+            out
+        }
+        for n in [0, 1, 2, 6, 8, 12, 15, 16, 17, 32, 40, 63, 64, 65, 100, 128] {
+            let (mut a, mut b) = (Rng::new(9, n as u64), Rng::new(9, n as u64));
+            let mut got = String::new();
+            a.hex(&mut got, n);
+            assert_eq!(got, reference(&mut b, n), "{n} digits");
+        }
+        assert_eq!(hex_word(0x0123_abcd), u64::from_le_bytes(*b"dcba3210"));
+    }
 
     #[test]
     fn same_seed_same_stream_and_streams_differ() {
