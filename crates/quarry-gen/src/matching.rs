@@ -19,17 +19,39 @@ pub fn has(haystack: &str, needle: &str) -> bool {
     if needle.is_empty() {
         return false;
     }
-    has_lower(&haystack.to_lowercase(), &needle.to_lowercase())
+    has_needle(&haystack.to_lowercase(), &Needle::new(&needle.to_lowercase()))
 }
 
-/// [`has`] of texts already lower-cased (and the needle trimmed and not empty).
-fn has_lower(h: &str, n: &str) -> bool {
+/// A lower-case, trimmed, non-empty term searched for with a prebuilt substring searcher (the
+/// ground truth matches every planted row against every catalogue tool: building a searcher
+/// per comparison was most of the generator's set-up).
+struct Needle {
+    finder: memchr::memmem::Finder<'static>,
+}
+
+impl Needle {
+    fn new(lower: &str) -> Needle {
+        Needle { finder: memchr::memmem::Finder::new(lower.as_bytes()).into_owned() }
+    }
+
+    /// The needle, or none for an empty one (an empty indicator matches nothing).
+    fn of(text: &str) -> Option<Needle> {
+        let lower = text.trim().to_lowercase();
+        (!lower.is_empty()).then(|| Needle::new(&lower))
+    }
+}
+
+/// [`has`] of a lower-cased haystack.
+fn has_needle(h: &str, needle: &Needle) -> bool {
     let hb = h.as_bytes();
-    let nb = n.as_bytes();
+    let nb = needle.finder.needle();
+    if nb.is_empty() || hb.len() < nb.len() {
+        return false;
+    }
     // Term characters are ASCII letters and digits, as quarry's engine implements `has`.
     let alnum = |b: u8| b.is_ascii_alphanumeric();
     let mut from = 0;
-    while let Some(pos) = h[from..].find(n) {
+    while let Some(pos) = needle.finder.find(&hb[from..]) {
         let start = from + pos;
         let end = start + nb.len();
         let left_ok = !alnum(nb[0]) || start == 0 || !alnum(hb[start - 1]);
@@ -38,9 +60,6 @@ fn has_lower(h: &str, n: &str) -> bool {
             return true;
         }
         from = start + 1;
-        while !h.is_char_boundary(from) {
-            from += 1;
-        }
     }
     false
 }
@@ -64,13 +83,16 @@ pub fn host_matches(host: &str, domain: &str) -> bool {
         Some(rest) => (true, rest.to_string()),
         None => (false, d),
     };
-    if base.is_empty() {
-        return false;
-    }
+    !base.is_empty() && host_in(host, wild, &base)
+}
+
+/// Whether `host` is `base` (unless only subdomains count: `wild`) or a subdomain of it; both
+/// lower case.
+fn host_in(host: &str, wild: bool, base: &str) -> bool {
     if host == base {
         return !wild;
     }
-    host.ends_with(&base) && host.as_bytes()[host.len() - base.len() - 1] == b'.'
+    host.ends_with(base) && host.as_bytes()[host.len() - base.len() - 1] == b'.'
 }
 
 /// Expands `%ProgramFiles%`-style variables of an install path for a user's profile, and
@@ -141,36 +163,6 @@ pub struct RowView<'a> {
     pub registry_key: &'a str,
 }
 
-/// Which kinds of rule of `tool` a row would satisfy, by table.
-pub fn process_matches(tool: &Tool, row: &RowView) -> bool {
-    tool.executables.iter().any(|e| {
-        let (c, p) = (e.company.trim(), e.product.trim());
-        let meta = match (c.is_empty(), p.is_empty()) {
-            (false, false) => has(row.company, c) && has(row.product, p),
-            (false, true) => has(row.company, c),
-            (true, false) => has(row.product, p),
-            (true, true) => false,
-        };
-        meta || (!e.file_name.trim().is_empty() && row.file_name.eq_ignore_ascii_case(e.file_name.trim()))
-            || (!e.original_file_name.trim().is_empty()
-                && row.original.eq_ignore_ascii_case(e.original_file_name.trim()))
-    })
-}
-
-/// Whether a signer names one of the tool's signers.
-pub fn signer_matches(tool: &Tool, signer: &str) -> bool {
-    !signer.is_empty() && tool.signers.iter().any(|s| has(signer, s))
-}
-
-/// Whether a remote URL is one of the tool's domains.
-pub fn url_matches(tool: &Tool, url: &str) -> bool {
-    if url.is_empty() {
-        return false;
-    }
-    let host = url_host(url);
-    tool.domains.iter().any(|d| host_matches(&host, d))
-}
-
 /// A row's texts as the matchers compare them (lower case, the URL's host), worked out once
 /// per row rather than once per tool: the ground truth matches every planted row against
 /// every tool of the catalogue.
@@ -193,10 +185,11 @@ impl Prepared {
     }
 }
 
-/// An executable's indicators, trimmed and lower-cased (empty: none).
+/// An executable's indicators: company and product as terms (none: no such indicator), file
+/// names trimmed (empty: none).
 struct ExeNeedles {
-    company: String,
-    product: String,
+    company: Option<Needle>,
+    product: Option<Needle>,
     file_name: String,
     original: String,
 }
@@ -210,8 +203,8 @@ pub struct ToolMatcher {
     /// `RegistryKey matches regex` of the registry rule, when the tool has one.
     key: Option<Regex>,
     executables: Vec<ExeNeedles>,
-    /// Signers, trimmed and lower-cased, empty ones left out.
-    signers: Vec<String>,
+    /// Signers, as terms; empty ones left out.
+    signers: Vec<Needle>,
     /// Domains: whether only subdomains match (`*.x.com`), and the lower-case base.
     domains: Vec<(bool, String)>,
 }
@@ -234,18 +227,17 @@ impl ToolMatcher {
     pub fn new(tool: &Tool) -> ToolMatcher {
         let file = combined(tool.install_paths.iter().filter_map(|p| kql::path_regex(p)).collect());
         let key = combined(tool.registry_keys.iter().filter_map(|k| kql::key_regex(k)).collect());
-        let lower = |s: &str| s.trim().to_lowercase();
         let executables = tool
             .executables
             .iter()
             .map(|e| ExeNeedles {
-                company: lower(&e.company),
-                product: lower(&e.product),
+                company: Needle::of(&e.company),
+                product: Needle::of(&e.product),
                 file_name: e.file_name.trim().to_string(),
                 original: e.original_file_name.trim().to_string(),
             })
             .collect();
-        let signers = tool.signers.iter().map(|s| lower(s)).filter(|s| !s.is_empty()).collect();
+        let signers = tool.signers.iter().filter_map(|s| Needle::of(s)).collect();
         let domains = tool
             .domains
             .iter()
@@ -269,11 +261,11 @@ impl ToolMatcher {
     /// The process rule, for a row whose texts are prepared.
     pub fn process_prepared(&self, row: &RowView, p: &Prepared) -> bool {
         self.executables.iter().any(|e| {
-            let meta = match (e.company.is_empty(), e.product.is_empty()) {
-                (false, false) => has_lower(&p.company, &e.company) && has_lower(&p.product, &e.product),
-                (false, true) => has_lower(&p.company, &e.company),
-                (true, false) => has_lower(&p.product, &e.product),
-                (true, true) => false,
+            let meta = match (&e.company, &e.product) {
+                (Some(c), Some(pr)) => has_needle(&p.company, c) && has_needle(&p.product, pr),
+                (Some(c), None) => has_needle(&p.company, c),
+                (None, Some(pr)) => has_needle(&p.product, pr),
+                (None, None) => false,
             };
             meta || (!e.file_name.is_empty() && row.file_name.eq_ignore_ascii_case(&e.file_name))
                 || (!e.original.is_empty() && row.original.eq_ignore_ascii_case(&e.original))
@@ -287,7 +279,7 @@ impl ToolMatcher {
 
     /// The signature rule, for a lower-case signer.
     pub fn signer_lower(&self, signer: &str) -> bool {
-        !signer.is_empty() && self.signers.iter().any(|s| has_lower(signer, s))
+        !signer.is_empty() && self.signers.iter().any(|s| has_needle(signer, s))
     }
 
     /// The network rule.
@@ -297,13 +289,7 @@ impl ToolMatcher {
 
     /// The network rule, for a URL's host ([`url_host`]).
     pub fn host(&self, host: &str) -> bool {
-        !host.is_empty()
-            && self.domains.iter().any(|(wild, base)| {
-                if host == base {
-                    return !wild;
-                }
-                host.ends_with(base.as_str()) && host.as_bytes()[host.len() - base.len() - 1] == b'.'
-            })
+        !host.is_empty() && self.domains.iter().any(|(wild, base)| host_in(host, *wild, base))
     }
 
     /// The file rule.
