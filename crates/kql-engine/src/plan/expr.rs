@@ -130,6 +130,14 @@ impl<'a> Planner<'a> {
             (Ok(t), Ok(DataType::Boolean)) if t.is_numeric() => (l, cast(r, DataType::Int64)),
             _ => (l, r),
         };
+        let (l, r) = if matches!(
+            op,
+            BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq
+        ) {
+            self.dynamic_comparand(l, r, schema, span)?
+        } else {
+            (l, r)
+        };
         // Kusto: a comparison with null is false, except `!=`, which is true.
         let compare = |operator: Operator, if_null: bool| {
             df_fn::coalesce(vec![binary_expr(l.clone(), operator, r.clone()), lit(if_null)])
@@ -161,6 +169,37 @@ impl<'a> Planner<'a> {
                 when(rem.clone().lt(lit(0i64)), binary_expr(rem.clone(), Operator::Plus, df_fn::abs(r)))
                     .otherwise(rem)?
             }
+        })
+    }
+
+    /// A dynamic value compared with a bool, a string or a number is compared as a value of
+    /// that type (`parse_json(F).IsLocalLogon != true`, `d.Name == "x"`, `d.Count > 9`), not
+    /// as its JSON text: the dynamic side goes through `tobool`/`tostring`/`toreal`/
+    /// `todatetime`/`totimespan` (`toreal` loses integers beyond 2^53). A value
+    /// that does not convert is null, so `==` is false and `!=` true for it.
+    fn dynamic_comparand(&self, l: DfExpr, r: DfExpr, schema: &DFSchema, span: Span) -> Result<(DfExpr, DfExpr)> {
+        let convert = |other: &DataType| match other {
+            DataType::Boolean => Some("tobool"),
+            DataType::Utf8 | DataType::Utf8View => Some("tostring"),
+            DataType::Timestamp(..) => Some("todatetime"),
+            DataType::Duration(_) => Some("totimespan"),
+            t if t.is_integer() || t.is_floating() => Some("toreal"),
+            _ => None,
+        };
+        Ok(match (l.get_type(schema), r.get_type(schema)) {
+            // `IsLocalAdmin == "True"`: Kusto.Language accepts it, but the reference does not say
+            // what Kusto does at run time, so Quarry says so instead of guessing.
+            (Ok(DataType::Boolean), Ok(DataType::Utf8)) | (Ok(DataType::Utf8), Ok(DataType::Boolean)) => {
+                return Err(PlanError::unsupported("comparing a bool with a string", span));
+            }
+            (Ok(DataType::LargeUtf8), Ok(other)) if convert(&other).is_some() => {
+                (self.udf(convert(&other).expect("checked"), vec![l], span)?, r)
+            }
+            (Ok(other), Ok(DataType::LargeUtf8)) if convert(&other).is_some() => {
+                let converted = self.udf(convert(&other).expect("checked"), vec![r], span)?;
+                (l, converted)
+            }
+            _ => (l, r),
         })
     }
 
@@ -329,18 +368,25 @@ impl<'a> Planner<'a> {
             }
             "iff" | "iif" => {
                 let condition = arg(self, 0)?;
-                let then = arg(self, 1)?;
-                let otherwise = arg(self, 2)?;
+                let mut branches = widen_numbers(vec![arg(self, 1)?, arg(self, 2)?], schema).into_iter();
+                let (then, otherwise) = (branches.next().expect("two"), branches.next().expect("two"));
                 Ok(when(df_fn::coalesce(vec![condition, lit(false)]), then).otherwise(otherwise)?)
             }
             "case" => {
                 if args.len() < 3 || args.len().is_multiple_of(2) {
                     return Err(PlanError::invalid("case() takes condition/value pairs and an else value", span));
                 }
-                let mut builder: Option<datafusion::logical_expr::conditional_expressions::CaseBuilder> = None;
+                let mut conditions = Vec::new();
+                let mut values = Vec::new();
                 for pair in args[..args.len() - 1].chunks(2) {
-                    let condition = df_fn::coalesce(vec![self.scalar(&pair[0].value, schema)?, lit(false)]);
-                    let value = self.scalar(&pair[1].value, schema)?;
+                    conditions.push(df_fn::coalesce(vec![self.scalar(&pair[0].value, schema)?, lit(false)]));
+                    values.push(self.scalar(&pair[1].value, schema)?);
+                }
+                values.push(self.scalar(&args[args.len() - 1].value, schema)?);
+                let mut values = widen_numbers(values, schema);
+                let otherwise = values.pop().expect("an else value");
+                let mut builder: Option<datafusion::logical_expr::conditional_expressions::CaseBuilder> = None;
+                for (condition, value) in conditions.into_iter().zip(values) {
                     builder = Some(match builder {
                         None => when(condition, value),
                         Some(mut b) => {
@@ -349,7 +395,6 @@ impl<'a> Planner<'a> {
                         }
                     });
                 }
-                let otherwise = self.scalar(&args[args.len() - 1].value, schema)?;
                 Ok(builder.expect("at least one pair").otherwise(otherwise)?)
             }
             "not" => Ok(not(df_fn::coalesce(vec![arg(self, 0)?, lit(false)]))),
@@ -497,6 +542,40 @@ fn timespan_arithmetic(l: DfExpr, operator: Operator, r: DfExpr, schema: &DFSche
     })
 }
 
+/// The values `iff`/`case` pick from, numbers widened to their common type: Kusto types the
+/// result as the widest of the branches, `int` → `long` → `real` → `decimal` (as Kusto.Language
+/// infers it; arithmetic follows the same order,
+/// https://learn.microsoft.com/en-us/kusto/query/numerical-operators). Other mixes are left to
+/// DataFusion (a string and a dynamic value, say).
+fn widen_numbers(values: Vec<DfExpr>, schema: &DFSchema) -> Vec<DfExpr> {
+    let rank = |t: &DataType| match t {
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::UInt8 | DataType::UInt16 => Some(0),
+        DataType::Int64 | DataType::UInt32 | DataType::UInt64 => Some(1),
+        DataType::Float16 | DataType::Float32 | DataType::Float64 => Some(2),
+        DataType::Decimal128(..) | DataType::Decimal256(..) => Some(3),
+        _ => None,
+    };
+    let types: Vec<Option<DataType>> = values.iter().map(|v| v.get_type(schema).ok()).collect();
+    let numbers: Vec<(usize, &DataType)> = types.iter().flatten().filter_map(|t| rank(t).map(|r| (r, t))).collect();
+    let Some(&(_, widest)) = numbers.iter().max_by_key(|(r, _)| *r) else { return values };
+    if numbers.iter().all(|(_, t)| *t == widest) {
+        return values;
+    }
+    let target = match rank(widest) {
+        Some(0) | Some(1) => DataType::Int64,
+        Some(2) => DataType::Float64,
+        _ => widest.clone(),
+    };
+    values
+        .into_iter()
+        .zip(types)
+        .map(|(value, ty)| match ty {
+            Some(t) if rank(&t).is_some() && t != target => cast(value, target.clone()),
+            _ => value,
+        })
+        .collect()
+}
+
 /// `-constant`, including timespans, which DataFusion cannot negate.
 fn negate(value: ScalarValue) -> Result<ScalarValue> {
     Ok(match value {
@@ -575,6 +654,20 @@ fn typed_literal(ty: &str, value: &str, span: Span) -> Result<ScalarValue> {
             v => v.parse().map_err(|_| bad())?,
         })),
         kql_semantics::Type::String => ScalarValue::Utf8(Some(value.trim_matches(['"', '\'']).to_string())),
+        // `decimal(2)`, `decimal(1.5)`: the value at the scale of `decimal` columns.
+        kql_semantics::Type::Decimal => match target {
+            DataType::Decimal128(precision, scale) => ScalarValue::Decimal128(
+                Some(
+                    datafusion::arrow::compute::kernels::cast_utils::parse_decimal::<
+                        datafusion::arrow::datatypes::Decimal128Type,
+                    >(value, precision, scale)
+                    .map_err(|_| bad())?,
+                ),
+                precision,
+                scale,
+            ),
+            _ => ScalarValue::try_from(&target)?,
+        },
         _ => ScalarValue::try_from(&target)?,
     })
 }

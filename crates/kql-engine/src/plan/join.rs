@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Column, ScalarValue};
 use datafusion::functions_window::expr_fn::row_number;
-use datafusion::logical_expr::{Expr as DfExpr, ExprFunctionExt, JoinType, LogicalPlan, LogicalPlanBuilder, cast, lit};
+use datafusion::logical_expr::{Expr as DfExpr, ExprFunctionExt, JoinType, LogicalPlan, LogicalPlanBuilder, lit};
 use kql_syntax::Span;
 use kql_syntax::ast::{BinaryOp, Expr, ExprKind, OptionArg};
 
@@ -139,57 +139,70 @@ impl<'a> Planner<'a> {
         }
         let inner = option_word(options, "kind").is_some_and(|k| k == "inner");
         let source_column = option_word(options, "withsource");
-        // Output columns: union by name; a name with several types becomes Name_type per type.
-        let mut order: Vec<String> = Vec::new();
-        let mut types: HashMap<String, Vec<DataType>> = HashMap::new();
-        for (_, plan) in &inputs {
-            for field in plan.schema().fields() {
-                let entry = types.entry(field.name().clone()).or_default();
-                if entry.is_empty() {
-                    order.push(field.name().clone());
-                }
-                if !entry.contains(field.data_type()) {
-                    entry.push(field.data_type().clone());
-                }
-            }
-        }
-        if inner {
-            order.retain(|name| inputs.iter().all(|(_, p)| p.schema().has_column_with_unqualified_name(name)));
-        }
-        let mut outputs: Vec<(String, String, DataType)> = Vec::new(); // (source name, output name, type)
-        for name in &order {
-            let tys = &types[name];
-            if tys.len() == 1 {
-                outputs.push((name.clone(), name.clone(), tys[0].clone()));
-            } else {
-                for ty in tys {
-                    outputs.push((name.clone(), format!("{name}_{}", kql_type(ty).name()), ty.clone()));
-                }
-            }
-        }
-        let mut result: Option<LogicalPlanBuilder> = None;
-        for (source, plan) in inputs {
-            let schema = plan.schema().clone();
-            let mut exprs: Vec<DfExpr> = Vec::new();
-            if let Some(column_name) = &source_column {
-                exprs.push(lit(source.clone()).alias(column_name.clone()));
-            }
-            for (name, out_name, ty) in &outputs {
-                let here = schema.fields().iter().find(|f| f.name() == name);
-                let value = match here {
-                    Some(field) if field.data_type() == ty => column(name),
-                    _ => cast(lit(ScalarValue::try_from(ty)?), ty.clone()),
-                };
-                exprs.push(value.alias(out_name.clone()));
-            }
-            let projected = LogicalPlanBuilder::from(plan).project(exprs)?.build()?;
-            result = Some(match result {
-                None => LogicalPlanBuilder::from(projected),
-                Some(builder) => builder.union(projected)?,
-            });
-        }
-        Ok(result.expect("at least one input").build()?)
+        union_by_name(inputs, inner, source_column)
     }
+}
+
+/// The rows of `inputs` under the columns of all of them (of those in every input when `inner`),
+/// matched by name; a name with several types becomes one `Name_type` column per type
+/// (https://learn.microsoft.com/en-us/kusto/query/union-operator). With `source_column`, a first
+/// column holds each row's input name. Used by `union` and `search`.
+pub(crate) fn union_by_name(
+    inputs: Vec<(String, LogicalPlan)>,
+    inner: bool,
+    source_column: Option<String>,
+) -> Result<LogicalPlan> {
+    // Output columns: union by name; a name with several types becomes Name_type per type.
+    let mut order: Vec<String> = Vec::new();
+    let mut types: HashMap<String, Vec<DataType>> = HashMap::new();
+    for (_, plan) in &inputs {
+        for field in plan.schema().fields() {
+            let entry = types.entry(field.name().clone()).or_default();
+            if entry.is_empty() {
+                order.push(field.name().clone());
+            }
+            if !entry.contains(field.data_type()) {
+                entry.push(field.data_type().clone());
+            }
+        }
+    }
+    if inner {
+        order.retain(|name| inputs.iter().all(|(_, p)| p.schema().has_column_with_unqualified_name(name)));
+    }
+    let mut outputs: Vec<(String, String, DataType)> = Vec::new(); // (source name, output name, type)
+    for name in &order {
+        let tys = &types[name];
+        if tys.len() == 1 {
+            outputs.push((name.clone(), name.clone(), tys[0].clone()));
+        } else {
+            for ty in tys {
+                outputs.push((name.clone(), format!("{name}_{}", kql_type(ty).name()), ty.clone()));
+            }
+        }
+    }
+    let mut result: Option<LogicalPlanBuilder> = None;
+    for (source, plan) in inputs {
+        let schema = plan.schema().clone();
+        let mut exprs: Vec<DfExpr> = Vec::new();
+        if let Some(column_name) = &source_column {
+            exprs.push(lit(source.clone()).alias(column_name.clone()));
+        }
+        for (name, out_name, ty) in &outputs {
+            let here = schema.fields().iter().find(|f| f.name() == name);
+            let value = match here {
+                Some(field) if field.data_type() == ty => column(name),
+                // A typed null: no cast for the optimizer to fold, for each column of each input.
+                _ => lit(ScalarValue::try_from(ty)?),
+            };
+            exprs.push(value.alias(out_name.clone()));
+        }
+        let projected = LogicalPlanBuilder::from(plan).project(exprs)?.build()?;
+        result = Some(match result {
+            None => LogicalPlanBuilder::from(projected),
+            Some(builder) => builder.union(projected)?,
+        });
+    }
+    Ok(result.expect("at least one input").build()?)
 }
 
 /// Keeps one row per distinct key (the first by row number) for `innerunique` joins.

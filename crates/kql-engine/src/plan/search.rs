@@ -69,15 +69,18 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let mut result: Option<LogicalPlan> = None;
+        // The tables' columns as `union` has them: a name with several types becomes one
+        // `Name_type` column per type (`IsExternalUser` is an int in one table, a bool in
+        // another).
+        let mut filtered: Vec<(String, LogicalPlan)> = Vec::new();
         for (name, plan) in sources {
             let schema = plan.schema().as_ref().clone();
             let condition = self.search_condition(predicate, &schema, case_sensitive)?;
-            let mut exprs = vec![lit(name).alias(TABLE)];
+            let mut exprs = vec![lit(name.clone()).alias(TABLE)];
             exprs.extend(column_names(&plan).iter().map(|n| column(n)));
-            let filtered = LogicalPlanBuilder::from(plan).filter(condition)?.project(exprs)?.build()?;
-            result = union_with(result, filtered)?;
+            filtered.push((name, LogicalPlanBuilder::from(plan).filter(condition)?.project(exprs)?.build()?));
         }
+        let result = if filtered.is_empty() { None } else { Some(super::join::union_by_name(filtered, false, None)?) };
         or_empty(result, "search", TABLE.to_string())
     }
 

@@ -268,7 +268,6 @@ impl<'a> Binder<'a, '_> {
                 _ => Schema::unknown(),
             },
             OperatorKind::Search { tables, predicate, .. } => {
-                let mut schema = Schema::default();
                 // Piped (`T | search ...`): the input's columns. A source operator gets an
                 // unknown, empty input.
                 let piped = !(input.open && input.columns.is_empty() && input.table.is_none());
@@ -280,14 +279,9 @@ impl<'a> Binder<'a, '_> {
                 } else {
                     tables.iter().flat_map(|t| self.union_tables(t)).collect()
                 };
-                {
-                    for bound in sources {
-                        schema.open |= bound.open;
-                        for column in bound.columns {
-                            schema.set(&column.name, column.ty);
-                        }
-                    }
-                }
+                // The tables' columns as `union` has them (Kusto.Language's result schema): a
+                // name with several types becomes one `Name_type` column per type.
+                let schema = self.union(&[], sources);
                 self.search_predicate(predicate, &schema);
                 // The matching rows of every table, with the table's name first.
                 let mut out = schema;
