@@ -247,48 +247,9 @@ impl Strings {
     }
 }
 
-/// A cheap hasher for the dictionary maps (keys are addresses, caller keys or short texts).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.write_u64(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
-        }
-        let mut tail = 0u64;
-        for (i, b) in chunks.remainder().iter().enumerate() {
-            tail |= (*b as u64) << (8 * i);
-        }
-        self.write_u64(tail ^ bytes.len() as u64);
-    }
-
-    #[inline]
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    #[inline]
-    fn write_u128(&mut self, v: u128) {
-        self.write_u64(v as u64);
-        self.write_u64((v >> 64) as u64);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, v: usize) {
-        self.write_u64(v as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        // Fold the high bits down: hashbrown takes the low bits for the bucket.
-        self.0 ^ (self.0 >> 29)
-    }
-}
-
-type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+/// The dictionary maps' hasher (keys are addresses, caller keys, text hashes or short texts):
+/// foldhash with a fixed seed, the hasher the workspace uses for such maps.
+type DictHash = foldhash::fast::FixedState;
 
 /// The index a null takes in a dictionary column.
 pub(crate) const NULL_INDEX: u32 = u32::MAX;
@@ -305,11 +266,11 @@ pub(crate) struct Dict {
     recent: Box<[(u128, u32); RECENT]>,
     /// The index of "" once it is in the dictionary.
     empty: u32,
-    by_id: std::collections::HashMap<u128, u32, FxBuild>,
+    by_id: std::collections::HashMap<u128, u32, DictHash>,
     /// By a hash of the text (checked against the value), and by the text itself for the
     /// rare values whose hash another value already took.
-    by_hash: std::collections::HashMap<u64, u32, FxBuild>,
-    by_text: std::collections::HashMap<Box<[u8]>, u32, FxBuild>,
+    by_hash: std::collections::HashMap<u64, u32, DictHash>,
+    by_text: std::collections::HashMap<Box<[u8]>, u32, DictHash>,
 }
 
 /// The hash of dictionary texts (fixed, so that nothing depends on a per-run seed).
@@ -397,9 +358,28 @@ impl Dict {
     #[cold]
     fn add_id(&mut self, id: u128, v: &str) -> u32 {
         let i = self.add(v);
+        self.remember_id(id, i);
+        i
+    }
+
+    /// The index of the value the caller identifies by `id`; the first time, the value `f`
+    /// appends to the dictionary's buffer (written in place, not copied).
+    #[inline]
+    fn find_or_add_id_with(&mut self, id: u128, f: impl FnOnce(&mut String)) -> u32 {
+        match self.find_id(id) {
+            Some(i) => i,
+            None => {
+                let i = self.add_with(f);
+                self.remember_id(id, i);
+                i
+            }
+        }
+    }
+
+    /// Records that the caller's `id` is value `i`.
+    fn remember_id(&mut self, id: u128, i: u32) {
         self.by_id.insert(id, i);
         self.recent[slot(id)] = (id, i);
-        i
     }
 
     /// Appends `n` empty strings ("" or, in a dynamic column, nulls).
@@ -827,16 +807,7 @@ impl<'a> Batch<'a> {
     pub fn k_with(&mut self, i: usize, key: u64, scratch: &mut String, f: impl FnOnce(&mut String)) {
         match self.col(i) {
             Some(Col::Dict { dict, .. }) => {
-                let id = key as u128;
-                let x = match dict.find_id(id) {
-                    Some(x) => x,
-                    None => {
-                        let x = dict.add_with(f);
-                        dict.by_id.insert(id, x);
-                        dict.recent[slot(id)] = (id, x);
-                        x
-                    }
-                };
+                let x = dict.find_or_add_id_with(key as u128, f);
                 dict.idx.push(x);
             }
             Some(Col::Plain { values, valid, .. }) => {
@@ -876,16 +847,7 @@ impl<'a> Batch<'a> {
                     let x = match shared[n] {
                         Shared::No => dict.add_with(|out| f(n, out)),
                         Shared::ByText => dict.add_unique_with(|out| f(n, out)),
-                        Shared::ByKey(text) => match dict.find_id(text as u128) {
-                            Some(x) => x,
-                            None => {
-                                let x = dict.add_with(|out| f(n, out));
-                                let id = text as u128;
-                                dict.by_id.insert(id, x);
-                                dict.recent[slot(id)] = (id, x);
-                                x
-                            }
-                        },
+                        Shared::ByKey(text) => dict.find_or_add_id_with(text as u128, |out| f(n, out)),
                     };
                     dict.idx.push(x);
                     group_ids.push(x);
@@ -1045,17 +1007,41 @@ mod tests {
             Col::Dict { dict, .. } => assert_eq!(dict.values.len(), 3, "unique ids are not looked up by text"),
             _ => panic!("unique ids are dictionary-encoded"),
         }
+        let lines_before = match &batch.columns()[cols[0]] {
+            Col::Dict { dict, .. } => dict.values.len(),
+            _ => unreachable!(),
+        };
+        // Keys whose line the caller identifies (`ByKey`): written for the first key only.
+        batch.k_group(4, &cols, [Shared::ByKey(77), Shared::No], |n, out| {
+            out.push_str(if n == 0 { "y.exe" } else { "44" })
+        });
+        batch.end_row();
+        batch.k_group(5, &cols, [Shared::ByKey(77), Shared::No], |n, out| {
+            assert_ne!(n, 0, "the line of text key 77 is known");
+            out.push_str("55")
+        });
+        batch.end_row();
+        batch.pad();
+        match &batch.columns()[cols[0]] {
+            Col::Dict { dict, .. } => {
+                assert_eq!(dict.values.len(), lines_before + 1, "one value for text key 77");
+                assert_eq!(dict.idx[4..], [2, 2]);
+            }
+            _ => unreachable!(),
+        }
         let rb = batch.finish().unwrap();
         let lines = rb.column(cols[0]).as_any().downcast_ref::<StringArray>().unwrap();
         let ids = rb.column(cols[1]).as_any().downcast_ref::<StringArray>().unwrap();
-        let got: Vec<(&str, &str)> = (0..4).map(|i| (lines.value(i), ids.value(i))).collect();
+        let got: Vec<(&str, &str)> = (0..6).map(|i| (lines.value(i), ids.value(i))).collect();
         assert_eq!(
             got,
             [
                 ("svchost.exe -k netsvcs", "11"),
                 ("svchost.exe -k netsvcs", "22"),
                 ("x.exe", "33"),
-                ("svchost.exe -k netsvcs", "22")
+                ("svchost.exe -k netsvcs", "22"),
+                ("y.exe", "44"),
+                ("y.exe", "55")
             ]
         );
     }
