@@ -186,19 +186,21 @@ impl<'a> Planner<'a> {
             t if t.is_integer() || t.is_floating() => Some("toreal"),
             _ => None,
         };
-        Ok(match (l.get_type(schema), r.get_type(schema)) {
+        let (Ok(left), Ok(right)) = (l.get_type(schema), r.get_type(schema)) else { return Ok((l, r)) };
+        Ok(match (&left, &right) {
             // `IsLocalAdmin == "True"`: Kusto.Language accepts it, but the reference does not say
             // what Kusto does at run time, so Quarry says so instead of guessing.
-            (Ok(DataType::Boolean), Ok(DataType::Utf8)) | (Ok(DataType::Utf8), Ok(DataType::Boolean)) => {
+            (DataType::Boolean, DataType::Utf8) | (DataType::Utf8, DataType::Boolean) => {
                 return Err(PlanError::unsupported("comparing a bool with a string", span));
             }
-            (Ok(DataType::LargeUtf8), Ok(other)) if convert(&other).is_some() => {
-                (self.udf(convert(&other).expect("checked"), vec![l], span)?, r)
-            }
-            (Ok(other), Ok(DataType::LargeUtf8)) if convert(&other).is_some() => {
-                let converted = self.udf(convert(&other).expect("checked"), vec![r], span)?;
-                (l, converted)
-            }
+            (DataType::LargeUtf8, other) => match convert(other) {
+                Some(function) => (self.udf(function, vec![l], span)?, r),
+                None => (l, r),
+            },
+            (other, DataType::LargeUtf8) => match convert(other) {
+                Some(function) => (l, self.udf(function, vec![r], span)?),
+                None => (l, r),
+            },
             _ => (l, r),
         })
     }
