@@ -9,12 +9,13 @@
 //! operators.
 
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::DFSchema;
-use datafusion::logical_expr::{Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, lit};
+use datafusion::common::{DFSchema, ScalarValue};
+use datafusion::logical_expr::{Expr as DfExpr, LogicalPlan, LogicalPlanBuilder, cast, lit};
 use kql_syntax::Span;
 use kql_syntax::ast::{BinaryOp, Expr, ExprKind, LiteralKind, LogicalOp, OptionArg, StringOpKind};
 
 use super::{PlanError, Planner, Result, column, column_names};
+use crate::types::{arrow_type, kql_type};
 
 const TABLE: &str = "$table";
 
@@ -150,10 +151,10 @@ impl<'a> Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
-    /// `find [withsource=Name] [in (tables)] where Predicate [project Col, ...]`: the matching
-    /// rows of each table that has the columns the predicate reads, the table's name in
-    /// `source_`, then the projected columns, or all the row's columns packed into `pack_`
-    /// (<https://learn.microsoft.com/en-us/kusto/query/find-operator>).
+    /// `find [withsource=Name] [in (tables)] where Predicate [project Col[:type], ...]`: the
+    /// matching rows of each table that has the columns the predicate reads, the table's name in
+    /// `source_`, then the projected columns (converted to the type given), or all the row's
+    /// columns packed into `pack_` (<https://learn.microsoft.com/en-us/kusto/query/find-operator>).
     pub(crate) fn find(&mut self, find: &'a kql_syntax::ast::FindArgs, span: Span) -> Result<LogicalPlan> {
         let mut source_name = "source_".to_string();
         for option in &find.options {
@@ -184,22 +185,28 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let mut project: Vec<String> = Vec::new();
-        for p in &find.project {
-            match &p.kind {
-                ExprKind::Name(n) => project.push(n.name.clone()),
-                _ => return Err(PlanError::unsupported("find project of an expression", p.span)),
-            }
-        }
-        let mut result: Option<LogicalPlan> = None;
+        // The tables that have the predicate's columns take part; the others may still give a
+        // projected column its type.
+        let mut taking_part: Vec<(String, LogicalPlan, DfExpr)> = Vec::new();
+        let mut left_out: Vec<(String, LogicalPlan)> = Vec::new();
         for name in names {
             let plan = match self.lookup(&name).cloned() {
                 Some(super::Binding::Table(plan)) => plan,
                 _ => self.scan(&name, span)?,
             };
-            let schema = plan.schema().as_ref().clone();
-            // A table without the predicate's columns takes no part.
-            let Ok(condition) = self.search_condition(&find.predicate, &schema, false) else { continue };
+            match self.search_condition(&find.predicate, plan.schema(), false) {
+                Ok(condition) => taking_part.push((name, plan, condition)),
+                Err(_) => left_out.push((name, plan)),
+            }
+        }
+        let project = {
+            let reading: Vec<(&str, &LogicalPlan)> = taking_part.iter().map(|(n, p, _)| (n.as_str(), p)).collect();
+            let others: Vec<(&str, &LogicalPlan)> = left_out.iter().map(|(n, p)| (n.as_str(), p)).collect();
+            find_columns(&find.project, &reading, &others)?
+        };
+        let mut filtered: Vec<(String, LogicalPlan)> = Vec::new();
+        for (name, plan, condition) in taking_part {
+            let schema = plan.schema().clone();
             let mut exprs = vec![lit(name.clone()).alias(source_name.clone())];
             if project.is_empty() {
                 let mut pairs = Vec::new();
@@ -209,38 +216,133 @@ impl<'a> Planner<'a> {
                 }
                 exprs.push(self.udf("bag_pack", pairs, span)?.alias("pack_"));
             } else {
-                for p in &project {
-                    if schema.has_column_with_unqualified_name(p) {
-                        exprs.push(column(p));
-                    } else {
-                        exprs.push(lit(datafusion::common::ScalarValue::Null).alias(p.clone()));
-                    }
+                for (column_name, ty) in &project {
+                    let value = match schema.field_with_unqualified_name(column_name) {
+                        Ok(field) => self.convert_to(column(column_name), field.data_type(), ty, span)?,
+                        // "If a source table doesn't contain a certain column, the values in the
+                        // corresponding rows will be null": a null of the column's type.
+                        Err(_) => lit(ScalarValue::try_from(ty)?),
+                    };
+                    exprs.push(value.alias(column_name.clone()));
                 }
             }
-            let filtered = LogicalPlanBuilder::from(plan).filter(condition)?.project(exprs)?.build()?;
-            result = union_with(result, filtered)?;
+            let plan = LogicalPlanBuilder::from(plan).filter(condition)?.project(exprs)?.build()?;
+            filtered.push((name, plan));
         }
-        or_empty(result, "find", source_name)
+        if filtered.is_empty() {
+            let mut columns = vec![(source_name, DataType::Utf8)];
+            columns.extend(project);
+            return empty_table("find", columns);
+        }
+        // Every table now has the same columns and types, so nothing is split by type.
+        super::join::union_by_name(filtered, false, None)
+    }
+
+    /// `value` (of Arrow type `from`) as a value of Arrow type `to`, converted as KQL's `to*`
+    /// functions do.
+    fn convert_to(&self, value: DfExpr, from: &DataType, to: &DataType, span: Span) -> Result<DfExpr> {
+        use kql_semantics::Type;
+        if from == to {
+            return Ok(value);
+        }
+        if kql_type(from) == kql_type(to) {
+            return Ok(cast(value, to.clone()));
+        }
+        let function = match kql_type(to) {
+            Type::String => "tostring",
+            Type::Guid => "toguid",
+            Type::Int => "toint",
+            Type::Long => "tolong",
+            Type::Real => "toreal",
+            Type::Decimal => "todecimal",
+            Type::Bool => "tobool",
+            Type::DateTime => "todatetime",
+            Type::TimeSpan => "totimespan",
+            Type::Dynamic | Type::Unknown => "todynamic",
+        };
+        self.udf(function, vec![value], span)
     }
 }
 
-/// `plan` added to the union built so far (matched by column name).
-fn union_with(union: Option<LogicalPlan>, plan: LogicalPlan) -> Result<Option<LogicalPlan>> {
-    Ok(Some(match union {
-        None => plan,
-        Some(union) => LogicalPlanBuilder::from(union).union_by_name(plan)?.build()?,
-    }))
+/// The columns of `find ... project` with their Arrow types: the type written after `:`, else
+/// the one type the column has in the tables `reading` (or, when none of them has it, in the
+/// `others` named). Kusto requires the type when the tables disagree
+/// (<https://learn.microsoft.com/en-us/kusto/query/find-operator>, Notes: "a type must follow
+/// this column reference"), so such a column without one is an error, as is a column no table
+/// has, whose type nothing gives.
+fn find_columns(
+    project: &[kql_syntax::ast::FindColumn],
+    reading: &[(&str, &LogicalPlan)],
+    others: &[(&str, &LogicalPlan)],
+) -> Result<Vec<(String, DataType)>> {
+    // (table, Arrow type) of each of `tables` that has column `name`.
+    let having = |tables: &[(&str, &LogicalPlan)], name: &str| -> Vec<(String, DataType)> {
+        tables
+            .iter()
+            .filter_map(|(table, plan)| {
+                let field = plan.schema().field_with_unqualified_name(name).ok()?;
+                Some((table.to_string(), field.data_type().clone()))
+            })
+            .collect()
+    };
+    let mut columns = Vec::new();
+    for item in project {
+        let ExprKind::Name(name) = &item.column.kind else {
+            return Err(PlanError::unsupported("find project of an expression", item.column.span));
+        };
+        if let Some(ty) = &item.ty {
+            let kql = kql_semantics::Type::from_name(&ty.name)
+                .ok_or_else(|| PlanError::invalid(format!("`{}` is not a KQL type", ty.name), ty.span))?;
+            columns.push((name.name.clone(), arrow_type(kql)));
+            continue;
+        }
+        let mut found = having(reading, &name.name);
+        if found.is_empty() {
+            found = having(others, &name.name);
+        }
+        let Some((first_table, first_type)) = found.first() else {
+            return Err(PlanError::invalid(
+                format!("no table that find searches has a column `{}`; give its type, as in `{0}:string`", name.name),
+                item.column.span,
+            ));
+        };
+        if let Some((other_table, other_type)) = found.iter().find(|(_, t)| kql_type(t) != kql_type(first_type)) {
+            return Err(PlanError::invalid(
+                format!(
+                    "`{}` is {} in {first_table} but {} in {other_table}: give the type to return it as, \
+                     as in `{0}:{1}`",
+                    name.name,
+                    kql_type(first_type).name(),
+                    kql_type(other_type).name(),
+                ),
+                item.column.span,
+            ));
+        }
+        // One KQL type; Arrow types that carry it differently (`Utf8View`) meet in its usual one.
+        let ty = if found.iter().all(|(_, t)| t == first_type) {
+            first_type.clone()
+        } else {
+            arrow_type(kql_type(first_type))
+        };
+        columns.push((name.name.clone(), ty));
+    }
+    Ok(columns)
 }
 
-/// The union of `search`/`find` over its tables, or, when no table was searched, an empty table
-/// with one string column `column` (the source-table column the operator adds).
+/// An empty table with `columns`.
+fn empty_table(name: &str, columns: Vec<(String, DataType)>) -> Result<LogicalPlan> {
+    let schema = std::sync::Arc::new(super::arrow_schema(columns));
+    let source = datafusion::datasource::provider_as_source(std::sync::Arc::new(
+        datafusion::datasource::empty::EmptyTable::new(schema),
+    ));
+    Ok(LogicalPlanBuilder::scan(name, source, None)?.build()?)
+}
+
+/// The union of `search` over its tables, or, when no table was searched, an empty table with
+/// one string column `column` (the source-table column the operator adds).
 fn or_empty(union: Option<LogicalPlan>, operator: &str, column: String) -> Result<LogicalPlan> {
     if let Some(plan) = union {
         return Ok(plan);
     }
-    let schema = std::sync::Arc::new(super::arrow_schema(vec![(column, DataType::Utf8)]));
-    let source = datafusion::datasource::provider_as_source(std::sync::Arc::new(
-        datafusion::datasource::empty::EmptyTable::new(schema),
-    ));
-    Ok(LogicalPlanBuilder::scan(operator, source, None)?.build()?)
+    empty_table(operator, vec![(column, DataType::Utf8)])
 }

@@ -403,5 +403,14 @@ pub struct FindArgs {
     /// The predicate.
     pub predicate: Expr,
     /// Columns after `project` (empty for the default).
-    pub project: Vec<Expr>,
+    pub project: Vec<FindColumn>,
+}
+
+/// A column after `find ... project`: `Name`, `Name: type` or `pack_all()`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FindColumn {
+    /// The column (or `pack_all()`).
+    pub column: Expr,
+    /// The type after `:`, which the column's values are converted to.
+    pub ty: Option<Ident>,
 }

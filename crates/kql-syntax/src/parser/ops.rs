@@ -3,8 +3,8 @@
 use super::Parser;
 use crate::Span;
 use crate::ast::{
-    ColumnDecl, ExpandColumn, Expr, ExprKind, FindArgs, Ident, MakeSeries, NamedExpr, Operator, OperatorKind,
-    OptionArg, ParsePart, RangeArgs, SortKey, TopHittersArgs, TopNestedClause,
+    ColumnDecl, ExpandColumn, Expr, ExprKind, FindArgs, FindColumn, Ident, MakeSeries, NamedExpr, Operator,
+    OperatorKind, OptionArg, ParsePart, RangeArgs, SortKey, TopHittersArgs, TopNestedClause,
 };
 use crate::diagnostic::codes;
 use crate::token::TokenKind;
@@ -795,12 +795,25 @@ impl<'a> Parser<'a> {
                 self.bump();
             }
             if !matches!(self.kind(), TokenKind::Pipe | TokenKind::Semicolon | TokenKind::Eof | TokenKind::RParen) {
-                project = self.name_pattern_list();
+                project = self.find_columns();
             }
         } else if self.eat_word("project").is_some() {
-            project = self.name_pattern_list();
+            project = self.find_columns();
         }
         OperatorKind::Find(Box::new(FindArgs { options, tables, predicate, project }))
+    }
+
+    /// `Name[: type], ...` after `find ... project`.
+    fn find_columns(&mut self) -> Vec<FindColumn> {
+        let mut items = Vec::new();
+        loop {
+            let column = self.name_pattern();
+            let ty = if self.eat(TokenKind::Colon).is_some() { self.type_name() } else { None };
+            items.push(FindColumn { column, ty });
+            if self.eat(TokenKind::Comma).is_none() {
+                return items;
+            }
+        }
     }
 
     fn top_nested(&mut self) -> OperatorKind {
