@@ -37,6 +37,16 @@ use parquet::schema::types::SchemaDescPtr;
 use crate::GenError;
 use crate::table::{Batch, Col, NULL_INDEX};
 
+/// Bytes of a column's first page that decide whether its pages are compressed.
+const SNAPPY_SAMPLE: usize = 64 * 1024;
+
+/// Whether Snappy's `compressed` bytes for `raw` bytes are worth their time: only where it
+/// cuts the data by at least a third. (At a fifth, unique ids and numbers, which Snappy
+/// compresses at a third of its usual speed, took a fifth of its time for 4% of the bytes.)
+fn worth_compressing(compressed: usize, raw: usize) -> bool {
+    compressed * 3 <= raw * 2
+}
+
 /// Rows per data page.
 const PAGE_ROWS: usize = 16 * 1024;
 
@@ -85,8 +95,16 @@ struct Chunk {
     uncompressed: i64,
     data_pages: i32,
     offsets: Option<OffsetIndexBuilder>,
-    /// Whether the chunk's pages are Snappy-compressed (decided on its first page).
+    /// Whether the chunk's pages are Snappy-compressed (see [`Codecs`]).
     snappy: Option<bool>,
+}
+
+/// Which of a table's columns are Snappy-compressed: decided on a sample of the first page
+/// a column writes (see [`worth_compressing`]), then kept for every later chunk of the
+/// column, in this file and the table's next ones.
+#[derive(Default)]
+pub struct Codecs {
+    snappy: Vec<Option<bool>>,
 }
 
 impl PqFile {
@@ -120,8 +138,9 @@ impl PqFile {
         })
     }
 
-    /// Writes the batch's rows as one row group.
-    pub fn write(&mut self, batch: &Batch) -> Result<(), GenError> {
+    /// Writes the batch's rows as one row group. `codecs` holds the table's decisions of
+    /// which columns to compress (made on the first chunk of each, kept for its later files).
+    pub fn write(&mut self, batch: &Batch, codecs: &mut Codecs) -> Result<(), GenError> {
         let rows = batch.rows();
         if rows == 0 {
             return Ok(());
@@ -132,7 +151,10 @@ impl PqFile {
         let mut offset_index = Vec::with_capacity(batch.columns().len());
         let mut total = 0;
         for (i, col) in batch.columns().iter().enumerate() {
-            let (meta, ci, oi) = self.column(i, col, rows)?;
+            if codecs.snappy.len() <= i {
+                codecs.snappy.resize(i + 1, None);
+            }
+            let (meta, ci, oi) = self.column(i, col, rows, &mut codecs.snappy[i])?;
             total += meta.uncompressed_size();
             chunks.push(meta);
             column_index.push(ci);
@@ -167,6 +189,18 @@ impl PqFile {
         // times, bit-packed indices) is written uncompressed: compressing it costs more time
         // than the bytes it saves are worth (a reader must decompress them too).
         // An uncompressed page is handed over, not copied (the next page gets a new buffer).
+        if chunk.snappy.is_none() {
+            // Decided once per column of a table, on a sample of its first page: Snappy's
+            // speed on incompressible text (hashes, GUIDs, unique numbers) is its slowest,
+            // so a test on a whole page of them cost more than the pages it kept small.
+            let sample = &self.page[..size.min(SNAPPY_SAMPLE)];
+            let max = snap::raw::max_compress_len(sample.len());
+            if self.packed.len() < max {
+                self.packed.resize(max, 0);
+            }
+            let n = self.snappy.compress(sample, &mut self.packed).map_err(|e| err(&self.path, e))?;
+            chunk.snappy = Some(worth_compressing(n, sample.len()));
+        }
         let page = if chunk.snappy == Some(false) {
             make(std::mem::take(&mut self.page))
         } else {
@@ -175,8 +209,7 @@ impl PqFile {
                 self.packed.resize(max, 0);
             }
             let n = self.snappy.compress(&self.page, &mut self.packed).map_err(|e| err(&self.path, e))?;
-            let worth = *chunk.snappy.get_or_insert(n * 5 < size * 4);
-            make(if worth { self.packed[..n].to_vec() } else { std::mem::take(&mut self.page) })
+            make(self.packed[..n].to_vec())
         };
         let is_dictionary = matches!(page, Page::DictionaryPage { .. });
         let mut tracked = TrackedWrite::new(&mut self.out);
@@ -206,12 +239,13 @@ impl PqFile {
         i: usize,
         col: &Col,
         rows: usize,
+        snappy: &mut Option<bool>,
     ) -> Result<(ColumnChunkMetaData, ColumnIndexMetaData, OffsetIndexMetaData), GenError> {
         let descr = self.descr.column(i);
         let physical = descr.physical_type();
         let levels = descr.max_def_level() > 0;
         let stats = self.stats[i];
-        let mut chunk = Chunk::default();
+        let mut chunk = Chunk { snappy: *snappy, ..Chunk::default() };
         let mut index = ColumnIndexBuilder::new(physical);
         index.set_boundary_order(if i == self.timestamp { BoundaryOrder::ASCENDING } else { BoundaryOrder::UNORDERED });
         let mut min_max: Option<(Vec<u8>, Vec<u8>)> = None;
@@ -441,6 +475,7 @@ impl PqFile {
             };
             builder = builder.set_statistics(statistics);
         }
+        *snappy = chunk.snappy;
         let meta = builder.build().map_err(|e| err(&self.path, e))?;
         let column_index =
             if stats { index.build().map_err(|e| err(&self.path, e))? } else { ColumnIndexMetaData::NONE };
@@ -528,36 +563,31 @@ fn uleb(out: &mut Vec<u8>, mut v: u64) {
 
 /// Appends `values` (each below `2^width`) in Parquet's RLE / bit-packing hybrid encoding:
 /// runs of 8 or more equal values as RLE runs, the rest bit-packed in groups of 8.
+///
+/// The values are looked at a group of 8 at a time (groups counted from the end of the last
+/// RLE run): a run is written as one only from a group it fills, since the bit-packed values
+/// before it must fill whole groups; the start of the run before that group is bit-packed.
 pub(crate) fn hybrid(out: &mut Vec<u8>, values: &[u32], width: u8) {
     let n = values.len();
+    let bytes = width.div_ceil(8) as usize;
     let mut packed = 0; // start of the values waiting to be bit-packed
-    let mut i = 0;
-    while i < n {
-        // Values unlike their successor start no run: skip them in a tight loop (most
-        // columns of generated data have few repeats).
-        while i + 1 < n && values[i] != values[i + 1] {
-            i += 1;
+    let mut group = 0; // start of the group of 8 being looked at
+    while group + 8 <= n {
+        let v = values[group];
+        let all_equal = values[group..group + 8].iter().fold(true, |same, &x| same & (x == v));
+        if !all_equal {
+            group += 8;
+            continue;
         }
-        if i + 1 >= n {
-            break;
+        let mut end = group + 8;
+        while end < n && values[end] == v {
+            end += 1;
         }
-        let v = values[i];
-        let mut j = i + 1;
-        while j < n && values[j] == v {
-            j += 1;
-        }
-        // The bit-packed values before an RLE run must fill whole groups of 8: take the
-        // first few of the run into them.
-        let align = (8 - (i - packed) % 8) % 8;
-        if j - i >= align + 8 {
-            pack(out, &values[packed..i + align], width);
-            let start = i + align;
-            uleb(out, ((j - start) as u64) << 1);
-            let bytes = width.div_ceil(8) as usize;
-            out.extend_from_slice(&v.to_le_bytes()[..bytes]);
-            packed = j;
-        }
-        i = j;
+        pack(out, &values[packed..group], width);
+        uleb(out, ((end - group) as u64) << 1);
+        out.extend_from_slice(&v.to_le_bytes()[..bytes]);
+        packed = end;
+        group = end;
     }
     pack(out, &values[packed..], width);
 }
@@ -572,23 +602,43 @@ fn pack(out: &mut Vec<u8>, values: &[u32], width: u8) {
     if width == 0 {
         return;
     }
-    // Word at a time: 32 bits are written whenever the accumulator has them (a value is at
-    // most 32 bits wide, so it never holds more than 63).
-    out.reserve(groups * width as usize + 4);
-    let mut acc = 0u64;
-    let mut have = 0u32;
-    let padding = groups * 8 - values.len();
-    for &v in values.iter().chain(std::iter::repeat_n(&0, padding)) {
-        acc |= (v as u64) << have;
-        have += width as u32;
-        if have >= 32 {
-            out.extend_from_slice(&(acc as u32).to_le_bytes());
-            acc >>= 32;
-            have -= 32;
+    out.reserve(groups * width as usize + 16);
+    // Groups of 8, the last padded with zeros.
+    let whole = values.chunks_exact(8);
+    let mut last = [0u32; 8];
+    last[..whole.remainder().len()].copy_from_slice(whole.remainder());
+    let padded = (!whole.remainder().is_empty()).then_some(last);
+    let groups = whole.map(|g| <[u32; 8]>::try_from(g).unwrap_or_default()).chain(padded);
+    let w = width as u32;
+    // A group of 8 values is `width` bytes: for the narrow widths most dictionary columns
+    // have, one word holds it.
+    if width <= 8 {
+        for g in groups {
+            let word = g.iter().enumerate().fold(0u64, |acc, (k, &v)| acc | (v as u64) << (k as u32 * w));
+            out.extend_from_slice(&word.to_le_bytes()[..width as usize]);
         }
+    } else if width <= 16 {
+        for g in groups {
+            let word = g.iter().enumerate().fold(0u128, |acc, (k, &v)| acc | (v as u128) << (k as u32 * w));
+            out.extend_from_slice(&word.to_le_bytes()[..width as usize]);
+        }
+    } else {
+        // 32 bits are written whenever the accumulator has them (a value is at most 32 bits
+        // wide, so it never holds more than 63).
+        let mut acc = 0u64;
+        let mut have = 0u32;
+        for v in groups.flatten() {
+            acc |= (v as u64) << have;
+            have += w;
+            if have >= 32 {
+                out.extend_from_slice(&(acc as u32).to_le_bytes());
+                acc >>= 32;
+                have -= 32;
+            }
+        }
+        // Groups of 8 values fill whole bytes.
+        out.extend_from_slice(&acc.to_le_bytes()[..have.div_ceil(8) as usize]);
     }
-    // Groups of 8 values fill whole bytes.
-    out.extend_from_slice(&acc.to_le_bytes()[..have.div_ceil(8) as usize]);
 }
 
 #[cfg(test)]
@@ -647,7 +697,20 @@ mod tests {
             (0..37).map(|i| i % 5).collect(),
             [vec![3, 1, 2], vec![7; 20], vec![0, 1, 2, 3, 4, 5, 6, 7, 8], vec![2; 9], vec![1]].concat(),
             (0..1000).map(|i| (i * 7919 % 1021) as u32).collect(),
+            // Wide values (the general bit-packing path) with runs in between.
+            [(0..13).map(|i| i * 40_503 % 700_001).collect(), vec![654_321; 11], vec![5, 6, 7]].concat(),
+            (0..77).map(|i| (i * 2_654_435_761u64 % (1 << 32)) as u32).collect(),
         ];
+        // Runs of 7 to 17 equal values starting at every offset within a group of 8.
+        let mut cases = cases;
+        for len in 7..=17 {
+            for offset in 0..8 {
+                let mut v: Vec<u32> = (0..offset).map(|i| i % 3 + 1).collect();
+                v.extend(std::iter::repeat_n(0, len));
+                v.extend([1, 2, 3, 1, 2]);
+                cases.push(v);
+            }
+        }
         for values in cases {
             let width = bits(values.iter().copied().max().unwrap_or(0));
             let mut out = Vec::new();

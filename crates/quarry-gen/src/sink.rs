@@ -13,7 +13,7 @@ use arrow::array::{
 use arrow::datatypes::DataType;
 
 use crate::GenError;
-use crate::pq::PqFile;
+use crate::pq::{Codecs, PqFile};
 use crate::table::{Batch, SENTINEL_ONLY, Table};
 use crate::time::{self, DAY, HOUR};
 
@@ -71,6 +71,7 @@ fn timestamps(batch: &RecordBatch) -> Option<&TimestampNanosecondArray> {
 pub struct ParquetSink {
     out: PathBuf,
     open: BTreeMap<Table, (i64, PathBuf, PqFile)>,
+    codecs: BTreeMap<Table, Codecs>,
     written: Vec<PathBuf>,
     parts: Vec<quarry_data::store::PartEntry>,
 }
@@ -78,7 +79,13 @@ pub struct ParquetSink {
 impl ParquetSink {
     /// A sink writing under `out`.
     pub fn new(out: &Path) -> ParquetSink {
-        ParquetSink { out: out.to_path_buf(), open: BTreeMap::new(), written: Vec::new(), parts: Vec::new() }
+        ParquetSink {
+            out: out.to_path_buf(),
+            open: BTreeMap::new(),
+            codecs: BTreeMap::new(),
+            written: Vec::new(),
+            parts: Vec::new(),
+        }
     }
 
     fn close(&mut self, table: Table) -> Result<(), GenError> {
@@ -121,7 +128,7 @@ impl Sink for ParquetSink {
         }
         batch.pad();
         if let Some((_, _, file)) = self.open.get_mut(&table) {
-            file.write(batch)?;
+            file.write(batch, self.codecs.entry(table).or_default())?;
         }
         batch.clear();
         Ok(())
