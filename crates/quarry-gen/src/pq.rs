@@ -72,6 +72,8 @@ pub struct PqFile {
     ids: Vec<u32>,
     /// Definition levels of the page.
     levels: Vec<u32>,
+    /// The page's non-null values of a `long` column that has nulls.
+    longs: Vec<i64>,
     /// Which dictionary entries the page uses (statistics).
     used: Vec<u32>,
     /// The Snappy compressor (its hash table is reused from page to page).
@@ -131,6 +133,7 @@ impl PqFile {
             rows: 0,
             ids: Vec::new(),
             levels: Vec::new(),
+            longs: Vec::new(),
             used: Vec::new(),
             snappy: snap::raw::Encoder::new(),
             page: Vec::new(),
@@ -252,8 +255,11 @@ impl PqFile {
         let mut nulls_total = 0u64;
         let value_encoding = match col {
             Col::Dict { .. } => Encoding::RLE_DICTIONARY,
+            Col::Long { .. } => Encoding::DELTA_BINARY_PACKED,
             _ => Encoding::PLAIN,
         };
+        // Pages with no value are PLAIN (empty) whatever the column's encoding.
+        let mut empty_pages = 0;
         if let Col::Dict { dict, .. } = col {
             let mut page = std::mem::take(&mut self.page);
             page.clear();
@@ -363,16 +369,21 @@ impl PqFile {
                     }
                 }
                 Col::Long { values, valid, .. } => {
-                    let mut best: Option<(i64, i64)> = None;
-                    for k in from..to {
-                        if valid[k] {
-                            let v = values[k];
-                            page.extend_from_slice(&v.to_le_bytes());
-                            best = Some(best.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
-                        }
+                    let present: &[i64] = if nulls == 0 {
+                        &values[from..to]
+                    } else {
+                        self.longs.clear();
+                        self.longs.extend((from..to).filter(|&k| valid[k]).map(|k| values[k]));
+                        &self.longs
+                    };
+                    if !present.is_empty() {
+                        delta_binary_packed(&mut page, present);
                     }
                     if stats {
-                        page_min_max = best.map(|(lo, hi)| (lo.to_le_bytes().to_vec(), hi.to_le_bytes().to_vec()));
+                        let lo = present.iter().min();
+                        let hi = present.iter().max();
+                        page_min_max =
+                            lo.zip(hi).map(|(lo, hi)| (lo.to_le_bytes().to_vec(), hi.to_le_bytes().to_vec()));
                     }
                 }
                 Col::Int { values, valid } => {
@@ -418,10 +429,16 @@ impl PqFile {
                 };
             }
             self.page = page;
+            let encoding = if value_encoding == Encoding::DELTA_BINARY_PACKED && nulls == n as u64 {
+                empty_pages += 1;
+                Encoding::PLAIN
+            } else {
+                value_encoding
+            };
             let make = |buf: Vec<u8>| Page::DataPage {
                 buf: buf.into(),
                 num_values: (to - from) as u32,
-                encoding: value_encoding,
+                encoding,
                 def_level_encoding: Encoding::RLE,
                 rep_level_encoding: Encoding::RLE,
                 statistics: None,
@@ -440,11 +457,23 @@ impl PqFile {
                 count: 1,
             });
         }
-        page_stats.push(PageEncodingStats {
-            page_type: PageType::DATA_PAGE,
-            encoding: value_encoding,
-            count: chunk.data_pages,
-        });
+        if empty_pages < chunk.data_pages {
+            page_stats.push(PageEncodingStats {
+                page_type: PageType::DATA_PAGE,
+                encoding: value_encoding,
+                count: chunk.data_pages - empty_pages,
+            });
+        }
+        if value_encoding == Encoding::DELTA_BINARY_PACKED {
+            encodings.push(Encoding::DELTA_BINARY_PACKED);
+            if empty_pages > 0 {
+                page_stats.push(PageEncodingStats {
+                    page_type: PageType::DATA_PAGE,
+                    encoding: Encoding::PLAIN,
+                    count: empty_pages,
+                });
+            }
+        }
         let mut builder = ColumnChunkMetaData::builder(descr.clone())
             .set_compression(if chunk.snappy == Some(true) { Compression::SNAPPY } else { Compression::UNCOMPRESSED })
             .set_encodings_mask(EncodingMask::new_from_encodings(encodings.iter()))
@@ -559,6 +588,73 @@ fn uleb(out: &mut Vec<u8>, mut v: u64) {
         }
         out.push(b | 0x80);
     }
+}
+
+/// Values per block of [`delta_binary_packed`], and per miniblock.
+const DELTA_BLOCK: usize = 128;
+const DELTA_MINIBLOCK: usize = 32;
+
+/// Appends `values` (at least one) in Parquet's DELTA_BINARY_PACKED encoding: the first
+/// value, then blocks of 128 deltas, each stored as its smallest delta and four miniblocks of
+/// 32 bit-packed offsets from it, each with its own width. Generated `long` columns (times,
+/// ids, sizes, session numbers) need 2-30 bits per value this way against PLAIN's 64, and
+/// their PLAIN pages compressed slowly (Snappy at 0.6 GB/s, a twentieth of the generator's
+/// time).
+fn delta_binary_packed(out: &mut Vec<u8>, values: &[i64]) {
+    uleb(out, DELTA_BLOCK as u64);
+    uleb(out, (DELTA_BLOCK / DELTA_MINIBLOCK) as u64);
+    uleb(out, values.len() as u64);
+    let Some((&first, rest)) = values.split_first() else {
+        uleb(out, 0);
+        return;
+    };
+    uleb(out, zigzag(first));
+    let mut prev = first;
+    let mut deltas = [0i64; DELTA_BLOCK];
+    for block in rest.chunks(DELTA_BLOCK) {
+        for (d, &v) in deltas.iter_mut().zip(block) {
+            // Wrapping, as readers add them back.
+            *d = v.wrapping_sub(prev);
+            prev = v;
+        }
+        let min = deltas[..block.len()].iter().copied().min().unwrap_or(0);
+        // A short last block's missing deltas pack as zeros.
+        deltas[block.len()..].fill(min);
+        uleb(out, zigzag(min));
+        let widths_at = out.len();
+        // The widths of unneeded miniblocks are written (as 0); their bodies are not.
+        out.extend_from_slice(&[0; DELTA_BLOCK / DELTA_MINIBLOCK]);
+        for (m, mini) in deltas.chunks_exact(DELTA_MINIBLOCK).take(block.len().div_ceil(DELTA_MINIBLOCK)).enumerate() {
+            let offsets = mini.iter().map(|&d| d.wrapping_sub(min) as u64);
+            let width = 64 - offsets.clone().max().unwrap_or(0).leading_zeros();
+            out[widths_at + m] = width as u8;
+            pack_bits(out, offsets, width);
+        }
+    }
+}
+
+/// ZigZag: small negative and positive numbers to small unsigned ones.
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+/// Bit-packs `values` (each below `2^width`, a multiple of 8 of them), lowest bits first.
+fn pack_bits(out: &mut Vec<u8>, values: impl Iterator<Item = u64>, width: u32) {
+    if width == 0 {
+        return;
+    }
+    let mut acc = 0u128;
+    let mut have = 0u32;
+    for v in values {
+        acc |= (v as u128) << have;
+        have += width;
+        if have >= 64 {
+            out.extend_from_slice(&(acc as u64).to_le_bytes());
+            acc >>= 64;
+            have -= 64;
+        }
+    }
+    out.extend_from_slice(&acc.to_le_bytes()[..have.div_ceil(8) as usize]);
 }
 
 /// Appends `values` (each below `2^width`) in Parquet's RLE / bit-packing hybrid encoding:
@@ -717,5 +813,52 @@ mod tests {
             hybrid(&mut out, &values, width);
             assert_eq!(decode(&out, width, values.len()), values, "width {width}");
         }
+    }
+
+    /// `long` columns are DELTA_BINARY_PACKED: values at the ends of the range, runs, short
+    /// last blocks and miniblocks, pages of nulls and pages split by nulls all read back as
+    /// written through the `parquet` crate's reader.
+    #[test]
+    fn long_columns_read_back_through_the_parquet_reader() {
+        use crate::table::{Batch, Table, TableSpec};
+        use arrow::array::{Array, Int64Array};
+        use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+        let spec = TableSpec::new(Table::Logon).unwrap();
+        let mut expected: Vec<Option<i64>> = Vec::new();
+        expected.extend([i64::MIN, i64::MAX, 0, -1, 1, i64::MIN, i64::MAX].map(Some));
+        expected.extend((0..300).map(|i| Some(i * 1_000_003 % 65_537 - 30_000)));
+        expected.extend(std::iter::repeat_n(Some(42), 129));
+        expected.extend((0..40).map(|i| (i % 3 != 0).then_some(i * i)));
+        // Rows past the first page: a page of nulls, then a page with one value.
+        expected.extend(std::iter::repeat_n(None, PAGE_ROWS * 2 - expected.len()));
+        expected.extend(std::iter::repeat_n(None, PAGE_ROWS - 1));
+        expected.push(Some(-7));
+        let mut batch = Batch::new(&spec, expected.len());
+        for (n, v) in expected.iter().enumerate() {
+            batch.t(spec.ix.Timestamp, n as i64);
+            if let Some(v) = v {
+                batch.l(spec.ix.LogonId, *v);
+            }
+            batch.end_row();
+        }
+        batch.pad();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("longs.parquet");
+        let mut file = PqFile::create(&path, spec.schema.as_ref()).unwrap();
+        file.write(&batch, &mut Codecs::default()).unwrap();
+        file.close().unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).unwrap()).unwrap().build().unwrap();
+        let mut got: Vec<Option<i64>> = Vec::new();
+        let mut times: Vec<i64> = Vec::new();
+        for rb in reader {
+            let rb = rb.unwrap();
+            let ids = rb.column(spec.ix.LogonId).as_any().downcast_ref::<Int64Array>().unwrap();
+            got.extend((0..ids.len()).map(|i| ids.is_valid(i).then(|| ids.value(i))));
+            let ts = rb.column(spec.ix.Timestamp).as_any().downcast_ref::<arrow::array::TimestampNanosecondArray>();
+            times.extend(ts.unwrap().values().iter().copied());
+        }
+        assert_eq!(got, expected);
+        assert_eq!(times, (0..expected.len() as i64).collect::<Vec<_>>());
     }
 }
