@@ -188,9 +188,9 @@ impl PqFile {
     fn put(&mut self, make: impl FnOnce(Vec<u8>) -> Page, chunk: &mut Chunk, rows: usize) -> Result<(), GenError> {
         let size = self.page.len();
         // Parquet's SNAPPY codec: the whole page (levels and values) as one raw Snappy block.
-        // A chunk whose first page Snappy does not shrink by a fifth (random hashes and ids,
-        // times, bit-packed indices) is written uncompressed: compressing it costs more time
-        // than the bytes it saves are worth (a reader must decompress them too).
+        // A column Snappy does not shrink by a third (random hashes and ids, bit-packed
+        // indices) is written uncompressed: compressing it costs more time than the bytes it
+        // saves are worth (a reader must decompress them too).
         // An uncompressed page is handed over, not copied (the next page gets a new buffer).
         if chunk.snappy.is_none() {
             // Decided once per column of a table, on a sample of its first page: Snappy's
