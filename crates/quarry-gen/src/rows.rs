@@ -108,21 +108,32 @@ impl<'a> Ctx<'a> {
         r
     }
 
-    /// A stable process id for `proc` on `dev` within a six-hour span.
+    /// The instance of `proc` running on `dev` at `ts`: its number and when its span began.
+    /// Spans are as long as the program's [`lifetime`], and each device starts them at its own
+    /// offset (devices do not all reboot or log on at the same instant).
+    fn instance(&self, dev: usize, proc: usize, ts: i64) -> (i64, i64) {
+        let life = lifetime(&self.model.procs[proc]);
+        let offset = (mix(self.seed ^ 0x0FF5E7 ^ dev as u64) % life as u64) as i64;
+        let n = (ts + offset).div_euclid(life);
+        (n, n * life - offset)
+    }
+
+    /// A stable process id for the instance of `proc` on `dev` running at `ts`.
     fn pid(&self, dev: usize, proc: usize, ts: i64, salt: u64) -> i64 {
-        let k = mix(self.seed ^ (dev as u64) << 20 ^ (proc as u64) << 4 ^ (ts / (6 * HOUR)) as u64 ^ salt);
         if proc == usize::MAX {
             return 4;
         }
+        let (n, _) = self.instance(dev, proc, ts);
+        let k = mix(self.seed ^ (dev as u64) << 20 ^ (proc as u64) << 4 ^ n as u64 ^ salt);
         ((k % 16_000) as i64 + 1) * 4
     }
 
-    /// When the instance of `proc` running at `ts` started.
+    /// When the instance of `proc` running at `ts` started: before its span began (so the
+    /// same instance is valid for all of it), by `back` and up to a few hours more.
     fn started(&self, dev: usize, proc: usize, ts: i64, back: i64) -> i64 {
-        let span = 6 * HOUR;
-        let k = mix(self.seed ^ 0x5157 ^ (dev as u64) << 24 ^ (proc as u64) ^ (ts / span) as u64);
-        // Started before the span began, so the same instance is valid for all of it.
-        let t = ts.div_euclid(span) * span - back - (k % span as u64) as i64;
+        let (n, begun) = self.instance(dev, proc, ts);
+        let k = mix(self.seed ^ 0x5157 ^ (dev as u64) << 24 ^ (proc as u64) ^ n as u64);
+        let t = begun - back - (k % (6 * HOUR) as u64) as i64;
         (t.min(ts - 100) / 100) * 100
     }
 
@@ -262,10 +273,10 @@ impl<'a> Ctx<'a> {
         b.l(ix.InitiatingProcessId, pid);
         let created = self.started(dev.index, proc, ts, 0);
         b.t(ix.InitiatingProcessCreationTime, created);
-        // The instance (device, program, six-hour span) identifies its folder path, command
+        // The instance (device, program, span of its lifetime) identifies its folder path, command
         // line and unique id: they are written out only when the batch does not have them yet
         // (each is a function of the instance, so it is the same text in every batch).
-        let span = ts.div_euclid(6 * HOUR);
+        let (span, _) = self.instance(dev.index, proc, ts);
         let instance = (dev.index as u64) << 40 | (proc as u64) << 20 | (span as u64 & 0xF_FFFF);
         let mut scratch = std::mem::take(&mut self.s3);
         if p.per_user {
@@ -938,6 +949,20 @@ impl CloneRef for Device {
 /// The background program called `file` (the first one when the vocabulary misses it).
 fn find(model: &Model, file: &str) -> usize {
     model.procs[..model.background].iter().position(|p| p.file.eq_ignore_ascii_case(file)).unwrap_or(0)
+}
+
+/// How long an instance of a program runs. Services and agents run from one reboot (the
+/// weekly patch day) to the next, a user's applications from logon to the end of the working
+/// day. The helpers that scripts and shells start (cmd, PowerShell, rundll32, dllhost) live
+/// far shorter in real fleets; they are kept as six-hour instances, as all programs were
+/// before, since an instance per event would give nearly every one of their rows its own
+/// process id and command line.
+fn lifetime(p: &Proc) -> i64 {
+    match (p.cmd, p.runs) {
+        (Cmd::CmdExe | Cmd::PowerShell | Cmd::Rundll32 | Cmd::DllHost, _) => 6 * HOUR,
+        (_, Runs::User) => DAY,
+        _ => 7 * DAY,
+    }
 }
 
 /// How an instance's command line may be shared with other instances' (see [`Shared`]): a

@@ -132,6 +132,66 @@ fn report_ids_are_unique_per_device() {
     }
 }
 
+/// A process instance is one process: every row with its unique id has the same process id,
+/// creation time and command line. Services run for days, so some service instance initiates
+/// events on several days; a user's applications do not outlive a day.
+#[test]
+fn initiating_process_instances_are_consistent_and_services_outlive_a_day() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut opts = options(tmp.path(), Format::Store, 11);
+    opts.events = 20_000;
+    opts.devices = 5;
+    quarry_gen::generate(&opts).unwrap();
+    // unique id -> (pid, created, command line, account, days seen)
+    let mut instances: BTreeMap<String, (i64, i64, String, String, std::collections::BTreeSet<i64>)> = BTreeMap::new();
+    for table in [Table::Network, Table::File] {
+        for day in fs::read_dir(tmp.path().join(table.name())).unwrap() {
+            let file = fs::File::open(day.unwrap().path().join("part-gen-0-0.parquet")).unwrap();
+            for batch in ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap() {
+                let batch = batch.unwrap();
+                let text = |name: &str| {
+                    batch.column_by_name(name).unwrap().as_any().downcast_ref::<StringArray>().unwrap().clone()
+                };
+                let (uid, line, account) = (
+                    text("InitiatingProcessUniqueId"),
+                    text("InitiatingProcessCommandLine"),
+                    text("InitiatingProcessAccountName"),
+                );
+                let pid = batch.column_by_name("InitiatingProcessId").unwrap();
+                let pid = pid.as_any().downcast_ref::<Int64Array>().unwrap();
+                let created = batch.column_by_name("InitiatingProcessCreationTime").unwrap();
+                let created = created.as_any().downcast_ref::<TimestampNanosecondArray>().unwrap();
+                let ts = batch.column_by_name("Timestamp").unwrap();
+                let ts = ts.as_any().downcast_ref::<TimestampNanosecondArray>().unwrap();
+                for i in 0..batch.num_rows() {
+                    let entry = instances.entry(uid.value(i).to_string()).or_insert_with(|| {
+                        (
+                            pid.value(i),
+                            created.value(i),
+                            line.value(i).to_string(),
+                            account.value(i).to_string(),
+                            Default::default(),
+                        )
+                    });
+                    assert_eq!(
+                        (entry.0, entry.1, entry.2.as_str()),
+                        (pid.value(i), created.value(i), line.value(i)),
+                        "instance {} differs between its rows",
+                        uid.value(i)
+                    );
+                    assert!(created.value(i) <= ts.value(i), "a process acts before it starts");
+                    entry.4.insert(ts.value(i).div_euclid(DAY));
+                }
+            }
+        }
+    }
+    let service = |account: &str| matches!(account, "system" | "local service" | "network service");
+    let longest =
+        |services: bool| instances.values().filter(|i| service(&i.3) == services).map(|i| i.4.len()).max().unwrap_or(0);
+    assert!(longest(true) >= 3, "a service instance should be seen on several days");
+    assert!(longest(false) <= 2, "a user's application instance lives at most a day (two calendar days)");
+}
+
 #[test]
 fn ground_truth_lists_planted_tools_decoys_and_stale_plantings() {
     let tmp = tempfile::tempdir().unwrap();
