@@ -108,32 +108,30 @@ impl<'a> Ctx<'a> {
         r
     }
 
-    /// The instance of `proc` running on `dev` at `ts`: its number and when its span began.
-    /// Spans are as long as the program's [`lifetime`], and each device starts them at its own
-    /// offset (devices do not all reboot or log on at the same instant).
-    fn instance(&self, dev: usize, proc: usize, ts: i64) -> (i64, i64) {
-        let life = lifetime(&self.model.procs[proc]);
-        let offset = (mix(self.seed ^ 0x0FF5E7 ^ dev as u64) % life as u64) as i64;
-        let n = (ts + offset).div_euclid(life);
-        (n, n * life - offset)
+    /// The instance of `proc` running on `dev` at `ts`. Spans are as long as the program's
+    /// [`Lifetime`], and each device starts them at its own offset (devices do not all reboot
+    /// or log on at the same instant).
+    fn instance(&self, dev: usize, proc: usize, ts: i64) -> Instance {
+        // One constant divisor per lifetime: a division by a variable costs tens of cycles,
+        // and a row takes several instances.
+        match self.model.procs.get(proc).map_or(Lifetime::Helper, Lifetime::of) {
+            Lifetime::Helper => Instance::at::<{ 6 * HOUR }>(self.seed, dev, ts),
+            Lifetime::Session => Instance::at::<DAY>(self.seed, dev, ts),
+            Lifetime::Service => Instance::at::<{ 7 * DAY }>(self.seed, dev, ts),
+        }
     }
 
-    /// A stable process id for the instance of `proc` on `dev` running at `ts`.
-    fn pid(&self, dev: usize, proc: usize, ts: i64, salt: u64) -> i64 {
-        if proc == usize::MAX {
-            return 4;
-        }
-        let (n, _) = self.instance(dev, proc, ts);
-        let k = mix(self.seed ^ (dev as u64) << 20 ^ (proc as u64) << 4 ^ n as u64 ^ salt);
+    /// A stable process id for instance `at` of `proc` on `dev`.
+    fn pid(&self, dev: usize, proc: usize, at: Instance, salt: u64) -> i64 {
+        let k = mix(self.seed ^ (dev as u64) << 20 ^ (proc as u64) << 4 ^ at.n as u64 ^ salt);
         ((k % 16_000) as i64 + 1) * 4
     }
 
-    /// When the instance of `proc` running at `ts` started: before its span began (so the
+    /// When instance `at` of `proc` (running at `ts`) started: before its span began (so the
     /// same instance is valid for all of it), by `back` and up to a few hours more.
-    fn started(&self, dev: usize, proc: usize, ts: i64, back: i64) -> i64 {
-        let (n, begun) = self.instance(dev, proc, ts);
-        let k = mix(self.seed ^ 0x5157 ^ (dev as u64) << 24 ^ (proc as u64) ^ n as u64);
-        let t = begun - back - (k % (6 * HOUR) as u64) as i64;
+    fn started(&self, dev: usize, proc: usize, at: Instance, ts: i64, back: i64) -> i64 {
+        let k = mix(self.seed ^ 0x5157 ^ (dev as u64) << 24 ^ (proc as u64) ^ at.n as u64);
+        let t = at.begun - back - (k % (6 * HOUR) as u64) as i64;
         (t.min(ts - 100) / 100) * 100
     }
 
@@ -269,14 +267,15 @@ impl<'a> Ctx<'a> {
         ];
         self.image(b, &spec.initiating, dev, proc, p.runs, 1, extra);
         let user_proc = p.runs == Runs::User;
-        let pid = self.pid(dev.index, proc, ts, 0);
+        let at = self.instance(dev.index, proc, ts);
+        let pid = self.pid(dev.index, proc, at, 0);
         b.l(ix.InitiatingProcessId, pid);
-        let created = self.started(dev.index, proc, ts, 0);
+        let created = self.started(dev.index, proc, at, ts, 0);
         b.t(ix.InitiatingProcessCreationTime, created);
         // The instance (device, program, span of its lifetime) identifies its folder path, command
         // line and unique id: they are written out only when the batch does not have them yet
         // (each is a function of the instance, so it is the same text in every batch).
-        let (span, _) = self.instance(dev.index, proc, ts);
+        let span = at.n;
         let instance = (dev.index as u64) << 40 | (proc as u64) << 20 | (span as u64 & 0xF_FFFF);
         let mut scratch = std::mem::take(&mut self.s3);
         if p.per_user {
@@ -310,8 +309,10 @@ impl<'a> Ctx<'a> {
             },
         );
         self.s1 = path;
-        b.l(ix.InitiatingProcessParentId, self.pid(dev.index, p.parent, ts, 1));
-        b.t(ix.InitiatingProcessParentCreationTime, self.started(dev.index, p.parent, ts, 3 * DAY).min(created));
+        let parent_at = self.instance(dev.index, p.parent, ts);
+        b.l(ix.InitiatingProcessParentId, self.pid(dev.index, p.parent, parent_at, 1));
+        let parent_created = self.started(dev.index, p.parent, parent_at, ts, 3 * DAY);
+        b.t(ix.InitiatingProcessParentCreationTime, parent_created.min(created));
         b.l(ix.InitiatingProcessSessionId, if user_proc { 1 } else { 0 });
         b.b(ix.IsInitiatingProcessRemoteSession, false);
         self.s3 = scratch;
@@ -951,17 +952,47 @@ fn find(model: &Model, file: &str) -> usize {
     model.procs[..model.background].iter().position(|p| p.file.eq_ignore_ascii_case(file)).unwrap_or(0)
 }
 
+/// A running process: the number of its span of the program's [`Lifetime`] on its device,
+/// and when that span began.
+#[derive(Clone, Copy)]
+struct Instance {
+    n: i64,
+    begun: i64,
+}
+
+impl Instance {
+    /// The span of `LIFE` nanoseconds that `ts` falls in on device `dev`.
+    #[inline]
+    fn at<const LIFE: i64>(seed: u64, dev: usize, ts: i64) -> Instance {
+        let offset = (mix(seed ^ 0x0FF5E7 ^ dev as u64) % LIFE as u64) as i64;
+        let n = (ts + offset).div_euclid(LIFE);
+        Instance { n, begun: n * LIFE - offset }
+    }
+}
+
 /// How long an instance of a program runs. Services and agents run from one reboot (the
 /// weekly patch day) to the next, a user's applications from logon to the end of the working
 /// day. The helpers that scripts and shells start (cmd, PowerShell, rundll32, dllhost) live
 /// far shorter in real fleets; they are kept as six-hour instances, as all programs were
 /// before, since an instance per event would give nearly every one of their rows its own
 /// process id and command line.
-fn lifetime(p: &Proc) -> i64 {
-    match (p.cmd, p.runs) {
-        (Cmd::CmdExe | Cmd::PowerShell | Cmd::Rundll32 | Cmd::DllHost, _) => 6 * HOUR,
-        (_, Runs::User) => DAY,
-        _ => 7 * DAY,
+#[derive(Clone, Copy)]
+enum Lifetime {
+    /// Six hours.
+    Helper,
+    /// A day.
+    Session,
+    /// A week.
+    Service,
+}
+
+impl Lifetime {
+    fn of(p: &Proc) -> Lifetime {
+        match (p.cmd, p.runs) {
+            (Cmd::CmdExe | Cmd::PowerShell | Cmd::Rundll32 | Cmd::DllHost, _) => Lifetime::Helper,
+            (_, Runs::User) => Lifetime::Session,
+            _ => Lifetime::Service,
+        }
     }
 }
 
