@@ -638,7 +638,8 @@ fn zigzag(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
 }
 
-/// Bit-packs `values` (each below `2^width`, a multiple of 8 of them), lowest bits first.
+/// Bit-packs `values` (each below `2^width`, a multiple of 8 of them), lowest bits first, 64
+/// bits at a time.
 fn pack_bits(out: &mut Vec<u8>, values: impl Iterator<Item = u64>, width: u32) {
     if width == 0 {
         return;
@@ -719,21 +720,7 @@ fn pack(out: &mut Vec<u8>, values: &[u32], width: u8) {
             out.extend_from_slice(&word.to_le_bytes()[..width as usize]);
         }
     } else {
-        // 32 bits are written whenever the accumulator has them (a value is at most 32 bits
-        // wide, so it never holds more than 63).
-        let mut acc = 0u64;
-        let mut have = 0u32;
-        for v in groups.flatten() {
-            acc |= (v as u64) << have;
-            have += w;
-            if have >= 32 {
-                out.extend_from_slice(&(acc as u32).to_le_bytes());
-                acc >>= 32;
-                have -= 32;
-            }
-        }
-        // Groups of 8 values fill whole bytes.
-        out.extend_from_slice(&acc.to_le_bytes()[..have.div_ceil(8) as usize]);
+        pack_bits(out, groups.flatten().map(u64::from), w);
     }
 }
 

@@ -506,19 +506,30 @@ impl<'a> Planner<'a> {
     pub(crate) fn convert(&self, value: DfExpr, ty: kql_semantics::Type, span: Span) -> Result<DfExpr> {
         use kql_semantics::Type;
         let function = match ty {
-            Type::String => return Ok(value),
-            Type::Int => "toint",
-            Type::Long => "tolong",
-            Type::Real => "toreal",
-            Type::Decimal => "todecimal",
-            Type::Bool => "tobool",
-            Type::DateTime => "todatetime",
-            Type::TimeSpan => "totimespan",
-            Type::Guid => "toguid",
+            Type::String | Type::Unknown => return Ok(value),
+            // A string becomes the JSON it holds, not a dynamic string.
             Type::Dynamic => "parse_json",
-            Type::Unknown => return Ok(value),
+            other => conversion_function(other),
         };
         self.udf(function, vec![value], span)
+    }
+}
+
+/// The KQL function that converts a value to `ty` (`tolong`, `todatetime`...; `todynamic` for
+/// dynamic and unknown).
+pub(crate) fn conversion_function(ty: kql_semantics::Type) -> &'static str {
+    use kql_semantics::Type;
+    match ty {
+        Type::String => "tostring",
+        Type::Guid => "toguid",
+        Type::Int => "toint",
+        Type::Long => "tolong",
+        Type::Real => "toreal",
+        Type::Decimal => "todecimal",
+        Type::Bool => "tobool",
+        Type::DateTime => "todatetime",
+        Type::TimeSpan => "totimespan",
+        Type::Dynamic | Type::Unknown => "todynamic",
     }
 }
 

@@ -241,26 +241,13 @@ impl<'a> Planner<'a> {
     /// `value` (of Arrow type `from`) as a value of Arrow type `to`, converted as KQL's `to*`
     /// functions do.
     fn convert_to(&self, value: DfExpr, from: &DataType, to: &DataType, span: Span) -> Result<DfExpr> {
-        use kql_semantics::Type;
         if from == to {
             return Ok(value);
         }
         if kql_type(from) == kql_type(to) {
             return Ok(cast(value, to.clone()));
         }
-        let function = match kql_type(to) {
-            Type::String => "tostring",
-            Type::Guid => "toguid",
-            Type::Int => "toint",
-            Type::Long => "tolong",
-            Type::Real => "toreal",
-            Type::Decimal => "todecimal",
-            Type::Bool => "tobool",
-            Type::DateTime => "todatetime",
-            Type::TimeSpan => "totimespan",
-            Type::Dynamic | Type::Unknown => "todynamic",
-        };
-        self.udf(function, vec![value], span)
+        self.udf(super::expr::conversion_function(kql_type(to)), vec![value], span)
     }
 }
 
