@@ -40,6 +40,10 @@ use crate::table::{Batch, Col, NULL_INDEX};
 /// Bytes of a column's first page that decide whether its pages are compressed.
 const SNAPPY_SAMPLE: usize = 64 * 1024;
 
+/// A smaller first page (a column still empty in the first row group, a small table) decides
+/// for its own chunk only.
+const SNAPPY_SAMPLE_TO_KEEP: usize = 4 * 1024;
+
 /// Whether Snappy's `compressed` bytes for `raw` bytes are worth their time: only where it
 /// cuts the data by at least a third. (At a fifth, unique ids and numbers, which Snappy
 /// compresses at a third of its usual speed, took a fifth of its time for 4% of the bytes.)
@@ -99,11 +103,13 @@ struct Chunk {
     offsets: Option<OffsetIndexBuilder>,
     /// Whether the chunk's pages are Snappy-compressed (see [`Codecs`]).
     snappy: Option<bool>,
+    /// Whether that choice holds for the column's later chunks too.
+    keep: bool,
 }
 
 /// Which of a table's columns are Snappy-compressed: decided on a sample of the first page
 /// a column writes (see [`worth_compressing`]), then kept for every later chunk of the
-/// column, in this file and the table's next ones.
+/// column, in this file and the table's next ones (unless that page was too small to tell).
 #[derive(Default)]
 pub struct Codecs {
     snappy: Vec<Option<bool>>,
@@ -203,6 +209,7 @@ impl PqFile {
             }
             let n = self.snappy.compress(sample, &mut self.packed).map_err(|e| err(&self.path, e))?;
             chunk.snappy = Some(worth_compressing(n, sample.len()));
+            chunk.keep = sample.len() >= SNAPPY_SAMPLE_TO_KEEP;
         }
         let page = if chunk.snappy == Some(false) {
             make(std::mem::take(&mut self.page))
@@ -248,7 +255,7 @@ impl PqFile {
         let physical = descr.physical_type();
         let levels = descr.max_def_level() > 0;
         let stats = self.stats[i];
-        let mut chunk = Chunk { snappy: *snappy, ..Chunk::default() };
+        let mut chunk = Chunk { snappy: *snappy, keep: snappy.is_some(), ..Chunk::default() };
         let mut index = ColumnIndexBuilder::new(physical);
         index.set_boundary_order(if i == self.timestamp { BoundaryOrder::ASCENDING } else { BoundaryOrder::UNORDERED });
         let mut min_max: Option<(Vec<u8>, Vec<u8>)> = None;
@@ -504,7 +511,9 @@ impl PqFile {
             };
             builder = builder.set_statistics(statistics);
         }
-        *snappy = chunk.snappy;
+        if chunk.keep {
+            *snappy = chunk.snappy;
+        }
         let meta = builder.build().map_err(|e| err(&self.path, e))?;
         let column_index =
             if stats { index.build().map_err(|e| err(&self.path, e))? } else { ColumnIndexMetaData::NONE };
