@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::literal::{parse_datetime, parse_timespan};
 use super::{Binding, PlanError, Planner, Result, column};
-use crate::types::arrow_type;
+use crate::types::{arrow_type, kql_type};
 
 impl<'a> Planner<'a> {
     /// Lowers a scalar expression over rows of `schema`.
@@ -178,13 +178,14 @@ impl<'a> Planner<'a> {
     /// `todatetime`/`totimespan` (`toreal` loses integers beyond 2^53). A value
     /// that does not convert is null, so `==` is false and `!=` true for it.
     fn dynamic_comparand(&self, l: DfExpr, r: DfExpr, schema: &DFSchema, span: Span) -> Result<(DfExpr, DfExpr)> {
-        let convert = |other: &DataType| match other {
-            DataType::Boolean => Some("tobool"),
-            DataType::Utf8 | DataType::Utf8View => Some("tostring"),
-            DataType::Timestamp(..) => Some("todatetime"),
-            DataType::Duration(_) => Some("totimespan"),
-            t if t.is_integer() || t.is_floating() => Some("toreal"),
-            _ => None,
+        let convert = |other: &DataType| {
+            use kql_semantics::Type;
+            match kql_type(other) {
+                // Every number compares as a real.
+                Type::Int | Type::Long | Type::Real => Some("toreal"),
+                ty @ (Type::Bool | Type::String | Type::DateTime | Type::TimeSpan) => Some(conversion_function(ty)),
+                _ => None,
+            }
         };
         let (Ok(left), Ok(right)) = (l.get_type(schema), r.get_type(schema)) else { return Ok((l, r)) };
         Ok(match (&left, &right) {
@@ -561,12 +562,15 @@ fn timespan_arithmetic(l: DfExpr, operator: Operator, r: DfExpr, schema: &DFSche
 /// https://learn.microsoft.com/en-us/kusto/query/numerical-operators). Other mixes are left to
 /// DataFusion (a string and a dynamic value, say).
 fn widen_numbers(values: Vec<DfExpr>, schema: &DFSchema) -> Vec<DfExpr> {
-    let rank = |t: &DataType| match t {
-        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::UInt8 | DataType::UInt16 => Some(0),
-        DataType::Int64 | DataType::UInt32 | DataType::UInt64 => Some(1),
-        DataType::Float16 | DataType::Float32 | DataType::Float64 => Some(2),
-        DataType::Decimal128(..) | DataType::Decimal256(..) => Some(3),
-        _ => None,
+    let rank = |t: &DataType| {
+        use kql_semantics::Type;
+        match kql_type(t) {
+            Type::Int => Some(0),
+            Type::Long => Some(1),
+            Type::Real => Some(2),
+            Type::Decimal => Some(3),
+            _ => None,
+        }
     };
     let types: Vec<Option<DataType>> = values.iter().map(|v| v.get_type(schema).ok()).collect();
     let numbers: Vec<(usize, &DataType)> = types.iter().flatten().filter_map(|t| rank(t).map(|r| (r, t))).collect();

@@ -81,8 +81,10 @@ impl<'a> Planner<'a> {
             exprs.extend(column_names(&plan).iter().map(|n| column(n)));
             filtered.push((name, LogicalPlanBuilder::from(plan).filter(condition)?.project(exprs)?.build()?));
         }
-        let result = if filtered.is_empty() { None } else { Some(super::join::union_by_name(filtered, false, None)?) };
-        or_empty(result, "search", TABLE.to_string())
+        if filtered.is_empty() {
+            return empty_table("search", vec![(TABLE.to_string(), DataType::Utf8)]);
+        }
+        super::join::union_by_name(filtered, false, None)
     }
 
     pub(crate) fn search_condition(&mut self, predicate: &'a Expr, schema: &DFSchema, cs: bool) -> Result<DfExpr> {
@@ -323,13 +325,4 @@ fn empty_table(name: &str, columns: Vec<(String, DataType)>) -> Result<LogicalPl
         datafusion::datasource::empty::EmptyTable::new(schema),
     ));
     Ok(LogicalPlanBuilder::scan(name, source, None)?.build()?)
-}
-
-/// The union of `search` over its tables, or, when no table was searched, an empty table with
-/// one string column `column` (the source-table column the operator adds).
-fn or_empty(union: Option<LogicalPlan>, operator: &str, column: String) -> Result<LogicalPlan> {
-    if let Some(plan) = union {
-        return Ok(plan);
-    }
-    empty_table(operator, vec![(column, DataType::Utf8)])
 }
