@@ -335,6 +335,19 @@ pub fn usable_domain(domain: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// ASCII patterns compile without Unicode but still fold ASCII case and let `[^\\]*`
+    /// cross non-ASCII text; a pattern with other letters keeps Unicode case folding.
+    #[test]
+    fn tool_patterns_match_case_insensitively_with_and_without_unicode() {
+        let ascii = combined(vec![r"^[a-z]:\\program files\\[^\\]*desk\\".into()]).unwrap();
+        assert!(ascii.is_match(r"C:\Program Files\AnyDesk\AnyDesk.exe".as_bytes()));
+        assert!(ascii.is_match(r"c:\PROGRAM FILES\ÜberDesk\x.exe".as_bytes()));
+        assert!(!ascii.is_match(r"C:\Program Files\Any\Desk\x.exe".as_bytes()));
+        let unicode = combined(vec![r"\\überwachung\\".into()]).unwrap();
+        assert!(unicode.is_match(r"C:\ÜBERWACHUNG\agent.exe".as_bytes()));
+        assert!(combined(Vec::new()).is_none());
+    }
+
     #[test]
     fn has_is_whole_terms_case_insensitive() {
         assert!(has("Pulseway Agent", "Pulseway"));
