@@ -1059,6 +1059,12 @@ fn find_columns() {
     assert_columns(r#"find in (T, V) where a > 1"#, "source_:string, a:long, pack_:dynamic");
 }
 
+#[test]
+fn find_project_columns() {
+    // The projected columns, typed as given or as the tables have them.
+    assert_columns(r#"find in (T) where a > 1 project a, b, ts:string"#, "source_:string, a:long, b:string, ts:string");
+}
+
 // ---- Defender catalog --------------------------------------------------------------------------
 
 #[test]

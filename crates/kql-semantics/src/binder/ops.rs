@@ -290,11 +290,29 @@ impl<'a> Binder<'a, '_> {
                 out
             }
             OperatorKind::Find(find) => {
-                for table in &find.tables {
-                    self.union_tables(table);
-                }
-                let mut out = Schema::unknown();
-                out.columns.push(Column { name: "source_".into(), ty: Type::String });
+                let sources: Vec<Schema> = find.tables.iter().flat_map(|t| self.union_tables(t)).collect();
+                let tables = self.union(&[], sources);
+                // `project Col[:type], ...` of plain columns: `source_` and those columns, each
+                // of the type given, else of the type the tables have it with (unknown when they
+                // disagree: the engine then asks for a type). Otherwise, the columns depend on
+                // the rows (`pack_`), so the schema stays open.
+                let project: Option<Vec<Column>> = find
+                    .project
+                    .iter()
+                    .map(|item| {
+                        let ExprKind::Name(name) = &item.column.kind else { return None };
+                        let ty = match &item.ty {
+                            Some(ty) => Type::from_name(&ty.name).unwrap_or(Type::Unknown),
+                            None => tables.columns.iter().find(|c| c.name == name.name).map_or(Type::Unknown, |c| c.ty),
+                        };
+                        Some(Column { name: name.name.clone(), ty })
+                    })
+                    .collect();
+                let mut out = match project {
+                    Some(columns) if !columns.is_empty() => Schema::new(columns),
+                    _ => Schema::unknown(),
+                };
+                out.columns.insert(0, Column { name: "source_".into(), ty: Type::String });
                 out
             }
             OperatorKind::TopNested { clauses } => {
