@@ -98,11 +98,9 @@ impl<'a> Ctx<'a> {
     /// Sets the columns every row has; returns the ReportId.
     fn head(&mut self, b: &mut Batch<'a>, ix: &Ix, ts: i64, dev: &'a Device, rng: &mut Rng) -> i64 {
         b.t(ix.Timestamp, ts);
-        b.group(
-            5 << 60 | dev.index as u64,
-            &[ix.DeviceId, ix.DeviceName, ix.MachineGroup],
-            [&dev.id, &dev.name, dev.machine_group],
-        );
+        b.group(5 << 60 | dev.index as u64, &[ix.DeviceId, ix.DeviceName, ix.MachineGroup], || {
+            [&dev.id, &dev.name, dev.machine_group]
+        });
         let r = self.next_report(dev.index, rng);
         b.l(ix.ReportId, r);
         r
@@ -135,27 +133,30 @@ impl<'a> Ctx<'a> {
         (t.min(ts - 100) / 100) * 100
     }
 
-    #[allow(clippy::type_complexity)]
-    fn account(&self, runs: Runs, dev: &'a Device) -> (&'a str, &'a str, &'a str, &'a str, &'a str, i64) {
+    /// The account `runs` names on `dev`: domain, name, SID, UPN and object id.
+    fn account(&self, runs: Runs, dev: &'a Device) -> (&'a str, &'a str, &'a str, &'a str, &'a str) {
         match runs {
-            Runs::System => ("nt authority", "system", "S-1-5-18", "", "", 999),
-            Runs::LocalService => ("nt authority", "local service", "S-1-5-19", "", "", 997),
-            Runs::NetworkService => ("nt authority", "network service", "S-1-5-20", "", "", 996),
-            Runs::User => (
-                self.fleet.domain,
-                &dev.user,
-                &dev.user_sid,
-                &dev.user_upn,
-                &dev.user_object_id,
-                (mix(dev.index as u64 ^ self.seed) % 90_000_000) as i64 + 300_000,
-            ),
+            Runs::System => ("nt authority", "system", "S-1-5-18", "", ""),
+            Runs::LocalService => ("nt authority", "local service", "S-1-5-19", "", ""),
+            Runs::NetworkService => ("nt authority", "network service", "S-1-5-20", "", ""),
+            Runs::User => (self.fleet.domain, &dev.user, &dev.user_sid, &dev.user_upn, &dev.user_object_id),
+        }
+    }
+
+    /// The logon session id of the account `runs` names on `dev`.
+    fn logon_id(&self, runs: Runs, dev: &Device) -> i64 {
+        match runs {
+            Runs::System => 999,
+            Runs::LocalService => 997,
+            Runs::NetworkService => 996,
+            Runs::User => (mix(dev.index as u64 ^ self.seed) % 90_000_000) as i64 + 300_000,
         }
     }
 
     /// Sets a process image's columns (file, hashes, version information) and its
     /// account's, for the created process or the initiating one (`cols`).
-    /// `extra`: more columns whose values are a function of the process alone (set with the
-    /// same lookup).
+    /// `extra`: the values of the image's extra columns ([`ImageCols::EXTRA`]), a function of
+    /// the program alone; called only when the batch does not have them yet.
     #[allow(clippy::too_many_arguments)]
     fn image(
         &self,
@@ -165,29 +166,12 @@ impl<'a> Ctx<'a> {
         proc: usize,
         runs: Runs,
         kind: u64,
-        extra: [(usize, &'a str); 5],
+        extra: impl FnOnce() -> [&'a str; ImageCols::EXTRA],
     ) {
         let p = &self.model.procs[proc];
         // Group keys: the kind of column set in the top bits, then what the values depend on.
-        b.group(
-            kind << 60 | proc as u64,
-            &[
-                cols.file_name,
-                cols.sha1,
-                cols.sha256,
-                cols.md5,
-                cols.company,
-                cols.product,
-                cols.version,
-                cols.internal,
-                cols.original,
-                cols.description,
-                extra[0].0,
-                extra[1].0,
-                extra[2].0,
-                extra[3].0,
-                extra[4].0,
-            ],
+        b.group(kind << 60 | proc as u64, if p.per_user { &cols.image_per_user } else { &cols.image }, || {
+            let [e0, e1, e2, e3, e4] = extra();
             [
                 &p.file,
                 &p.sha1,
@@ -199,28 +183,18 @@ impl<'a> Ctx<'a> {
                 &p.internal,
                 &p.original,
                 &p.description,
-                extra[0].1,
-                extra[1].1,
-                extra[2].1,
-                extra[3].1,
-                extra[4].1,
-            ],
-        );
+                e0,
+                e1,
+                e2,
+                e3,
+                e4,
+            ]
+        });
         b.l(cols.file_size, p.size);
-        let (domain, name, sid, upn, oid, logon) = self.account(runs, dev);
         let user = runs == Runs::User;
         let who = if user { dev.index as u64 + 1 } else { 0 } * 4 + runs as u64;
-        b.group(
-            (kind + 1) << 60 | who,
-            &[
-                cols.account_domain,
-                cols.account_name,
-                cols.account_sid,
-                cols.account_upn,
-                cols.account_object_id,
-                cols.integrity,
-                cols.elevation,
-            ],
+        b.group((kind + 1) << 60 | who, &cols.account, || {
+            let (domain, name, sid, upn, oid) = self.account(runs, dev);
             [
                 domain,
                 name,
@@ -229,9 +203,9 @@ impl<'a> Ctx<'a> {
                 oid,
                 if user { "Medium" } else { "System" },
                 if user { "TokenElevationTypeLimited" } else { "TokenElevationTypeDefault" },
-            ],
-        );
-        b.l(cols.logon_id, logon);
+            ]
+        });
+        b.l(cols.logon_id, self.logon_id(runs, dev));
     }
 
     /// Sets a folder path column to `p`'s path on `dev`; returns the path as written in
@@ -256,16 +230,17 @@ impl<'a> Ctx<'a> {
         let ix = &spec.ix;
         let model = self.model;
         let p = &model.procs[proc];
-        let parent = &model.procs[p.parent];
-        let extra = [
-            (ix.InitiatingProcessParentFileName, parent.file.as_str()),
-            (ix.InitiatingProcessSignerType, if p.os_vendor { "OsVendor" } else { "ThirdParty" }),
-            (ix.InitiatingProcessSignatureStatus, "Valid"),
-            (ix.AppGuardContainerId, ""),
-            // A per-user program's path depends on the device too: set below.
-            (if p.per_user { usize::MAX } else { ix.InitiatingProcessFolderPath }, p.path_lower.as_str()),
-        ];
-        self.image(b, &spec.initiating, dev, proc, p.runs, 1, extra);
+        // A per-user program's folder path depends on the device too: it is set below (the
+        // image's columns for it leave the path out).
+        self.image(b, &spec.initiating, dev, proc, p.runs, 1, || {
+            [
+                model.procs[p.parent].file.as_str(),
+                if p.os_vendor { "OsVendor" } else { "ThirdParty" },
+                "Valid",
+                "",
+                p.path_lower.as_str(),
+            ]
+        });
         let user_proc = p.runs == Runs::User;
         let at = self.instance(dev.index, proc, ts);
         let pid = self.pid(dev.index, proc, at, 0);
@@ -341,7 +316,7 @@ impl<'a> Ctx<'a> {
         b.w(ix.ProcessCommandLine, &mut scratch, |out| command_line(out, rng, p, path, dev));
         // A child of a user's process runs as that user (conhost under the user's cmd).
         let runs = if model.procs[p.parent].runs == Runs::User { Runs::User } else { p.runs };
-        self.image(b, &spec.process, dev, proc, runs, 3, [(usize::MAX, ""); 5]);
+        self.image(b, &spec.process, dev, proc, runs, 3, || [""; ImageCols::EXTRA]);
         let user_proc = runs == Runs::User;
         b.t(ix.ProcessCreationTime, ts);
         self.initiating(b, spec, dev, p.parent, ts);
@@ -463,17 +438,22 @@ impl<'a> Ctx<'a> {
         b.s(ix.FolderPath, path);
         let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
         if action != "FileDeleted" {
+            // The DeviceFileEvents schema reference says SHA256 "is usually not populated" (use
+            // SHA1): one row in ten has it.
+            let sha256 = rng.chance(0.1);
             match hashes {
                 Some(p) => {
                     b.v(ix.SHA1, &p.sha1);
-                    b.v(ix.SHA256, &p.sha256);
+                    if sha256 {
+                        b.v(ix.SHA256, &p.sha256);
+                    }
                     b.v(ix.MD5, &p.md5);
                     b.l(ix.FileSize, p.size);
                 }
                 None => {
                     let mut h = std::mem::take(&mut self.num);
                     for (col, n) in [(ix.SHA1, 40), (ix.SHA256, 64), (ix.MD5, 32)] {
-                        if n == 32 && !rng.chance(0.3) {
+                        if (n == 32 && !rng.chance(0.3)) || (n == 64 && !sha256) {
                             continue;
                         }
                         b.w(col, &mut h, |out| rng.hex(out, n));

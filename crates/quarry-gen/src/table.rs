@@ -1,10 +1,10 @@
 //! The seven generated tables: their Arrow schemas (from the KQL catalog) and a row-at-a-time
 //! batch builder that fills the columns a generator sets and leaves the rest empty.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use std::hash::BuildHasher;
-use std::marker::PhantomData;
 
 use arrow::array::{
     ArrayRef, BooleanArray, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
@@ -115,75 +115,98 @@ pub struct TableSpec {
 /// Positions of the columns that describe a process image and the account it runs as; a
 /// table has them twice, for the created and for the initiating process.
 #[derive(Clone, Debug)]
-#[allow(missing_docs)]
 pub struct ImageCols {
-    pub file_name: usize,
+    /// The columns whose values are a function of the program alone, for [`Batch::group`]:
+    /// file name, SHA1, SHA256, MD5, the six version-information columns, then
+    /// [`ImageCols::EXTRA`] more the caller chooses (`usize::MAX`, a column no table has, for none).
+    pub image: [usize; 10 + ImageCols::EXTRA],
+    /// The same for a program installed per user: its folder path (which names the user) is
+    /// left out.
+    pub image_per_user: [usize; 10 + ImageCols::EXTRA],
+    /// The account's columns: domain, name, SID, UPN, object id, integrity level and token
+    /// elevation.
+    pub account: [usize; 7],
+    /// The file size column.
     pub file_size: usize,
-    pub sha1: usize,
-    pub sha256: usize,
-    pub md5: usize,
-    pub company: usize,
-    pub product: usize,
-    pub version: usize,
-    pub internal: usize,
-    pub original: usize,
-    pub description: usize,
-    pub account_domain: usize,
-    pub account_name: usize,
-    pub account_sid: usize,
-    pub account_upn: usize,
-    pub account_object_id: usize,
+    /// The logon id column.
     pub logon_id: usize,
-    pub integrity: usize,
-    pub elevation: usize,
 }
 
 impl ImageCols {
+    /// How many columns of [`ImageCols::image`] the caller chooses.
+    pub const EXTRA: usize = 5;
+
     fn process(ix: &Ix) -> ImageCols {
+        let image = [
+            ix.FileName,
+            ix.SHA1,
+            ix.SHA256,
+            ix.MD5,
+            ix.ProcessVersionInfoCompanyName,
+            ix.ProcessVersionInfoProductName,
+            ix.ProcessVersionInfoProductVersion,
+            ix.ProcessVersionInfoInternalFileName,
+            ix.ProcessVersionInfoOriginalFileName,
+            ix.ProcessVersionInfoFileDescription,
+            usize::MAX,
+            usize::MAX,
+            usize::MAX,
+            usize::MAX,
+            usize::MAX,
+        ];
         ImageCols {
-            file_name: ix.FileName,
+            image,
+            image_per_user: image,
+            account: [
+                ix.AccountDomain,
+                ix.AccountName,
+                ix.AccountSid,
+                ix.AccountUpn,
+                ix.AccountObjectId,
+                ix.ProcessIntegrityLevel,
+                ix.ProcessTokenElevation,
+            ],
             file_size: ix.FileSize,
-            sha1: ix.SHA1,
-            sha256: ix.SHA256,
-            md5: ix.MD5,
-            company: ix.ProcessVersionInfoCompanyName,
-            product: ix.ProcessVersionInfoProductName,
-            version: ix.ProcessVersionInfoProductVersion,
-            internal: ix.ProcessVersionInfoInternalFileName,
-            original: ix.ProcessVersionInfoOriginalFileName,
-            description: ix.ProcessVersionInfoFileDescription,
-            account_domain: ix.AccountDomain,
-            account_name: ix.AccountName,
-            account_sid: ix.AccountSid,
-            account_upn: ix.AccountUpn,
-            account_object_id: ix.AccountObjectId,
             logon_id: ix.LogonId,
-            integrity: ix.ProcessIntegrityLevel,
-            elevation: ix.ProcessTokenElevation,
         }
     }
 
+    /// The initiating process's columns; its extra columns are its parent's file name, its
+    /// signer type, signature status, AppGuard container id and folder path.
     fn initiating(ix: &Ix) -> ImageCols {
+        let image = [
+            ix.InitiatingProcessFileName,
+            ix.InitiatingProcessSHA1,
+            ix.InitiatingProcessSHA256,
+            ix.InitiatingProcessMD5,
+            ix.InitiatingProcessVersionInfoCompanyName,
+            ix.InitiatingProcessVersionInfoProductName,
+            ix.InitiatingProcessVersionInfoProductVersion,
+            ix.InitiatingProcessVersionInfoInternalFileName,
+            ix.InitiatingProcessVersionInfoOriginalFileName,
+            ix.InitiatingProcessVersionInfoFileDescription,
+            ix.InitiatingProcessParentFileName,
+            ix.InitiatingProcessSignerType,
+            ix.InitiatingProcessSignatureStatus,
+            ix.AppGuardContainerId,
+            ix.InitiatingProcessFolderPath,
+        ];
+        let mut image_per_user = image;
+        image_per_user[14] = usize::MAX;
         ImageCols {
-            file_name: ix.InitiatingProcessFileName,
+            image,
+            image_per_user,
+            account: [
+                ix.InitiatingProcessAccountDomain,
+                ix.InitiatingProcessAccountName,
+                ix.InitiatingProcessAccountSid,
+                ix.InitiatingProcessAccountUpn,
+                ix.InitiatingProcessAccountObjectId,
+                ix.InitiatingProcessIntegrityLevel,
+                ix.InitiatingProcessTokenElevation,
+            ],
             file_size: ix.InitiatingProcessFileSize,
-            sha1: ix.InitiatingProcessSHA1,
-            sha256: ix.InitiatingProcessSHA256,
-            md5: ix.InitiatingProcessMD5,
-            company: ix.InitiatingProcessVersionInfoCompanyName,
-            product: ix.InitiatingProcessVersionInfoProductName,
-            version: ix.InitiatingProcessVersionInfoProductVersion,
-            internal: ix.InitiatingProcessVersionInfoInternalFileName,
-            original: ix.InitiatingProcessVersionInfoOriginalFileName,
-            description: ix.InitiatingProcessVersionInfoFileDescription,
-            account_domain: ix.InitiatingProcessAccountDomain,
-            account_name: ix.InitiatingProcessAccountName,
-            account_sid: ix.InitiatingProcessAccountSid,
-            account_upn: ix.InitiatingProcessAccountUpn,
-            account_object_id: ix.InitiatingProcessAccountObjectId,
             logon_id: ix.InitiatingProcessLogonId,
-            integrity: ix.InitiatingProcessIntegrityLevel,
-            elevation: ix.InitiatingProcessTokenElevation,
         }
     }
 }
@@ -742,41 +765,45 @@ impl<'a> Batch<'a> {
     /// Sets several string columns at once to values that live as long as the batch and are
     /// a function of `key` (for instance a process image's hashes and version strings, by
     /// process): after the first time, one lookup finds every column's dictionary index.
+    /// `values` is called only then (gathering them on every row cost as much as the lookup).
     #[inline]
-    pub fn group<const N: usize>(&mut self, key: u64, cols: &[usize; N], values: [&'a str; N]) {
+    pub fn group<const N: usize>(&mut self, key: u64, cols: &[usize; N], values: impl FnOnce() -> [&'a str; N]) {
         let (kind, index) = ((key >> 60) as usize, (key & ((1 << 60) - 1)) as usize);
         let at = self.groups[kind].get(index).copied().unwrap_or(NULL_INDEX);
         if at != NULL_INDEX {
             let at = at as usize;
             let Batch { cols: columns, rows, group_ids, .. } = self;
             let rows = *rows;
-            for ((n, &i), &id) in cols.iter().enumerate().zip(&group_ids[at..at + N]) {
-                match columns.get_mut(i) {
-                    Some(Col::Dict { dict, dynamic }) => {
-                        if dict.idx.len() < rows {
-                            dict.push_empties(rows - dict.idx.len(), *dynamic);
-                        }
-                        dict.idx.push(id);
+            for (&i, &id) in cols.iter().zip(&group_ids[at..at + N]) {
+                // Only dictionary columns (see below).
+                if let Some(Col::Dict { dict, dynamic }) = columns.get_mut(i) {
+                    if dict.idx.len() < rows {
+                        dict.push_empties(rows - dict.idx.len(), *dynamic);
                     }
-                    Some(_) => {
-                        if let Some(Col::Plain { values: strings, valid, .. }) = col_at(columns, rows, i) {
-                            strings.push(values[n]);
-                            valid.push(true);
-                        }
-                    }
-                    None => {}
+                    dict.idx.push(id);
                 }
             }
             return;
         }
+        let values = values();
         let at = self.group_ids.len() as u32;
+        let mut plain = false;
         for (n, &i) in cols.iter().enumerate() {
             self.v(i, values[n]);
             let id = match self.cols.get(i) {
                 Some(Col::Dict { dict, .. }) => dict.idx.last().copied().unwrap_or(NULL_INDEX),
+                Some(Col::Plain { .. }) => {
+                    plain = true;
+                    NULL_INDEX
+                }
                 _ => NULL_INDEX,
             };
             self.group_ids.push(id);
+        }
+        if plain {
+            // A group with a column stored plain (none in the generated tables) is not
+            // remembered: its values are set one by one every time.
+            return;
         }
         let table = &mut self.groups[kind];
         if table.len() <= index {
@@ -1044,6 +1071,47 @@ mod tests {
                 ("y.exe", "55")
             ]
         );
+    }
+
+    #[test]
+    fn a_group_sets_every_column_on_every_row_including_plain_ones() {
+        // In DeviceFileEvents SHA1 is stored plain and FileName is a dictionary.
+        let spec = TableSpec::new(Table::File).unwrap();
+        let mut batch = Batch::new(&spec, 4);
+        let cols = [spec.ix.FileName, spec.ix.SHA1];
+        let mut calls = 0;
+        for key in [1, 2, 1, 1] {
+            let values = if key == 1 { ["a.exe", "aa"] } else { ["b.exe", "bb"] };
+            batch.group(key, &cols, || {
+                calls += 1;
+                values
+            });
+            batch.end_row();
+        }
+        // The group has a plain column, so it is not remembered.
+        assert_eq!(calls, 4);
+        let rb = batch.finish().unwrap();
+        let text =
+            |c: usize, i: usize| rb.column(c).as_any().downcast_ref::<StringArray>().unwrap().value(i).to_string();
+        let got: Vec<(String, String)> = (0..4).map(|i| (text(cols[0], i), text(cols[1], i))).collect();
+        let want = [("a.exe", "aa"), ("b.exe", "bb"), ("a.exe", "aa"), ("a.exe", "aa")];
+        assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+
+        // Dictionary columns only: the values are gathered once per key.
+        let mut batch = Batch::new(&spec, 4);
+        let cols = [spec.ix.FileName, spec.ix.ActionType];
+        let mut calls = 0;
+        for _ in 0..3 {
+            batch.group(7, &cols, || {
+                calls += 1;
+                ["c.exe", "FileCreated"]
+            });
+            batch.end_row();
+        }
+        assert_eq!(calls, 1);
+        let rb = batch.finish().unwrap();
+        let names = rb.column(cols[0]).as_any().downcast_ref::<StringArray>().unwrap();
+        assert!((0..3).all(|i| names.value(i) == "c.exe"));
     }
 
     #[test]
