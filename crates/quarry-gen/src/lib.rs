@@ -273,6 +273,7 @@ impl<'a> TableWork<'a> {
         let mut reports = Vec::with_capacity(planted.len());
         let mut info_counter = 0u64;
         let mut times: Vec<i64> = Vec::new();
+        let mut sort_scratch: Vec<i64> = Vec::new();
         for s in 0..slices {
             let (a, b) = (self.bounds[s], self.bounds[s + 1]);
             let before = (total as f64 * self.cum[s]).round() as u64;
@@ -281,7 +282,8 @@ impl<'a> TableWork<'a> {
             let mut rng = Rng::new(opts.seed, (s as u64) << 8 | t as u64);
             times.clear();
             times.extend((0..n).map(|_| (a + rng.below((b - a) as u64) as i64) / 100 * 100));
-            times.sort_unstable();
+            // Draws are rounded down to 100 ns, so they can fall below `a` by as much.
+            time::sort_spread(&mut times, a.div_euclid(100) * 100, b, &mut sort_scratch);
             let mut bi = 0usize;
             loop {
                 let next_plant = planted.get(cursor).copied().filter(|&i| plan.rows[i].ts < b);
