@@ -313,7 +313,7 @@ impl PqFile {
                 Col::Plain { valid, .. }
                 | Col::Long { valid, .. }
                 | Col::Int { valid, .. }
-                | Col::Bool { valid, .. } => valid[from..to].iter().filter(|&&v| !v).count(),
+                | Col::Bool { valid, .. } => valid.nulls(from..to),
                 Col::Null(_) => n,
             } as u64;
             nulls_total += nulls;
@@ -332,7 +332,9 @@ impl PqFile {
                         Col::Plain { valid, .. }
                         | Col::Long { valid, .. }
                         | Col::Int { valid, .. }
-                        | Col::Bool { valid, .. } => self.levels.extend(valid[from..to].iter().map(|&v| u32::from(v))),
+                        | Col::Bool { valid, .. } => {
+                            self.levels.extend((from..to).map(|k| u32::from(valid.is_valid(k))))
+                        }
                         Col::Null(_) => {}
                     }
                     hybrid(&mut page, &self.levels, 1);
@@ -371,7 +373,7 @@ impl PqFile {
                     }
                 }
                 Col::Plain { values, valid, .. } => {
-                    for (k, _) in valid.iter().enumerate().take(to).skip(from).filter(|(_, v)| **v) {
+                    for k in (from..to).filter(|&k| nulls == 0 || valid.is_valid(k)) {
                         plain_bytes(&mut page, values.get(k));
                     }
                 }
@@ -380,7 +382,7 @@ impl PqFile {
                         &values[from..to]
                     } else {
                         self.longs.clear();
-                        self.longs.extend((from..to).filter(|&k| valid[k]).map(|k| values[k]));
+                        self.longs.extend((from..to).filter(|&k| valid.is_valid(k)).map(|k| values[k]));
                         &self.longs
                     };
                     if !present.is_empty() {
@@ -394,18 +396,18 @@ impl PqFile {
                     }
                 }
                 Col::Int { values, valid } => {
-                    for k in from..to {
-                        if valid[k] {
-                            page.extend_from_slice(&values[k].to_le_bytes());
+                    for (k, v) in values.iter().enumerate().take(to).skip(from) {
+                        if valid.is_valid(k) {
+                            page.extend_from_slice(&v.to_le_bytes());
                         }
                     }
                 }
                 Col::Bool { values, valid } => {
                     let mut acc = 0u8;
                     let mut n = 0;
-                    for k in from..to {
-                        if valid[k] {
-                            acc |= u8::from(values[k]) << (n % 8);
+                    for (k, &v) in values.iter().enumerate().take(to).skip(from) {
+                        if valid.is_valid(k) {
+                            acc |= u8::from(v) << (n % 8);
                             n += 1;
                             if n % 8 == 0 {
                                 page.push(acc);

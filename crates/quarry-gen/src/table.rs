@@ -495,18 +495,68 @@ impl Dict {
     }
 }
 
+/// Which values of a column are not null. Nulls are rare (a row that does not set the
+/// column), so the flags are kept only from a column's first null on: until then every value
+/// is valid and a value costs no flag.
+#[derive(Default)]
+pub(crate) struct Validity {
+    /// One flag per value once the column has a null; empty before.
+    flags: Vec<bool>,
+}
+
+impl Validity {
+    /// Records a valid value.
+    #[inline]
+    fn push(&mut self) {
+        if !self.flags.is_empty() {
+            self.flags.push(true);
+        }
+    }
+
+    /// Records `n` more values, valid or not, after the column's first `len`.
+    fn extend(&mut self, len: usize, n: usize, valid: bool) {
+        if self.flags.is_empty() {
+            if valid || n == 0 {
+                return;
+            }
+            self.flags.resize(len, true);
+        }
+        self.flags.resize(len + n, valid);
+    }
+
+    /// Whether value `k` is valid.
+    #[inline]
+    pub(crate) fn is_valid(&self, k: usize) -> bool {
+        self.flags.get(k).copied().unwrap_or(true)
+    }
+
+    /// The nulls among values `range`.
+    pub(crate) fn nulls(&self, range: std::ops::Range<usize>) -> usize {
+        self.flags.get(range).map_or(0, |f| f.iter().filter(|&&v| !v).count())
+    }
+
+    fn clear(&mut self) {
+        self.flags.clear();
+    }
+
+    /// Arrow's null buffer for the column's `len` values (none if all are valid).
+    fn to_nulls(&self, len: usize) -> Option<NullBuffer> {
+        (!self.flags.is_empty()).then(|| NullBuffer::from_iter((0..len).map(|k| self.is_valid(k))))
+    }
+}
+
 /// A column being built.
 pub(crate) enum Col {
     /// Strings from a small vocabulary (`dynamic`: a null where unset).
     Dict { dict: Dict, dynamic: bool },
     /// Nearly unique strings, stored as they come (`valid`: false for a null).
-    Plain { values: Strings, valid: Vec<bool>, dynamic: bool },
+    Plain { values: Strings, valid: Validity, dynamic: bool },
     /// `long`, or `datetime` in nanoseconds (`time`).
-    Long { values: Vec<i64>, valid: Vec<bool>, time: bool },
+    Long { values: Vec<i64>, valid: Validity, time: bool },
     /// `int`.
-    Int { values: Vec<i32>, valid: Vec<bool> },
+    Int { values: Vec<i32>, valid: Validity },
     /// `bool`.
-    Bool { values: Vec<bool>, valid: Vec<bool> },
+    Bool { values: Vec<bool>, valid: Validity },
     /// A type no generated column has: all nulls.
     Null(usize),
 }
@@ -515,9 +565,10 @@ impl Col {
     fn len(&self) -> usize {
         match self {
             Col::Dict { dict, .. } => dict.idx.len(),
-            Col::Plain { valid, .. } | Col::Long { valid, .. } | Col::Int { valid, .. } | Col::Bool { valid, .. } => {
-                valid.len()
-            }
+            Col::Plain { values, .. } => values.len(),
+            Col::Long { values, .. } => values.len(),
+            Col::Int { values, .. } => values.len(),
+            Col::Bool { values, .. } => values.len(),
             Col::Null(n) => *n,
         }
     }
@@ -534,20 +585,20 @@ impl Col {
             Col::Dict { dict, dynamic } => dict.push_empties(n, *dynamic),
             Col::Plain { values, valid, dynamic } => {
                 let end = values.bytes.len();
+                valid.extend(values.len(), n, !*dynamic);
                 values.ends.resize(values.ends.len() + n, end);
-                valid.resize(valid.len() + n, !*dynamic);
             }
             Col::Long { values, valid, .. } => {
+                valid.extend(values.len(), n, false);
                 values.resize(values.len() + n, 0);
-                valid.resize(valid.len() + n, false);
             }
             Col::Int { values, valid } => {
+                valid.extend(values.len(), n, false);
                 values.resize(values.len() + n, 0);
-                valid.resize(valid.len() + n, false);
             }
             Col::Bool { values, valid } => {
+                valid.extend(values.len(), n, false);
                 values.resize(values.len() + n, false);
-                valid.resize(valid.len() + n, false);
             }
             Col::Null(c) => *c += n,
         }
@@ -581,7 +632,6 @@ impl Col {
             // Only `&str`s are ever stored.
             std::str::from_utf8(b).unwrap_or_default()
         }
-        let nulls = |valid: &[bool]| NullBuffer::from(valid.to_vec());
         match self {
             Col::Dict { dict, dynamic } => {
                 let it = dict.idx.iter().map(|&i| (i != NULL_INDEX).then(|| text(dict.values.get(i as usize))));
@@ -592,7 +642,7 @@ impl Col {
                 }
             }
             Col::Plain { values, valid, dynamic } => {
-                let it = (0..values.len()).map(|i| valid[i].then(|| text(values.get(i))));
+                let it = (0..values.len()).map(|i| valid.is_valid(i).then(|| text(values.get(i))));
                 if *dynamic {
                     Arc::new(it.collect::<LargeStringArray>())
                 } else {
@@ -601,14 +651,16 @@ impl Col {
             }
             Col::Long { values, valid, time } => {
                 if *time {
-                    Arc::new(TimestampNanosecondArray::new(values.clone().into(), Some(nulls(valid))))
+                    Arc::new(TimestampNanosecondArray::new(values.clone().into(), valid.to_nulls(values.len())))
                 } else {
-                    Arc::new(Int64Array::new(values.clone().into(), Some(nulls(valid))))
+                    Arc::new(Int64Array::new(values.clone().into(), valid.to_nulls(values.len())))
                 }
             }
-            Col::Int { values, valid } => Arc::new(Int32Array::new(values.clone().into(), Some(nulls(valid)))),
+            Col::Int { values, valid } => {
+                Arc::new(Int32Array::new(values.clone().into(), valid.to_nulls(values.len())))
+            }
             Col::Bool { values, valid } => {
-                Arc::new(BooleanArray::new(values.iter().copied().collect(), Some(nulls(valid))))
+                Arc::new(BooleanArray::new(values.iter().copied().collect(), valid.to_nulls(values.len())))
             }
             Col::Null(n) => new_null_array(ty, *n),
         }
@@ -635,7 +687,12 @@ fn plain(table: Table, column: &str) -> bool {
 /// `lens` (a setter adds one for the value it pushes). Reading the length from `lens` rather
 /// than from the column's own vectors (a match on its kind) saved 2% of generation.
 #[inline]
-fn col_at<'c>(cols: &'c mut [Col], lens: &'c mut [usize], rows: usize, i: usize) -> Option<(&'c mut Col, &'c mut usize)> {
+fn col_at<'c>(
+    cols: &'c mut [Col],
+    lens: &'c mut [usize],
+    rows: usize,
+    i: usize,
+) -> Option<(&'c mut Col, &'c mut usize)> {
     let (c, len) = (cols.get_mut(i)?, lens.get_mut(i)?);
     if *len < rows {
         c.pad(rows);
@@ -683,7 +740,7 @@ impl<'a> Batch<'a> {
                             bytes: String::with_capacity(capacity * 32),
                             ends: Vec::with_capacity(capacity),
                         },
-                        valid: Vec::with_capacity(capacity),
+                        valid: Validity::default(),
                         dynamic,
                     },
                     DataType::Utf8 | DataType::LargeUtf8 => {
@@ -693,15 +750,11 @@ impl<'a> Batch<'a> {
                     }
                     DataType::Int64 | DataType::Timestamp(TimeUnit::Nanosecond, None) => Col::Long {
                         values: Vec::with_capacity(capacity),
-                        valid: Vec::with_capacity(capacity),
+                        valid: Validity::default(),
                         time: f.data_type() != &DataType::Int64,
                     },
-                    DataType::Int32 => {
-                        Col::Int { values: Vec::with_capacity(capacity), valid: Vec::with_capacity(capacity) }
-                    }
-                    DataType::Boolean => {
-                        Col::Bool { values: Vec::with_capacity(capacity), valid: Vec::with_capacity(capacity) }
-                    }
+                    DataType::Int32 => Col::Int { values: Vec::with_capacity(capacity), valid: Validity::default() },
+                    DataType::Boolean => Col::Bool { values: Vec::with_capacity(capacity), valid: Validity::default() },
                     _ => Col::Null(0),
                 }
             })
@@ -767,7 +820,7 @@ impl<'a> Batch<'a> {
             }
             Some((Col::Plain { values, valid, .. }, len)) => {
                 values.push(v);
-                valid.push(true);
+                valid.push();
                 *len += 1;
             }
             _ => {}
@@ -833,7 +886,7 @@ impl<'a> Batch<'a> {
             }
             Some((Col::Plain { values, valid, .. }, len)) => {
                 values.push(v);
-                valid.push(true);
+                valid.push();
                 *len += 1;
             }
             _ => {}
@@ -855,7 +908,7 @@ impl<'a> Batch<'a> {
                 scratch.clear();
                 f(scratch);
                 values.push(scratch);
-                valid.push(true);
+                valid.push();
                 *len += 1;
             }
             _ => {}
@@ -901,7 +954,7 @@ impl<'a> Batch<'a> {
                 (Some((Col::Plain { values, valid, .. }, len)), at) => {
                     f(n, &mut values.bytes);
                     values.ends.push(values.bytes.len());
-                    valid.push(true);
+                    valid.push();
                     *len += 1;
                     if at.is_none() {
                         group_ids.push(NULL_INDEX);
@@ -925,7 +978,7 @@ impl<'a> Batch<'a> {
             Some((Col::Plain { values, valid, .. }, len)) => {
                 f(&mut values.bytes);
                 values.ends.push(values.bytes.len());
-                valid.push(true);
+                valid.push();
                 *len += 1;
             }
             Some((Col::Dict { dict, .. }, len)) => {
@@ -948,7 +1001,7 @@ impl<'a> Batch<'a> {
             }
             Some((Col::Plain { values, valid, .. }, len)) => {
                 values.push(v);
-                valid.push(true);
+                valid.push();
                 *len += 1;
             }
             _ => {}
@@ -961,12 +1014,12 @@ impl<'a> Batch<'a> {
         match self.col(i) {
             Some((Col::Long { values, valid, time: false }, len)) => {
                 values.push(v);
-                valid.push(true);
+                valid.push();
                 *len += 1;
             }
             Some((Col::Int { values, valid }, len)) => {
                 values.push(v as i32);
-                valid.push(true);
+                valid.push();
                 *len += 1;
             }
             _ => {}
@@ -978,7 +1031,7 @@ impl<'a> Batch<'a> {
     pub fn b(&mut self, i: usize, v: bool) {
         if let Some((Col::Bool { values, valid }, len)) = self.col(i) {
             values.push(v);
-            valid.push(true);
+            valid.push();
             *len += 1;
         }
     }
@@ -988,7 +1041,7 @@ impl<'a> Batch<'a> {
     pub fn t(&mut self, i: usize, v: i64) {
         if let Some((Col::Long { values, valid, time: true }, len)) = self.col(i) {
             values.push(v);
-            valid.push(true);
+            valid.push();
             *len += 1;
         }
     }
@@ -1143,6 +1196,26 @@ mod tests {
         let rb = batch.finish().unwrap();
         let names = rb.column(cols[0]).as_any().downcast_ref::<StringArray>().unwrap();
         assert!((0..3).all(|i| names.value(i) == "c.exe"));
+    }
+
+    #[test]
+    fn validity_keeps_flags_only_from_the_first_null() {
+        let mut v = Validity::default();
+        v.push();
+        v.push();
+        v.extend(2, 3, true);
+        assert!(v.flags.is_empty(), "no flags while every value is valid");
+        v.extend(5, 2, false);
+        v.push();
+        assert_eq!(v.flags, [true, true, true, true, true, false, false, true]);
+        assert_eq!(v.nulls(0..8), 2);
+        assert_eq!(v.nulls(6..8), 1);
+        assert!(v.is_valid(4) && !v.is_valid(6) && v.is_valid(7));
+        let nulls = v.to_nulls(8).unwrap();
+        assert_eq!(nulls.null_count(), 2);
+        v.clear();
+        assert_eq!(v.nulls(0..0), 0);
+        assert!(v.to_nulls(3).is_none());
     }
 
     #[test]
