@@ -655,18 +655,49 @@ pub fn table_match_prepared(m: &ToolMatcher, table: Table, v: &RowView, p: &Prep
     }
 }
 
+/// What a planted row shows the tools' rules: the row's view ([`view`]) is a function of it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum ViewKey {
+    Process(usize),
+    Network(usize, String),
+    Certificate(usize),
+    File(String),
+    Registry(String),
+}
+
+impl ViewKey {
+    fn of(row: &PlantedRow) -> ViewKey {
+        match &row.kind {
+            PlantKind::Process { proc } => ViewKey::Process(*proc),
+            PlantKind::Network { proc, url } => ViewKey::Network(*proc, url.clone()),
+            PlantKind::Certificate { cert, .. } => ViewKey::Certificate(*cert),
+            PlantKind::File { path, .. } => ViewKey::File(path.clone()),
+            PlantKind::Registry { key, .. } => ViewKey::Registry(key.clone()),
+        }
+    }
+}
+
+/// The tools matching each distinct row view, worked out once: planted rows show a few views
+/// (a tool's process, URL, path or key) many times over, and matching one against every
+/// tool's indicators was most of the set-up at thousands of devices.
+#[derive(Default)]
+pub struct MatchMemo {
+    by_view: std::collections::HashMap<ViewKey, Vec<usize>>,
+}
+
+impl MatchMemo {
+    /// The tools whose rule for the row's table matches the row, by index in `matchers`.
+    pub fn tools(&mut self, matchers: &[ToolMatcher], row: &PlantedRow, model: &Model) -> &[usize] {
+        self.by_view.entry(ViewKey::of(row)).or_insert_with(|| matching_tools(matchers, row, model))
+    }
+}
+
 /// The tools whose rule for the row's table matches the row, by index in `matchers`.
-pub fn matching_tools<'m>(
-    matchers: &'m [ToolMatcher],
-    row: &PlantedRow,
-    model: &Model,
-) -> impl Iterator<Item = usize> + 'm {
+pub fn matching_tools(matchers: &[ToolMatcher], row: &PlantedRow, model: &Model) -> Vec<usize> {
     let v = view(row, model);
     let p = Prepared::new(&v);
     let table = row.kind.table();
-    let hits: Vec<usize> =
-        matchers.iter().enumerate().filter(|(_, m)| table_match_prepared(m, table, &v, &p)).map(|(i, _)| i).collect();
-    hits.into_iter()
+    matchers.iter().enumerate().filter(|(_, m)| table_match_prepared(m, table, &v, &p)).map(|(i, _)| i).collect()
 }
 
 /// Makes the plan.
@@ -747,7 +778,8 @@ pub fn plan(
     let mut rows = std::mem::take(&mut b.rows);
     // A decoy that some tool's rule would match after all is not a decoy: drop it.
     let matchers: Vec<ToolMatcher> = tools.iter().map(ToolMatcher::new).collect();
-    rows.retain(|r| !r.decoy || matching_tools(&matchers, r, model).next().is_none());
+    let mut memo = MatchMemo::default();
+    rows.retain(|r| !r.decoy || memo.tools(&matchers, r, model).is_empty());
     rows.sort_by_key(|r| (r.ts, r.device));
     Plan { tools, matchers, plantings, decoy_devices, rows, window_start }
 }

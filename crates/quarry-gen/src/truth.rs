@@ -219,12 +219,13 @@ pub fn build(
 ) -> GroundTruth {
     // (device, tool) -> table -> rows
     let mut acc: BTreeMap<(usize, usize), BTreeMap<Table, Acc>> = BTreeMap::new();
+    let mut memo = plant::MatchMemo::default();
     for (i, row) in plan.rows.iter().enumerate() {
         if row.decoy {
             continue;
         }
         let table = row.kind.table();
-        for t in plant::matching_tools(&plan.matchers, row, model) {
+        for &t in memo.tools(&plan.matchers, row, model) {
             let entry =
                 acc.entry((row.device, t)).or_default().entry(table).or_insert(Acc { rows: Vec::new(), before: 0 });
             if row.ts >= plan.window_start && row.ts <= opts.end {
