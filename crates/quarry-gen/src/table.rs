@@ -277,12 +277,18 @@ type DictHash = foldhash::fast::FixedState;
 /// The index a null takes in a dictionary column.
 pub(crate) const NULL_INDEX: u32 = u32::MAX;
 
+/// The index of a row of a dictionary column that no value was set for (yet): it becomes
+/// "" or a null when the batch is written ([`Dict::fill_unset`]).
+const UNSET: u32 = u32::MAX - 1;
+
 /// A dictionary-encoded string column: the row group's distinct values (in order of first
 /// use) and one index per row. Values are found by identity where the caller can give one
 /// (the address of a string that outlives the batch, or a key of its own), so the common case
 /// hashes a number, not the text.
 pub(crate) struct Dict {
     pub(crate) values: Strings,
+    /// One index per row, pre-filled with [`UNSET`] to the batch's capacity: a value is set
+    /// by a store, without a length to check or a row to pad (see [`Batch::v`]).
     pub(crate) idx: Vec<u32>,
     /// A direct-mapped cache of `by_id` (most columns have a handful of values, so most
     /// lookups are one array read and a compare); a slot with index [`NULL_INDEX`] is empty.
@@ -350,10 +356,10 @@ impl Dict {
         i
     }
 
+    /// The index of the value the caller identifies by `id`, `v` added the first time.
     #[inline]
-    fn push_id(&mut self, id: u128, v: &str) {
-        let i = self.find_id(id).unwrap_or_else(|| self.add_id(id, v));
-        self.idx.push(i);
+    fn id_index(&mut self, id: u128, v: &str) -> u32 {
+        self.find_id(id).unwrap_or_else(|| self.add_id(id, v))
     }
 
     /// The index of the value the caller identifies by `id`, if it is in the dictionary.
@@ -405,9 +411,13 @@ impl Dict {
         self.recent[slot(id)] = (id, i);
     }
 
-    /// Appends `n` empty strings ("" or, in a dynamic column, nulls).
-    fn push_empties(&mut self, n: usize, dynamic: bool) {
-        let i = if dynamic {
+    /// Gives the first `rows` rows that no value was set for their empty value: "" or, in a
+    /// dynamic column, a null.
+    fn fill_unset(&mut self, rows: usize, dynamic: bool) {
+        let Some(first) = self.idx[..rows].iter().position(|&x| x == UNSET) else {
+            return;
+        };
+        let empty = if dynamic {
             NULL_INDEX
         } else {
             if self.empty == NULL_INDEX {
@@ -415,13 +425,11 @@ impl Dict {
             }
             self.empty
         };
-        self.idx.resize(self.idx.len() + n, i);
-    }
-
-    #[inline]
-    fn push_text(&mut self, v: &str) {
-        let i = self.find_or_add_text(v);
-        self.idx.push(i);
+        for x in &mut self.idx[first..rows] {
+            if *x == UNSET {
+                *x = empty;
+            }
+        }
     }
 
     /// The index of the text `v`, added if the dictionary does not have it.
@@ -484,9 +492,12 @@ impl Dict {
         }
     }
 
-    fn clear(&mut self) {
+    /// Empties the dictionary; the index of each of the first `rows` rows becomes [`UNSET`]
+    /// again (the rest still is).
+    fn clear(&mut self, rows: usize) {
         self.values.clear();
-        self.idx.clear();
+        let rows = rows.min(self.idx.len());
+        self.idx[..rows].fill(UNSET);
         self.recent.fill((0, NULL_INDEX));
         self.empty = NULL_INDEX;
         self.by_id.clear();
@@ -562,6 +573,8 @@ pub(crate) enum Col {
 }
 
 impl Col {
+    /// The values set or padded so far (a dictionary column's indices are pre-filled to the
+    /// batch's capacity, so its length is not kept).
     fn len(&self) -> usize {
         match self {
             Col::Dict { dict, .. } => dict.idx.len(),
@@ -576,13 +589,17 @@ impl Col {
     /// Fills the column with empty values up to `rows` rows.
     #[cold]
     fn pad(&mut self, rows: usize) {
+        if let Col::Dict { dict, dynamic } = self {
+            // Kusto strings are never null: a missing string is "".
+            dict.fill_unset(rows, *dynamic);
+            return;
+        }
         let n = rows.saturating_sub(self.len());
         if n == 0 {
             return;
         }
         match self {
-            // Kusto strings are never null: a missing string is "".
-            Col::Dict { dict, dynamic } => dict.push_empties(n, *dynamic),
+            Col::Dict { .. } => {}
             Col::Plain { values, valid, dynamic } => {
                 let end = values.bytes.len();
                 valid.extend(values.len(), n, !*dynamic);
@@ -604,9 +621,9 @@ impl Col {
         }
     }
 
-    fn clear(&mut self) {
+    fn clear(&mut self, rows: usize) {
         match self {
-            Col::Dict { dict, .. } => dict.clear(),
+            Col::Dict { dict, .. } => dict.clear(rows),
             Col::Plain { values, valid, .. } => {
                 values.clear();
                 valid.clear();
@@ -627,14 +644,15 @@ impl Col {
         }
     }
 
-    fn to_array(&self, ty: &DataType) -> ArrayRef {
+    /// The column's first `rows` values as an Arrow array.
+    fn to_array(&self, ty: &DataType, rows: usize) -> ArrayRef {
         fn text(b: &[u8]) -> &str {
             // Only `&str`s are ever stored.
             std::str::from_utf8(b).unwrap_or_default()
         }
         match self {
             Col::Dict { dict, dynamic } => {
-                let it = dict.idx.iter().map(|&i| (i != NULL_INDEX).then(|| text(dict.values.get(i as usize))));
+                let it = dict.idx[..rows].iter().map(|&i| (i != NULL_INDEX).then(|| text(dict.values.get(i as usize))));
                 if *dynamic {
                     Arc::new(it.collect::<LargeStringArray>())
                 } else {
@@ -713,6 +731,8 @@ pub struct Batch<'a> {
     schema: SchemaRef,
     table: Table,
     cols: Vec<Col>,
+    /// Rows a dictionary column's indices have room for (at least one more than `rows`).
+    capacity: usize,
     /// Each column's length: the rows up to which it is set or padded.
     lens: Vec<usize>,
     rows: usize,
@@ -728,6 +748,7 @@ pub struct Batch<'a> {
 impl<'a> Batch<'a> {
     /// An empty batch with room for `capacity` rows.
     pub fn new(spec: &TableSpec, capacity: usize) -> Batch<'a> {
+        let capacity = capacity.max(1);
         let cols = spec
             .schema
             .fields()
@@ -745,7 +766,7 @@ impl<'a> Batch<'a> {
                     },
                     DataType::Utf8 | DataType::LargeUtf8 => {
                         let mut dict = Dict::default();
-                        dict.idx.reserve(capacity);
+                        dict.idx.resize(capacity, UNSET);
                         Col::Dict { dict, dynamic }
                     }
                     DataType::Int64 | DataType::Timestamp(TimeUnit::Nanosecond, None) => Col::Long {
@@ -765,6 +786,7 @@ impl<'a> Batch<'a> {
             lens: vec![0; spec.schema.fields().len()],
             cols,
             rows: 0,
+            capacity,
             groups: vec![Vec::new(); 16],
             keyed: Default::default(),
             group_ids: Vec::new(),
@@ -787,9 +809,11 @@ impl<'a> Batch<'a> {
         &self.schema
     }
 
-    /// The columns; [`Batch::pad`] must have been called after the last row.
+    /// The columns; [`Batch::pad`] must have been called after the last row. A dictionary
+    /// column's indices run past the rows (to the batch's capacity): read the first
+    /// [`Batch::rows`].
     pub(crate) fn columns(&self) -> &[Col] {
-        debug_assert!(self.cols.iter().all(|c| c.len() == self.rows));
+        debug_assert!(self.cols.iter().all(|c| matches!(c, Col::Dict { .. }) || c.len() == self.rows));
         &self.cols
     }
 
@@ -813,17 +837,22 @@ impl<'a> Batch<'a> {
     /// batch: it is found in the column's dictionary by its address.
     #[inline]
     pub fn v(&mut self, i: usize, v: &'a str) {
-        match self.col(i) {
-            Some((Col::Dict { dict, .. }, len)) => {
-                dict.push_id((v.as_ptr() as u128) << 64 | v.len() as u128, v);
-                *len += 1;
+        let row = self.rows;
+        match self.cols.get_mut(i) {
+            Some(Col::Dict { dict, .. }) => {
+                dict.idx[row] = dict.id_index((v.as_ptr() as u128) << 64 | v.len() as u128, v);
             }
-            Some((Col::Plain { values, valid, .. }, len)) => {
-                values.push(v);
-                valid.push();
-                *len += 1;
-            }
+            Some(Col::Plain { .. }) => self.plain(i, v),
             _ => {}
+        }
+    }
+
+    /// Sets plain column `i` to `v`.
+    fn plain(&mut self, i: usize, v: &str) {
+        if let Some((Col::Plain { values, valid, .. }, len)) = self.col(i) {
+            values.push(v);
+            valid.push();
+            *len += 1;
         }
     }
 
@@ -837,12 +866,11 @@ impl<'a> Batch<'a> {
         let at = self.groups[kind].get(index).copied().unwrap_or(NULL_INDEX);
         if at != NULL_INDEX {
             let at = at as usize;
-            let Batch { cols: columns, lens, rows, group_ids, .. } = self;
+            let Batch { cols: columns, rows, group_ids, .. } = self;
             for (&i, &id) in cols.iter().zip(&group_ids[at..at + N]) {
                 // Only dictionary columns (see below).
-                if let Some((Col::Dict { dict, .. }, len)) = col_at(columns, lens, *rows, i) {
-                    dict.idx.push(id);
-                    *len += 1;
+                if let Some(Col::Dict { dict, .. }) = columns.get_mut(i) {
+                    dict.idx[*rows] = id;
                 }
             }
             return;
@@ -853,7 +881,7 @@ impl<'a> Batch<'a> {
         for (n, &i) in cols.iter().enumerate() {
             self.v(i, values[n]);
             let id = match self.cols.get(i) {
-                Some(Col::Dict { dict, .. }) => dict.idx.last().copied().unwrap_or(NULL_INDEX),
+                Some(Col::Dict { dict, .. }) => dict.idx[self.rows],
                 Some(Col::Plain { .. }) => {
                     plain = true;
                     NULL_INDEX
@@ -878,17 +906,11 @@ impl<'a> Batch<'a> {
     /// always come with the same text while the batch lives).
     #[inline]
     pub fn k(&mut self, i: usize, key: u64, v: &str) {
-        match self.col(i) {
-            Some((Col::Dict { dict, .. }, len)) => {
-                // The high half of an address key is never zero.
-                dict.push_id(key as u128, v);
-                *len += 1;
-            }
-            Some((Col::Plain { values, valid, .. }, len)) => {
-                values.push(v);
-                valid.push();
-                *len += 1;
-            }
+        let row = self.rows;
+        match self.cols.get_mut(i) {
+            // The high half of an address key is never zero.
+            Some(Col::Dict { dict, .. }) => dict.idx[row] = dict.id_index(key as u128, v),
+            Some(Col::Plain { .. }) => self.plain(i, v),
             _ => {}
         }
     }
@@ -898,18 +920,13 @@ impl<'a> Batch<'a> {
     /// `scratch` for a plain column; it must not touch what is already there).
     #[inline]
     pub fn k_with(&mut self, i: usize, key: u64, scratch: &mut String, f: impl FnOnce(&mut String)) {
-        match self.col(i) {
-            Some((Col::Dict { dict, .. }, len)) => {
-                let x = dict.find_or_add_id_with(key as u128, f);
-                dict.idx.push(x);
-                *len += 1;
-            }
-            Some((Col::Plain { values, valid, .. }, len)) => {
+        let row = self.rows;
+        match self.cols.get_mut(i) {
+            Some(Col::Dict { dict, .. }) => dict.idx[row] = dict.find_or_add_id_with(key as u128, f),
+            Some(Col::Plain { .. }) => {
                 scratch.clear();
                 f(scratch);
-                values.push(scratch);
-                valid.push();
-                *len += 1;
+                self.plain(i, scratch);
             }
             _ => {}
         }
@@ -935,22 +952,23 @@ impl<'a> Batch<'a> {
             keyed.insert(key, group_ids.len() as u32);
         }
         for (n, &i) in cols.iter().enumerate() {
-            let col = col_at(columns, lens, *rows, i);
-            match (col, at) {
-                (Some((Col::Dict { dict, .. }, len)), Some(at)) => {
-                    dict.idx.push(group_ids[at as usize + n]);
-                    *len += 1;
-                }
-                (Some((Col::Dict { dict, .. }, len)), None) => {
-                    let x = match shared[n] {
-                        Shared::No => dict.add_with(|out| f(n, out)),
-                        Shared::ByText => dict.add_unique_with(|out| f(n, out)),
-                        Shared::ByKey(text) => dict.find_or_add_id_with(text as u128, |out| f(n, out)),
-                    };
-                    dict.idx.push(x);
-                    *len += 1;
-                    group_ids.push(x);
-                }
+            if let Some(Col::Dict { dict, .. }) = columns.get_mut(i) {
+                let x = match at {
+                    Some(at) => group_ids[at as usize + n],
+                    None => {
+                        let x = match shared[n] {
+                            Shared::No => dict.add_with(|out| f(n, out)),
+                            Shared::ByText => dict.add_unique_with(|out| f(n, out)),
+                            Shared::ByKey(text) => dict.find_or_add_id_with(text as u128, |out| f(n, out)),
+                        };
+                        group_ids.push(x);
+                        x
+                    }
+                };
+                dict.idx[*rows] = x;
+                continue;
+            }
+            match (col_at(columns, lens, *rows, i), at) {
                 (Some((Col::Plain { values, valid, .. }, len)), at) => {
                     f(n, &mut values.bytes);
                     values.ends.push(values.bytes.len());
@@ -974,18 +992,20 @@ impl<'a> Batch<'a> {
     /// copy); else into `scratch` first.
     #[inline]
     pub fn w(&mut self, i: usize, scratch: &mut String, f: impl FnOnce(&mut String)) {
-        match self.col(i) {
-            Some((Col::Plain { values, valid, .. }, len)) => {
-                f(&mut values.bytes);
-                values.ends.push(values.bytes.len());
-                valid.push();
-                *len += 1;
-            }
-            Some((Col::Dict { dict, .. }, len)) => {
+        let row = self.rows;
+        match self.cols.get_mut(i) {
+            Some(Col::Dict { dict, .. }) => {
                 scratch.clear();
                 f(scratch);
-                dict.push_text(scratch);
-                *len += 1;
+                dict.idx[row] = dict.find_or_add_text(scratch);
+            }
+            Some(Col::Plain { .. }) => {
+                if let Some((Col::Plain { values, valid, .. }, len)) = self.col(i) {
+                    f(&mut values.bytes);
+                    values.ends.push(values.bytes.len());
+                    valid.push();
+                    *len += 1;
+                }
             }
             _ => {}
         }
@@ -994,16 +1014,10 @@ impl<'a> Batch<'a> {
     /// Sets a string (or dynamic JSON text) column.
     #[inline]
     pub fn s(&mut self, i: usize, v: &str) {
-        match self.col(i) {
-            Some((Col::Dict { dict, .. }, len)) => {
-                dict.push_text(v);
-                *len += 1;
-            }
-            Some((Col::Plain { values, valid, .. }, len)) => {
-                values.push(v);
-                valid.push();
-                *len += 1;
-            }
+        let row = self.rows;
+        match self.cols.get_mut(i) {
+            Some(Col::Dict { dict, .. }) => dict.idx[row] = dict.find_or_add_text(v),
+            Some(Col::Plain { .. }) => self.plain(i, v),
             _ => {}
         }
     }
@@ -1050,12 +1064,28 @@ impl<'a> Batch<'a> {
     /// later row sets them or when the batch is written ([`Batch::pad`]), not one by one here.
     pub fn end_row(&mut self) {
         self.rows += 1;
+        if self.rows == self.capacity {
+            self.grow();
+        }
+    }
+
+    /// Doubles the room for rows (a dictionary column's indices are pre-filled to it).
+    #[cold]
+    fn grow(&mut self) {
+        self.capacity *= 2;
+        for c in &mut self.cols {
+            if let Col::Dict { dict, .. } = c {
+                dict.idx.resize(self.capacity, UNSET);
+            }
+        }
     }
 
     /// Empties the batch (after its rows were written).
     pub fn clear(&mut self) {
+        // A row being set (not ended) is cleared too.
+        let rows = self.rows + 1;
         for col in &mut self.cols {
-            col.clear();
+            col.clear(rows);
         }
         self.lens.fill(0);
         for g in &mut self.groups {
@@ -1070,7 +1100,7 @@ impl<'a> Batch<'a> {
     pub fn finish(&mut self) -> Result<RecordBatch, GenError> {
         self.pad();
         let arrays: Vec<ArrayRef> =
-            self.cols.iter().zip(self.schema.fields()).map(|(c, f)| c.to_array(f.data_type())).collect();
+            self.cols.iter().zip(self.schema.fields()).map(|(c, f)| c.to_array(f.data_type(), self.rows)).collect();
         self.clear();
         RecordBatch::try_new(self.schema.clone(), arrays).map_err(|e| GenError::Internal(e.to_string()))
     }
@@ -1110,7 +1140,7 @@ mod tests {
         match &batch.columns()[cols[0]] {
             Col::Dict { dict, .. } => {
                 assert_eq!(dict.values.len(), 2, "one value per distinct command line");
-                assert_eq!(dict.idx, [0, 0, 1, 0]);
+                assert_eq!(dict.idx[..4], [0, 0, 1, 0]);
             }
             _ => panic!("command lines are dictionary-encoded"),
         }
@@ -1136,7 +1166,7 @@ mod tests {
         match &batch.columns()[cols[0]] {
             Col::Dict { dict, .. } => {
                 assert_eq!(dict.values.len(), lines_before + 1, "one value for text key 77");
-                assert_eq!(dict.idx[4..], [2, 2]);
+                assert_eq!(dict.idx[4..6], [2, 2]);
             }
             _ => unreachable!(),
         }
