@@ -65,6 +65,8 @@ pub struct Proc {
     pub file: String,
     /// Folder without the trailing separator; may hold `{user}`.
     pub folder: String,
+    /// `folder` split at each `{user}`.
+    folder_parts: Vec<String>,
     /// Whether `folder` holds `{user}`.
     pub per_user: bool,
     /// Full path, when not per user.
@@ -131,6 +133,7 @@ impl Proc {
             per_user,
             path_lower: path.to_lowercase(),
             path,
+            folder_parts: folder.split("{user}").map(str::to_string).collect(),
             folder,
             company: company.to_string(),
             product: product.to_string(),
@@ -154,14 +157,13 @@ impl Proc {
     /// Appends the full path for `user` to `out`.
     pub fn write_path(&self, out: &mut String, user: &str) {
         if self.per_user {
-            // As `replace("{user}", user)`, without a new string.
-            let mut rest = self.folder.as_str();
-            while let Some((before, after)) = rest.split_once("{user}") {
-                out.push_str(before);
-                out.push_str(user);
-                rest = after;
+            // As `replace("{user}", user)`, without a new string or a search.
+            for (n, part) in self.folder_parts.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(user);
+                }
+                out.push_str(part);
             }
-            out.push_str(rest);
             out.push('\\');
             out.push_str(&self.file);
         } else {
@@ -216,5 +218,28 @@ impl Model {
         }
         let background = procs.len();
         Model { procs, certs, services, explorer, background }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_per_user_path_names_the_user_at_every_placeholder() {
+        let proc = |folder: &str| {
+            Proc::new(1, "a.exe", folder, "Co", "Prod", "1.0", "A", "a.exe", 10, 0, Runs::User, Cmd::Bare)
+        };
+        let mut out = String::from("x:");
+        proc(r"C:\Users\{user}\AppData\{user}\Bin\").write_path(&mut out, "ann");
+        assert_eq!(out, r"x:C:\Users\ann\AppData\ann\Bin\a.exe");
+        out.clear();
+        proc(r"{user}").write_path(&mut out, "bo");
+        assert_eq!(out, r"bo\a.exe");
+        out.clear();
+        let fixed = proc(r"C:\Program Files\A");
+        assert!(!fixed.per_user);
+        fixed.write_path(&mut out, "ann");
+        assert_eq!(out, r"C:\Program Files\A\a.exe");
     }
 }

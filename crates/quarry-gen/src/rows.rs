@@ -37,6 +37,9 @@ pub struct Ctx<'a> {
     /// device's user (`{sid}`).
     registry_random: Vec<bool>,
     registry_per_user: Vec<bool>,
+    /// The file and registry places' templates, split at their placeholders.
+    file_templates: Vec<Vec<Piece>>,
+    registry_templates: Vec<Vec<Piece>>,
     lsass: usize,
     winlogon: usize,
     s1: String,
@@ -73,6 +76,8 @@ impl<'a> Ctx<'a> {
             file_writers: vocab::FILE_PLACES.iter().map(|p| p.3.iter().map(|w| find(model, w)).collect()).collect(),
             registry_random: vocab::REGISTRY_PLACES.iter().map(|p| p.0.contains("{R}")).collect(),
             registry_per_user: vocab::REGISTRY_PLACES.iter().map(|p| p.0.contains("{sid}")).collect(),
+            file_templates: vocab::FILE_PLACES.iter().map(|p| pieces(p.0)).collect(),
+            registry_templates: vocab::REGISTRY_PLACES.iter().map(|p| pieces(p.0)).collect(),
             registry_writers: vocab::REGISTRY_PLACES
                 .iter()
                 .map(|p| p.3.iter().map(|w| find(model, w)).collect())
@@ -571,7 +576,9 @@ impl<'a> Ctx<'a> {
                     rng.hex(&mut data, n)
                 }
                 _ => {
-                    if value_name.contains("Path") || value_name.contains("Dir") || value_name == "ImagePath" {
+                    // (Byte windows: `str::contains` sets up a substring searcher per call.)
+                    let has = |part: &[u8]| value_name.as_bytes().windows(part.len()).any(|w| w == part);
+                    if has(b"Path") || has(b"Dir") {
                         data.push_str(&self.model.procs[proc].path);
                     } else {
                         rng.guid_into(&mut data, false);
@@ -797,29 +804,26 @@ impl<'a> Ctx<'a> {
                 let proc = *rng.pick(&self.file_writers[place_index]);
                 let mut path = std::mem::take(&mut self.s1);
                 path.clear();
-                let template = place.0;
                 let ext = *rng.pick(place.2);
-                let mut rest = template;
-                while let Some(i) = rest.find('{') {
-                    path.push_str(&rest[..i]);
-                    let end = rest[i..].find('}').map(|e| i + e).unwrap_or(rest.len() - 1);
-                    match &rest[i + 1..end] {
-                        "user" => path.push_str(&dev.user),
-                        "r" => rng.hex(&mut path, 8),
-                        "R" => {
-                            let p = rng.pick(&vocab::PROGRAMS[..20]).file;
-                            let at = path.len();
-                            path.push_str(p);
-                            path.push('-');
-                            rng.hex(&mut path, 8);
-                            path[at..].make_ascii_uppercase();
-                        }
-                        "d" => path.push_str(*rng.pick(vocab::DOC_NAMES)),
-                        _ => {}
+                for piece in &self.file_templates[place_index] {
+                    match *piece {
+                        Piece::Text(text) => path.push_str(text),
+                        Piece::Slot(slot) => match slot {
+                            "user" => path.push_str(&dev.user),
+                            "r" => rng.hex(&mut path, 8),
+                            "R" => {
+                                let p = rng.pick(&vocab::PROGRAMS[..20]).file;
+                                let at = path.len();
+                                path.push_str(p);
+                                path.push('-');
+                                rng.hex(&mut path, 8);
+                                path[at..].make_ascii_uppercase();
+                            }
+                            "d" => path.push_str(*rng.pick(vocab::DOC_NAMES)),
+                            _ => {}
+                        },
                     }
-                    rest = &rest[end + 1..];
                 }
-                path.push_str(rest);
                 if !ext.is_empty() {
                     path.push('.');
                     path.push_str(ext);
@@ -841,26 +845,22 @@ impl<'a> Ctx<'a> {
                 let place = &vocab::REGISTRY_PLACES[place_index];
                 let mut key = std::mem::take(&mut self.s2);
                 key.clear();
-                let mut rest = place.0;
-                while let Some(i) = rest.find('{') {
-                    key.push_str(&rest[..i]);
-                    let end = rest[i..].find('}').map(|e| i + e).unwrap_or(rest.len() - 1);
-                    match &rest[i + 1..end] {
-                        "sid" => key.push_str(&dev.user_sid),
-                        "R" => {
+                for piece in &self.registry_templates[place_index] {
+                    match *piece {
+                        Piece::Text(text) => key.push_str(text),
+                        Piece::Slot("sid") => key.push_str(&dev.user_sid),
+                        Piece::Slot("R") => {
                             let at = key.len();
                             rng.hex(&mut key, 40);
                             key[at..].make_ascii_uppercase();
                         }
-                        other => {
+                        Piece::Slot(other) => {
                             key.push('{');
                             key.push_str(other);
                             key.push('}');
                         }
                     }
-                    rest = &rest[end + 1..];
                 }
-                key.push_str(rest);
                 let proc = *rng.pick(&self.registry_writers[place_index]);
                 let value = *rng.pick(place.1);
                 // Without a random part, the key is a function of the place (and of the device,
@@ -903,6 +903,31 @@ impl<'a> Ctx<'a> {
             }
         }
     }
+}
+
+/// A part of a vocabulary template: text, or the name of a `{placeholder}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Piece {
+    Text(&'static str),
+    Slot(&'static str),
+}
+
+/// A template split at its placeholders once (rows fill it in without searching it).
+fn pieces(template: &'static str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        if i > 0 {
+            out.push(Piece::Text(&rest[..i]));
+        }
+        let end = rest[i..].find('}').map(|e| i + e).unwrap_or(rest.len() - 1);
+        out.push(Piece::Slot(&rest[i + 1..end]));
+        rest = &rest[end + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
+    out
 }
 
 /// Draw tables for background programs, with every program that matches a tool removed.
@@ -1177,4 +1202,18 @@ pub fn command_line(out: &mut String, rng: &mut Rng, p: &Proc, path: &str, dev: 
         }
     }
     let _ = (MINUTE, SECOND);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_split_at_their_placeholders() {
+        use Piece::{Slot, Text};
+        assert_eq!(pieces(r"C:\Users\{user}\Temp\{r}"), [Text(r"C:\Users\"), Slot("user"), Text(r"\Temp\"), Slot("r")]);
+        assert_eq!(pieces("{a}{b}x"), [Slot("a"), Slot("b"), Text("x")]);
+        assert_eq!(pieces("plain"), [Text("plain")]);
+        assert_eq!(pieces(""), []);
+    }
 }
