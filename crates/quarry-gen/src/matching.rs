@@ -199,9 +199,9 @@ pub struct ToolMatcher {
     /// The tool.
     pub tool: Tool,
     /// `FolderPath matches regex` of the file rule, when the tool has one.
-    file: Option<Regex>,
+    file: Option<Pattern>,
     /// `RegistryKey matches regex` of the registry rule, when the tool has one.
-    key: Option<Regex>,
+    key: Option<Pattern>,
     executables: Vec<ExeNeedles>,
     /// Signers, as terms; empty ones left out.
     signers: Vec<Needle>,
@@ -209,28 +209,151 @@ pub struct ToolMatcher {
     domains: Vec<(bool, String)>,
 }
 
-fn combined(patterns: Vec<String>) -> Option<Regex> {
-    let mut unique: Vec<String> = Vec::new();
-    for p in patterns {
-        if !unique.contains(&p) {
-            unique.push(p);
+/// A tool's path or key patterns as one case-insensitive regex, compiled on first use and
+/// tried only on texts that hold one of its alternatives' literal parts. The set-up matches
+/// every tool against many texts; most share nothing with a tool, and compiling all 150-odd
+/// patterns up front was a third of it.
+pub struct Pattern {
+    source: String,
+    /// Per alternative, its longest literal part in lower case: a text the alternative matches
+    /// holds it (ignoring ASCII case). `None`: some alternative has no literal part (or the
+    /// pattern is not ASCII, so case folding goes beyond ASCII): every text is tried.
+    literals: Option<Vec<memchr::memmem::Finder<'static>>>,
+    regex: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl Pattern {
+    fn new(patterns: Vec<String>) -> Option<Pattern> {
+        let mut unique: Vec<String> = Vec::new();
+        for p in patterns {
+            if !unique.contains(&p) {
+                unique.push(p);
+            }
         }
+        if unique.is_empty() {
+            return None;
+        }
+        let source = format!("(?i)(?:{})", unique.join("|"));
+        let literals = if source.is_ascii() {
+            unique
+                .iter()
+                .map(|p| {
+                    let lit = required_literal(p)?;
+                    Some(memchr::memmem::Finder::new(lit.to_ascii_lowercase().as_bytes()).into_owned())
+                })
+                .collect()
+        } else {
+            None
+        };
+        Some(Pattern { source, literals, regex: std::sync::OnceLock::new() })
     }
-    if unique.is_empty() {
-        return None;
+
+    /// Whether the pattern matches `text`.
+    fn is_match(&self, text: &str) -> bool {
+        if let Some(literals) = &self.literals {
+            let lower = text.to_ascii_lowercase();
+            if !literals.iter().any(|f| f.find(lower.as_bytes()).is_some()) {
+                return false;
+            }
+        }
+        // Without Unicode an ASCII pattern compiles several times faster (its `[^\\]*` is one
+        // byte class, not a UTF-8 automaton) and matches the same paths and keys; a pattern with
+        // other characters keeps Unicode case folding.
+        self.regex
+            .get_or_init(|| RegexBuilder::new(&self.source).unicode(!self.source.is_ascii()).build().ok())
+            .as_ref()
+            .is_some_and(|re| re.is_match(text.as_bytes()))
     }
-    let pattern = format!("(?i)(?:{})", unique.join("|"));
-    // Without Unicode an ASCII pattern compiles several times faster (its `[^\\]*` is one
-    // byte class, not a UTF-8 automaton) and matches the same paths and keys; a pattern with
-    // other characters keeps Unicode case folding.
-    RegexBuilder::new(&pattern).unicode(!pattern.is_ascii()).build().ok()
+}
+
+/// The longest run of literal characters at the top level of `pattern` (outside groups and
+/// classes, and not made optional by a quantifier): any text the pattern matches holds it.
+/// `None` when there is none. Understands the syntax the rule generator writes (escaped
+/// punctuation, `[...]` classes, `(...)` groups, `*`, `+`, `?`, `{n}`, `^`, `$`, `.`); any other
+/// escape ends the run, so the result is never more than the pattern requires.
+fn required_literal(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let (mut best, mut run) = (String::new(), String::new());
+    let mut depth = 0usize;
+    let mut i = 0;
+    let quantified = |at: usize| matches!(chars.get(at), Some('*' | '+' | '?' | '{'));
+    let end_run = |run: &mut String, best: &mut String| {
+        if run.len() > best.len() {
+            *best = std::mem::take(run);
+        }
+        run.clear();
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                let next = chars.get(i + 1).copied();
+                match next {
+                    // The characters the rule generator escapes (`regex_escape`): each stands for
+                    // itself. (Others may not: `\<` is a word boundary.)
+                    Some(n) if r"\.+*?()|[]{}^$#&-~".contains(n) && depth == 0 => {
+                        if quantified(i + 2) {
+                            end_run(&mut run, &mut best);
+                        } else {
+                            run.push(n);
+                        }
+                    }
+                    _ => end_run(&mut run, &mut best),
+                }
+                i += 2;
+                continue;
+            }
+            '[' => {
+                end_run(&mut run, &mut best);
+                // Skip the class: `]` right after `[` or `[^` is a member, `\\x` is escaped.
+                i += 1;
+                if chars.get(i) == Some(&'^') {
+                    i += 1;
+                }
+                if chars.get(i) == Some(&']') {
+                    i += 1;
+                }
+                while i < chars.len() && chars[i] != ']' {
+                    i += if chars[i] == '\\' { 2 } else { 1 };
+                }
+            }
+            '(' => {
+                end_run(&mut run, &mut best);
+                depth += 1;
+            }
+            ')' => {
+                end_run(&mut run, &mut best);
+                depth = depth.saturating_sub(1);
+            }
+            '|' if depth == 0 => return None,
+            '{' => {
+                // A repetition count: skip it.
+                end_run(&mut run, &mut best);
+                while i < chars.len() && chars[i] != '}' {
+                    i += 1;
+                }
+            }
+            '*' | '+' | '?' | '}' | ']' | '^' | '$' | '.' | '|' => end_run(&mut run, &mut best),
+            _ if depth == 0 => {
+                if quantified(i + 1) {
+                    end_run(&mut run, &mut best);
+                } else {
+                    run.push(c);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    end_run(&mut run, &mut best);
+    (!best.is_empty()).then_some(best)
 }
 
 impl ToolMatcher {
     /// Compiles the tool's path and key patterns with the rule generator's own functions.
     pub fn new(tool: &Tool) -> ToolMatcher {
-        let file = combined(tool.install_paths.iter().filter_map(|p| kql::path_regex(p)).collect());
-        let key = combined(tool.registry_keys.iter().filter_map(|k| kql::key_regex(k)).collect());
+        let file = Pattern::new(tool.install_paths.iter().filter_map(|p| kql::path_regex(p)).collect());
+        let key = Pattern::new(tool.registry_keys.iter().filter_map(|k| kql::key_regex(k)).collect());
         let executables = tool
             .executables
             .iter()
@@ -298,12 +421,12 @@ impl ToolMatcher {
 
     /// The file rule.
     pub fn path(&self, path: &str) -> bool {
-        !path.is_empty() && self.file.as_ref().is_some_and(|re| re.is_match(path.as_bytes()))
+        !path.is_empty() && self.file.as_ref().is_some_and(|re| re.is_match(path))
     }
 
     /// The registry rule.
     pub fn key(&self, key: &str) -> bool {
-        !key.is_empty() && self.key.as_ref().is_some_and(|re| re.is_match(key.as_bytes()))
+        !key.is_empty() && self.key.as_ref().is_some_and(|re| re.is_match(key))
     }
 
     /// Whether any indicator of the tool is in the row, whatever the table.
@@ -339,13 +462,70 @@ mod tests {
     /// cross non-ASCII text; a pattern with other letters keeps Unicode case folding.
     #[test]
     fn tool_patterns_match_case_insensitively_with_and_without_unicode() {
-        let ascii = combined(vec![r"^[a-z]:\\program files\\[^\\]*desk\\".into()]).unwrap();
-        assert!(ascii.is_match(r"C:\Program Files\AnyDesk\AnyDesk.exe".as_bytes()));
-        assert!(ascii.is_match(r"c:\PROGRAM FILES\ÜberDesk\x.exe".as_bytes()));
-        assert!(!ascii.is_match(r"C:\Program Files\Any\Desk\x.exe".as_bytes()));
-        let unicode = combined(vec![r"\\überwachung\\".into()]).unwrap();
-        assert!(unicode.is_match(r"C:\ÜBERWACHUNG\agent.exe".as_bytes()));
-        assert!(combined(Vec::new()).is_none());
+        let ascii = Pattern::new(vec![r"^[a-z]:\\program files\\[^\\]*desk\\".into()]).unwrap();
+        assert!(ascii.is_match(r"C:\Program Files\AnyDesk\AnyDesk.exe"));
+        assert!(ascii.is_match(r"c:\PROGRAM FILES\ÜberDesk\x.exe"));
+        assert!(!ascii.is_match(r"C:\Program Files\Any\Desk\x.exe"));
+        let unicode = Pattern::new(vec![r"\\überwachung\\".into()]).unwrap();
+        assert!(unicode.is_match(r"C:\ÜBERWACHUNG\agent.exe"));
+        assert!(Pattern::new(Vec::new()).is_none());
+    }
+
+    #[test]
+    fn required_literals_are_what_every_match_holds() {
+        let lit = |p: &str| required_literal(p);
+        assert_eq!(lit(r"^[a-z]:\\program files\\[^\\]*desk\\x(?:\\.*)?$").as_deref(), Some(r":\program files\"));
+        // Alternatives at the top level, or only inside groups: nothing is required.
+        assert_eq!(lit("abc|abd"), None);
+        assert_eq!(lit("(?:abc|abd)"), None);
+        // A quantified character is optional; a repetition count is not text.
+        assert_eq!(lit("abcd?").as_deref(), Some("abc"));
+        assert_eq!(lit(r"ab\.*cd").as_deref(), Some("ab"));
+        assert_eq!(lit("x{12}").as_deref(), None);
+        assert_eq!(lit("[0-9]{3}ab").as_deref(), Some("ab"));
+        // Escapes the generator does not write end the run (`\<` is a word boundary).
+        assert_eq!(lit(r"ab\<cd\de").as_deref(), Some("ab"));
+        assert_eq!(lit(r"[\]x]yz").as_deref(), Some("yz"));
+    }
+
+    /// The literal pre-filter only skips texts the regex would not match: every tool of the
+    /// built-in catalogue, against planted-style and background paths and keys.
+    #[test]
+    fn the_prefilter_never_hides_a_match() {
+        let catalogue = quarry_hunt::catalog::builtin();
+        let mut texts: Vec<String> = Vec::new();
+        for tool in catalogue.tools() {
+            for p in &tool.install_paths {
+                let concrete = p.replace('*', "A1").replace("%ProgramFiles%", r"C:\Program Files");
+                texts.push(concrete.clone());
+                texts.push(concrete.to_uppercase());
+                texts.push(format!(r"{concrete}\agent.exe"));
+            }
+            for k in &tool.registry_keys {
+                texts.push(defender_key(&k.replace('*', "A1"), "S-1-5-21-1-2-3-1001"));
+            }
+        }
+        texts.extend(crate::vocab::FILE_PLACES.iter().map(|p| p.0.replace("{user}", "ann").replace("{r}", "ab12")));
+        texts.extend(
+            crate::vocab::REGISTRY_PLACES.iter().map(|p| p.0.replace("{sid}", "S-1-5-21-1").replace("{R}", "AB")),
+        );
+        let mut matched = 0;
+        for tool in catalogue.tools() {
+            let patterns = [
+                tool.install_paths.iter().filter_map(|p| kql::path_regex(p)).collect::<Vec<_>>(),
+                tool.registry_keys.iter().filter_map(|k| kql::key_regex(k)).collect::<Vec<_>>(),
+            ];
+            for patterns in patterns {
+                let Some(pattern) = Pattern::new(patterns) else { continue };
+                let plain = RegexBuilder::new(&pattern.source).build().unwrap();
+                for t in &texts {
+                    let want = plain.is_match(t.as_bytes());
+                    assert_eq!(pattern.is_match(t), want, "{} on {t}", pattern.source);
+                    matched += usize::from(want);
+                }
+            }
+        }
+        assert!(matched > 100, "the texts exercise matches too ({matched})");
     }
 
     #[test]
