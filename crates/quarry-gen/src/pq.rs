@@ -388,11 +388,10 @@ impl PqFile {
                     if !present.is_empty() {
                         delta_binary_packed(&mut page, present);
                     }
-                    if stats {
-                        let lo = present.iter().min();
-                        let hi = present.iter().max();
-                        page_min_max =
-                            lo.zip(hi).map(|(lo, hi)| (lo.to_le_bytes().to_vec(), hi.to_le_bytes().to_vec()));
+                    if stats && !present.is_empty() {
+                        // One pass for both (it vectorizes).
+                        let (lo, hi) = present.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+                        page_min_max = Some((lo.to_le_bytes().to_vec(), hi.to_le_bytes().to_vec()));
                     }
                 }
                 Col::Int { values, valid } => {
