@@ -627,7 +627,8 @@ fn delta_binary_packed(out: &mut Vec<u8>, values: &[i64]) {
             *d = v.wrapping_sub(prev);
             prev = v;
         }
-        let min = deltas[..block.len()].iter().copied().min().unwrap_or(0);
+        // (Folds, not `min()`/`max()`: they vectorize.)
+        let min = deltas[..block.len()].iter().fold(i64::MAX, |m, &d| m.min(d));
         // A short last block's missing deltas pack as zeros.
         deltas[block.len()..].fill(min);
         uleb(out, zigzag(min));
@@ -636,7 +637,8 @@ fn delta_binary_packed(out: &mut Vec<u8>, values: &[i64]) {
         out.extend_from_slice(&[0; DELTA_BLOCK / DELTA_MINIBLOCK]);
         for (m, mini) in deltas.chunks_exact(DELTA_MINIBLOCK).take(block.len().div_ceil(DELTA_MINIBLOCK)).enumerate() {
             let offsets = mini.iter().map(|&d| d.wrapping_sub(min) as u64);
-            let width = 64 - offsets.clone().max().unwrap_or(0).leading_zeros();
+            // The highest bit set in any offset (an OR has the max's highest bit).
+            let width = 64 - offsets.clone().fold(0, |acc, o| acc | o).leading_zeros();
             out[widths_at + m] = width as u8;
             pack_bits(out, offsets, width);
         }
