@@ -721,15 +721,19 @@ fn pack(out: &mut Vec<u8>, values: &[u32], width: u8) {
     let w = width as u32;
     // A group of 8 values is `width` bytes: for the narrow widths most dictionary columns
     // have, one word holds it.
+    // Each word is appended whole, then cut to `width` bytes: a fixed-size append is a store,
+    // a `width`-byte one a call to memcpy.
     if width <= 8 {
         for g in groups {
             let word = g.iter().enumerate().fold(0u64, |acc, (k, &v)| acc | (v as u64) << (k as u32 * w));
-            out.extend_from_slice(&word.to_le_bytes()[..width as usize]);
+            out.extend_from_slice(&word.to_le_bytes());
+            out.truncate(out.len() - (8 - width as usize));
         }
     } else if width <= 16 {
         for g in groups {
             let word = g.iter().enumerate().fold(0u128, |acc, (k, &v)| acc | (v as u128) << (k as u32 * w));
-            out.extend_from_slice(&word.to_le_bytes()[..width as usize]);
+            out.extend_from_slice(&word.to_le_bytes());
+            out.truncate(out.len() - (16 - width as usize));
         }
     } else {
         pack_bits(out, groups.flatten().map(u64::from), w);
