@@ -362,16 +362,22 @@ impl Dict {
         self.find_id(id).unwrap_or_else(|| self.add_id(id, v))
     }
 
+    /// The index of the value the caller identifies by `id`, if the cache of recent values
+    /// has it.
+    #[inline]
+    fn recent_id(&self, id: u128) -> Option<u32> {
+        let (key, i) = self.recent[slot(id)];
+        (key == id && i != NULL_INDEX).then_some(i)
+    }
+
     /// The index of the value the caller identifies by `id`, if it is in the dictionary.
     #[inline]
     fn find_id(&mut self, id: u128) -> Option<u32> {
-        let slot = slot(id);
-        let (key, i) = self.recent[slot];
-        if key == id && i != NULL_INDEX {
+        if let Some(i) = self.recent_id(id) {
             return Some(i);
         }
         let i = *self.by_id.get(&id)?;
-        self.recent[slot] = (id, i);
+        self.recent[slot(id)] = (id, i);
         Some(i)
     }
 
@@ -834,8 +840,23 @@ impl<'a> Batch<'a> {
 
     /// Sets a string (or dynamic JSON text) column to a string that lives as long as the
     /// batch: it is found in the column's dictionary by its address.
-    #[inline]
+    #[inline(always)]
     pub fn v(&mut self, i: usize, v: &'a str) {
+        // Inline only the common case, a value the column's cache of recent values has: the
+        // whole function, called a few times a row, spent as much on its calls as on its work.
+        let row = self.rows;
+        if let Some(Col::Dict { dict, .. }) = self.cols.get_mut(i)
+            && let Some(x) = dict.recent_id((v.as_ptr() as u128) << 64 | v.len() as u128)
+        {
+            dict.idx[row] = x;
+            return;
+        }
+        self.v_other(i, v);
+    }
+
+    /// [`Batch::v`] for a value the cache does not have, or a column that is not a dictionary.
+    #[inline(never)]
+    fn v_other(&mut self, i: usize, v: &'a str) {
         let row = self.rows;
         match self.cols.get_mut(i) {
             Some(Col::Dict { dict, .. }) => {
