@@ -45,7 +45,11 @@ pub fn write_store_manifest(out: &Path, mut parts: Vec<quarry_data::store::PartE
         inputs: Vec::new(),
         parts,
     };
-    quarry_data::store::write_manifest(out, &manifest).map_err(|e| GenError::Internal(e.to_string()))
+    quarry_data::store::write_manifest(out, &manifest).map_err(|e| match e {
+        // A file that cannot be written is the user's to fix, not an internal error.
+        quarry_data::DataError::Io { path, source } => GenError::Io(path, source),
+        other => GenError::Internal(other.to_string()),
+    })
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> GenError + '_ {
@@ -70,8 +74,12 @@ fn timestamps(batch: &RecordBatch) -> Option<&TimestampNanosecondArray> {
 /// [`crate::pq`]).
 pub struct ParquetSink {
     out: PathBuf,
-    open: BTreeMap<Table, (i64, PathBuf, PqFile)>,
-    codecs: BTreeMap<Table, Codecs>,
+    /// The file being written: its table, day and path. (A sink is given one table's rows,
+    /// a day at a time; a batch of the next day closes it.)
+    open: Option<(Table, i64, PathBuf, PqFile)>,
+    /// The sink's table (set by its first batch), and which of its columns are compressed,
+    /// kept from file to file.
+    codecs: (Option<Table>, Codecs),
     written: Vec<PathBuf>,
     parts: Vec<quarry_data::store::PartEntry>,
 }
@@ -81,15 +89,15 @@ impl ParquetSink {
     pub fn new(out: &Path) -> ParquetSink {
         ParquetSink {
             out: out.to_path_buf(),
-            open: BTreeMap::new(),
-            codecs: BTreeMap::new(),
+            open: None,
+            codecs: (None, Codecs::default()),
             written: Vec::new(),
             parts: Vec::new(),
         }
     }
 
-    fn close(&mut self, table: Table) -> Result<(), GenError> {
-        if let Some((day, path, file)) = self.open.remove(&table) {
+    fn close(&mut self) -> Result<(), GenError> {
+        if let Some((table, day, path, file)) = self.open.take() {
             let rows = file.close()?;
             let relative = path.strip_prefix(&self.out).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             self.parts.push(quarry_data::store::PartEntry {
@@ -111,10 +119,22 @@ impl Sink for ParquetSink {
         if batch.rows() == 0 {
             return Ok(());
         }
-        if self.open.get(&table).is_some_and(|(d, ..)| *d != day) {
-            self.close(table)?;
+        // Files are named by table and day: rows of a second table would overwrite them.
+        match self.codecs.0 {
+            Some(t) if t != table => {
+                return Err(GenError::Internal(format!(
+                    "a Parquet sink for {} was given rows of {}",
+                    t.name(),
+                    table.name()
+                )));
+            }
+            Some(_) => {}
+            None => self.codecs.0 = Some(table),
         }
-        if !self.open.contains_key(&table) {
+        if self.open.as_ref().is_some_and(|(_, d, ..)| *d != day) {
+            self.close()?;
+        }
+        if self.open.is_none() {
             let path = self
                 .out
                 .join(table.name())
@@ -124,20 +144,18 @@ impl Sink for ParquetSink {
                 fs::create_dir_all(parent).map_err(io(parent))?;
             }
             let file = PqFile::create(&path, batch.schema())?;
-            self.open.insert(table, (day, path, file));
+            self.open = Some((table, day, path, file));
         }
         batch.pad();
-        if let Some((_, _, file)) = self.open.get_mut(&table) {
-            file.write(batch, self.codecs.entry(table).or_default())?;
+        if let Some((.., file)) = &mut self.open {
+            file.write(batch, &mut self.codecs.1)?;
         }
         batch.clear();
         Ok(())
     }
 
     fn finish(mut self: Box<Self>) -> Result<Finished, GenError> {
-        for table in Table::ALL {
-            self.close(table)?;
-        }
+        self.close()?;
         self.written.sort();
         Ok(Finished { files: self.written, parts: self.parts })
     }
@@ -435,6 +453,41 @@ impl Sink for StreamingSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parquet_sink_writes_one_table_and_refuses_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sink = Box::new(ParquetSink::new(dir.path()));
+        let batch_of = |table: Table, ts: i64| {
+            let spec = crate::table::TableSpec::new(table).unwrap();
+            let mut b = Batch::new(&spec, 4);
+            b.t(spec.ix.Timestamp, ts);
+            b.s(spec.ix.DeviceName, "ws-1");
+            b.end_row();
+            b
+        };
+        // Two days of one table: two files.
+        sink.write(0, &mut batch_of(Table::Logon, 1)).unwrap();
+        sink.write(1, &mut batch_of(Table::Logon, DAY + 1)).unwrap();
+        let err = sink.write(1, &mut batch_of(Table::Info, DAY + 2)).unwrap_err();
+        assert!(err.to_string().contains("DeviceInfo"), "{err}");
+        let finished = sink.finish().unwrap();
+        assert_eq!(finished.files.len(), 2);
+        assert!(finished.parts.iter().all(|p| p.table == "DeviceLogonEvents" && p.rows == 1));
+    }
+
+    #[test]
+    fn a_manifest_that_cannot_be_written_is_reported_with_its_path() {
+        let out = Path::new("/nonexistent-quarry-store/out");
+        match write_store_manifest(out, Vec::new()) {
+            Err(e @ GenError::Io(..)) => {
+                let text = e.to_string();
+                assert!(text.starts_with("/nonexistent-quarry-store/out/"), "{text}");
+                assert!(text.contains("manifest.json"), "{text}");
+            }
+            other => panic!("expected an I/O error naming the file, got {other:?}"),
+        }
+    }
 
     #[test]
     fn json_strings_escape_windows_paths_and_controls() {
