@@ -14,9 +14,11 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, LargeStringArray, StringArray};
+use std::fmt::Write;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, LargeStringArray, StringBuilder};
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::Result;
+use datafusion::common::{DataFusionError, Result};
 use datafusion::logical_expr::ScalarUDF;
 
 use super::json::{Json, array_elements, dynamic_at, dynamic_text_at};
@@ -155,23 +157,21 @@ pub fn kql_strcat_array() -> ScalarUDF {
     udf("kql_strcat_array", 2..=2, ret::utf8, |args: &Args| {
         let delimiters = to_string_array(args.arg(1))?;
         let delimiters = delimiters.as_string::<i32>();
-        let mut row = String::new();
-        let out: StringArray = (0..args.rows)
-            .map(|i| {
-                row.clear();
-                if let Some(items) = array_at(args.arg(0), i) {
-                    let delimiter = if delimiters.is_null(i) { "" } else { delimiters.value(i) };
-                    for (k, item) in items.iter().enumerate() {
-                        if k > 0 {
-                            row.push_str(delimiter);
-                        }
-                        row.push_str(&item.to_kusto_string());
+        // Each row is written into the array's own buffer (a row that is not an array is "").
+        let mut out = StringBuilder::with_capacity(args.rows, 0);
+        for i in 0..args.rows {
+            if let Some(items) = array_at(args.arg(0), i) {
+                let delimiter = if delimiters.is_null(i) { "" } else { delimiters.value(i) };
+                for (k, item) in items.iter().enumerate() {
+                    if k > 0 {
+                        out.write_str(delimiter).map_err(|e| DataFusionError::Execution(e.to_string()))?;
                     }
+                    out.write_str(&item.to_kusto_string()).map_err(|e| DataFusionError::Execution(e.to_string()))?;
                 }
-                Some(row.clone())
-            })
-            .collect();
-        Ok(Arc::new(out) as ArrayRef)
+            }
+            out.append_value("");
+        }
+        Ok(Arc::new(out.finish()) as ArrayRef)
     })
     .build()
 }
