@@ -33,13 +33,13 @@ pub struct Ctx<'a> {
     file_writers: Vec<Vec<usize>>,
     /// Process indices of each registry place's writers.
     registry_writers: Vec<Vec<usize>>,
-    /// Whether each registry place's key has a random part (`{R}`), and whether it names the
-    /// device's user (`{sid}`).
-    registry_random: Vec<bool>,
-    registry_per_user: Vec<bool>,
     /// The file and registry places' templates, split at their placeholders.
     file_templates: Vec<Vec<Piece>>,
     registry_templates: Vec<Vec<Piece>>,
+    /// Whether each registry place's key has a random part (`{R}`), and whether it names the
+    /// device's user (`{sid}`): read off its template.
+    registry_random: Vec<bool>,
+    registry_per_user: Vec<bool>,
     lsass: usize,
     winlogon: usize,
     s1: String,
@@ -59,6 +59,8 @@ impl<'a> Ctx<'a> {
         file_ok: &[bool],
         registry_ok: &[bool],
     ) -> Ctx<'a> {
+        let registry_templates: Vec<Vec<Piece>> = vocab::REGISTRY_PLACES.iter().map(|p| pieces(p.0)).collect();
+        let with = |slot| registry_templates.iter().map(|t| t.contains(&Piece::Slot(slot))).collect();
         Ctx {
             seed,
             fleet,
@@ -74,10 +76,10 @@ impl<'a> Ctx<'a> {
             domains,
             registry_places: (0..vocab::REGISTRY_PLACES.len()).filter(|&i| registry_ok.get(i) == Some(&true)).collect(),
             file_writers: vocab::FILE_PLACES.iter().map(|p| p.3.iter().map(|w| find(model, w)).collect()).collect(),
-            registry_random: vocab::REGISTRY_PLACES.iter().map(|p| p.0.contains("{R}")).collect(),
-            registry_per_user: vocab::REGISTRY_PLACES.iter().map(|p| p.0.contains("{sid}")).collect(),
             file_templates: vocab::FILE_PLACES.iter().map(|p| pieces(p.0)).collect(),
-            registry_templates: vocab::REGISTRY_PLACES.iter().map(|p| pieces(p.0)).collect(),
+            registry_random: with("R"),
+            registry_per_user: with("sid"),
+            registry_templates,
             registry_writers: vocab::REGISTRY_PLACES
                 .iter()
                 .map(|p| p.3.iter().map(|w| find(model, w)).collect())
@@ -257,9 +259,8 @@ impl<'a> Ctx<'a> {
         // (each is a function of the instance, so it is the same text in every batch).
         let span = at.n;
         let instance = (dev.index as u64) << 40 | (proc as u64) << 20 | (span as u64 & 0xF_FFFF);
-        let mut scratch = std::mem::take(&mut self.s3);
         if p.per_user {
-            b.k_with(ix.InitiatingProcessFolderPath, (dev.index as u64) << 32 | proc as u64, &mut scratch, |out| {
+            b.k_with(ix.InitiatingProcessFolderPath, (dev.index as u64) << 32 | proc as u64, |out| {
                 // `out` may hold other values before this one (it is the column's buffer).
                 let at = out.len();
                 p.write_path(out, &dev.user);
@@ -295,7 +296,6 @@ impl<'a> Ctx<'a> {
         b.t(ix.InitiatingProcessParentCreationTime, parent_created.min(created));
         b.l(ix.InitiatingProcessSessionId, if user_proc { 1 } else { 0 });
         b.b(ix.IsInitiatingProcessRemoteSession, false);
-        self.s3 = scratch;
     }
 
     /// A `DeviceProcessEvents` row: `proc` created by its parent.
@@ -362,10 +362,9 @@ impl<'a> Ctx<'a> {
         let host_key = url.map(|u| crate::rng::mix_str(self.seed, u)).unwrap_or_else(|| rng.bits());
         let mut ip = std::mem::take(&mut self.num);
         // A public address is a function of the host key, so it is written out once a batch.
-        let public =
-            |b: &mut Batch<'a>, ip: &mut String| b.k_with(ix.RemoteIP, host_key, ip, |o| public_ip(o, host_key));
+        let public = |b: &mut Batch<'a>| b.k_with(ix.RemoteIP, host_key, |o| public_ip(o, host_key));
         let (port, proto, remote_type) = if url.is_some() {
-            public(b, &mut ip);
+            public(b);
             (if rng.chance(0.9) { 443 } else { 80 }, "Tcp", "Public")
         } else if inbound {
             ip.clear();
@@ -383,7 +382,7 @@ impl<'a> Ctx<'a> {
                     (5353, "Udp", "Multicast")
                 }
                 _ => {
-                    public(b, &mut ip);
+                    public(b);
                     (*rng.pick(&[443, 443, 443, 80, 443, 8443]), "Tcp", "Public")
                 }
             }
@@ -489,9 +488,7 @@ impl<'a> Ctx<'a> {
             b.s(ix.FileOriginUrl, &u);
             b.s(ix.FileOriginReferrerUrl, &format!("https://{site}/"));
             let key = crate::rng::mix_str(self.seed, site);
-            let mut ip = std::mem::take(&mut self.num);
-            b.k_with(ix.FileOriginIP, key, &mut ip, |o| public_ip(o, key));
-            self.num = ip;
+            b.k_with(ix.FileOriginIP, key, |o| public_ip(o, key));
         }
         self.initiating(b, spec, dev, proc, ts);
         if rng.chance(0.04) {
@@ -808,20 +805,18 @@ impl<'a> Ctx<'a> {
                 for piece in &self.file_templates[place_index] {
                     match *piece {
                         Piece::Text(text) => path.push_str(text),
-                        Piece::Slot(slot) => match slot {
-                            "user" => path.push_str(&dev.user),
-                            "r" => rng.hex(&mut path, 8),
-                            "R" => {
-                                let p = rng.pick(&vocab::PROGRAMS[..20]).file;
-                                let at = path.len();
-                                path.push_str(p);
-                                path.push('-');
-                                rng.hex(&mut path, 8);
-                                path[at..].make_ascii_uppercase();
-                            }
-                            "d" => path.push_str(*rng.pick(vocab::DOC_NAMES)),
-                            _ => {}
-                        },
+                        Piece::Slot("user") => path.push_str(&dev.user),
+                        Piece::Slot("r") => rng.hex(&mut path, 8),
+                        Piece::Slot("R") => {
+                            let p = rng.pick(&vocab::PROGRAMS[..20]).file;
+                            let at = path.len();
+                            path.push_str(p);
+                            path.push('-');
+                            rng.hex(&mut path, 8);
+                            path[at..].make_ascii_uppercase();
+                        }
+                        Piece::Slot("d") => path.push_str(*rng.pick(vocab::DOC_NAMES)),
+                        Piece::Slot(_) => {}
                     }
                 }
                 if !ext.is_empty() {

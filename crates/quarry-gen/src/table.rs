@@ -724,6 +724,26 @@ fn col_at<'c>(
     Some((c, len))
 }
 
+/// The dictionary identity of a string that outlives the batch: its address and length
+/// (the high half is never zero, unlike a caller's key).
+#[inline]
+fn address_id(v: &str) -> u128 {
+    (v.as_ptr() as u128) << 64 | v.len() as u128
+}
+
+/// Appends the text `f` writes (it must not touch what is already there) to column `i` of
+/// `cols` if that column is stored plain, first filled with empty values up to `rows` rows
+/// (see [`col_at`]).
+#[inline]
+fn push_plain(cols: &mut [Col], lens: &mut [usize], rows: usize, i: usize, f: impl FnOnce(&mut String)) {
+    if let Some((Col::Plain { values, valid, .. }, len)) = col_at(cols, lens, rows, i) {
+        f(&mut values.bytes);
+        values.ends.push(values.bytes.len());
+        valid.push();
+        *len += 1;
+    }
+}
+
 /// Rows of one table being built (at most one Parquet row group). Setters take a column
 /// position from [`Ix`]; a position the table lacks, or a value of the wrong type, is
 /// ignored. Columns a row did not set are filled with empty values later ([`Batch::pad`]).
@@ -846,7 +866,7 @@ impl<'a> Batch<'a> {
         // whole function, called a few times a row, spent as much on its calls as on its work.
         let row = self.rows;
         if let Some(Col::Dict { dict, .. }) = self.cols.get_mut(i)
-            && let Some(x) = dict.recent_id((v.as_ptr() as u128) << 64 | v.len() as u128)
+            && let Some(x) = dict.recent_id(address_id(v))
         {
             dict.idx[row] = x;
             return;
@@ -860,20 +880,16 @@ impl<'a> Batch<'a> {
         let row = self.rows;
         match self.cols.get_mut(i) {
             Some(Col::Dict { dict, .. }) => {
-                dict.idx[row] = dict.id_index((v.as_ptr() as u128) << 64 | v.len() as u128, v);
+                dict.idx[row] = dict.id_index(address_id(v), v);
             }
-            Some(Col::Plain { .. }) => self.plain(i, v),
+            Some(Col::Plain { .. }) => self.plain(i, |out| out.push_str(v)),
             _ => {}
         }
     }
 
-    /// Sets plain column `i` to `v`.
-    fn plain(&mut self, i: usize, v: &str) {
-        if let Some((Col::Plain { values, valid, .. }, len)) = self.col(i) {
-            values.push(v);
-            valid.push();
-            *len += 1;
-        }
+    /// Sets plain column `i` to the text `f` appends (see [`push_plain`]).
+    fn plain(&mut self, i: usize, f: impl FnOnce(&mut String)) {
+        push_plain(&mut self.cols, &mut self.lens, self.rows, i, f);
     }
 
     /// Sets several string columns at once to values that live as long as the batch and are
@@ -930,24 +946,20 @@ impl<'a> Batch<'a> {
         match self.cols.get_mut(i) {
             // The high half of an address key is never zero.
             Some(Col::Dict { dict, .. }) => dict.idx[row] = dict.id_index(key as u128, v),
-            Some(Col::Plain { .. }) => self.plain(i, v),
+            Some(Col::Plain { .. }) => self.plain(i, |out| out.push_str(v)),
             _ => {}
         }
     }
 
     /// Like [`Batch::k`], but the text is written only when the column does not have the
-    /// key's value yet: `f` appends it to its argument (the dictionary's own buffer, or
-    /// `scratch` for a plain column; it must not touch what is already there).
+    /// key's value yet: `f` appends it to its argument (the column's own buffer: it must not
+    /// touch what is already there).
     #[inline]
-    pub fn k_with(&mut self, i: usize, key: u64, scratch: &mut String, f: impl FnOnce(&mut String)) {
+    pub fn k_with(&mut self, i: usize, key: u64, f: impl FnOnce(&mut String)) {
         let row = self.rows;
         match self.cols.get_mut(i) {
             Some(Col::Dict { dict, .. }) => dict.idx[row] = dict.find_or_add_id_with(key as u128, f),
-            Some(Col::Plain { .. }) => {
-                scratch.clear();
-                f(scratch);
-                self.plain(i, scratch);
-            }
+            Some(Col::Plain { .. }) => self.plain(i, f),
             _ => {}
         }
     }
@@ -988,21 +1000,9 @@ impl<'a> Batch<'a> {
                 dict.idx[*rows] = x;
                 continue;
             }
-            match (col_at(columns, lens, *rows, i), at) {
-                (Some((Col::Plain { values, valid, .. }, len)), at) => {
-                    f(n, &mut values.bytes);
-                    values.ends.push(values.bytes.len());
-                    valid.push();
-                    *len += 1;
-                    if at.is_none() {
-                        group_ids.push(NULL_INDEX);
-                    }
-                }
-                (_, at) => {
-                    if at.is_none() {
-                        group_ids.push(NULL_INDEX);
-                    }
-                }
+            push_plain(columns, lens, *rows, i, |out| f(n, out));
+            if at.is_none() {
+                group_ids.push(NULL_INDEX);
             }
         }
     }
@@ -1019,14 +1019,7 @@ impl<'a> Batch<'a> {
                 f(scratch);
                 dict.idx[row] = dict.find_or_add_text(scratch);
             }
-            Some(Col::Plain { .. }) => {
-                if let Some((Col::Plain { values, valid, .. }, len)) = self.col(i) {
-                    f(&mut values.bytes);
-                    values.ends.push(values.bytes.len());
-                    valid.push();
-                    *len += 1;
-                }
-            }
+            Some(Col::Plain { .. }) => self.plain(i, f),
             _ => {}
         }
     }
@@ -1037,7 +1030,7 @@ impl<'a> Batch<'a> {
         let row = self.rows;
         match self.cols.get_mut(i) {
             Some(Col::Dict { dict, .. }) => dict.idx[row] = dict.find_or_add_text(v),
-            Some(Col::Plain { .. }) => self.plain(i, v),
+            Some(Col::Plain { .. }) => self.plain(i, |out| out.push_str(v)),
             _ => {}
         }
     }
