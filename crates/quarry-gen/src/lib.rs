@@ -359,7 +359,8 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
                 signer: &cert.signer,
                 ..matching::RowView::default()
             };
-            !plan.matchers.iter().any(|m| m.any(&view))
+            let prepared = matching::Prepared::new(&view);
+            !plan.matchers.iter().any(|m| m.any(&view, &prepared))
         })
         .collect();
     let pools = fleet::pools(&allowed);
@@ -416,12 +417,21 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
         .map(|p| {
             p.2.iter().all(|ext| {
                 let path = if ext.is_empty() { sample(p.0) } else { format!("{}.{ext}", sample(p.0)) };
-                !plan.matchers.iter().any(|m| m.path(&path))
+                let view = matching::RowView { folder_path: &path, ..matching::RowView::default() };
+                let prepared = matching::Prepared::new(&view);
+                !plan.matchers.iter().any(|m| m.path(&view, &prepared))
             })
         })
         .collect();
-    let registry_ok: Vec<bool> =
-        vocab::REGISTRY_PLACES.iter().map(|p| !plan.matchers.iter().any(|m| m.key(&sample(p.0)))).collect();
+    let registry_ok: Vec<bool> = vocab::REGISTRY_PLACES
+        .iter()
+        .map(|p| {
+            let key = sample(p.0);
+            let view = matching::RowView { registry_key: &key, ..matching::RowView::default() };
+            let prepared = matching::Prepared::new(&view);
+            !plan.matchers.iter().any(|m| m.key(&view, &prepared))
+        })
+        .collect();
 
     // Each table is generated on its own, start to end: its rows draw from random streams of
     // their own (one per time slice and table) and its ReportIds count per device and table
@@ -488,7 +498,7 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
     if opts.format == Format::Store {
         sink::write_store_manifest(&opts.out, parts)?;
     }
-    let truth = truth::build(opts, &plan, &model, &fleet, &planted_report, &rows_written, source);
+    let truth = truth::build(opts, &plan, &fleet, &planted_report, &rows_written, source);
     let gt_path = opts.out.join("ground-truth.json");
     let text = serde_json::to_string_pretty(&truth).map_err(|e| GenError::Internal(e.to_string()))?;
     std::fs::write(&gt_path, text + "\n").map_err(|e| GenError::Io(gt_path.clone(), e))?;

@@ -171,6 +171,9 @@ pub struct Prepared {
     product: String,
     pub(crate) signer: String,
     pub(crate) host: String,
+    /// The path and key in ASCII lower case, for the patterns' literal pre-filter.
+    folder_path: String,
+    registry_key: String,
 }
 
 impl Prepared {
@@ -181,6 +184,8 @@ impl Prepared {
             product: row.product.to_lowercase(),
             signer: row.signer.to_lowercase(),
             host: if row.remote_url.is_empty() { String::new() } else { url_host(row.remote_url) },
+            folder_path: row.folder_path.to_ascii_lowercase(),
+            registry_key: row.registry_key.to_ascii_lowercase(),
         }
     }
 }
@@ -248,10 +253,9 @@ impl Pattern {
         Some(Pattern { source, literals, regex: std::sync::OnceLock::new() })
     }
 
-    /// Whether the pattern matches `text`.
-    fn is_match(&self, text: &str) -> bool {
+    /// Whether the pattern matches `text` (`lower`: its ASCII lower case).
+    fn is_match(&self, text: &str, lower: &str) -> bool {
         if let Some(literals) = &self.literals {
-            let lower = text.to_ascii_lowercase();
             if !literals.iter().any(|f| f.find(lower.as_bytes()).is_some()) {
                 return false;
             }
@@ -380,11 +384,6 @@ impl ToolMatcher {
         ToolMatcher { tool: tool.clone(), file, key, executables, signers, domains }
     }
 
-    /// The process rule.
-    pub fn process(&self, row: &RowView) -> bool {
-        self.process_prepared(row, &Prepared::new(row))
-    }
-
     /// The process rule, for a row whose texts are prepared.
     pub fn process_prepared(&self, row: &RowView, p: &Prepared) -> bool {
         self.executables.iter().any(|e| {
@@ -397,11 +396,6 @@ impl ToolMatcher {
             meta || (!e.file_name.is_empty() && row.file_name.eq_ignore_ascii_case(&e.file_name))
                 || (!e.original.is_empty() && row.original.eq_ignore_ascii_case(&e.original))
         })
-    }
-
-    /// The signature rule.
-    pub fn signer(&self, signer: &str) -> bool {
-        !signer.is_empty() && self.signer_lower(&signer.to_lowercase())
     }
 
     /// The signature rule, for a lower-case signer.
@@ -420,22 +414,23 @@ impl ToolMatcher {
     }
 
     /// The file rule.
-    pub fn path(&self, path: &str) -> bool {
-        !path.is_empty() && self.file.as_ref().is_some_and(|re| re.is_match(path))
+    pub fn path(&self, row: &RowView, p: &Prepared) -> bool {
+        !row.folder_path.is_empty() && self.file.as_ref().is_some_and(|re| re.is_match(row.folder_path, &p.folder_path))
     }
 
     /// The registry rule.
-    pub fn key(&self, key: &str) -> bool {
-        !key.is_empty() && self.key.as_ref().is_some_and(|re| re.is_match(key))
+    pub fn key(&self, row: &RowView, p: &Prepared) -> bool {
+        !row.registry_key.is_empty()
+            && self.key.as_ref().is_some_and(|re| re.is_match(row.registry_key, &p.registry_key))
     }
 
     /// Whether any indicator of the tool is in the row, whatever the table.
-    pub fn any(&self, row: &RowView) -> bool {
-        self.process(row)
-            || self.signer(row.signer)
-            || self.url(row.remote_url)
-            || self.path(row.folder_path)
-            || self.key(row.registry_key)
+    pub fn any(&self, row: &RowView, p: &Prepared) -> bool {
+        self.process_prepared(row, p)
+            || self.signer_lower(&p.signer)
+            || self.host(&p.host)
+            || self.path(row, p)
+            || self.key(row, p)
     }
 }
 
@@ -463,11 +458,12 @@ mod tests {
     #[test]
     fn tool_patterns_match_case_insensitively_with_and_without_unicode() {
         let ascii = Pattern::new(vec![r"^[a-z]:\\program files\\[^\\]*desk\\".into()]).unwrap();
-        assert!(ascii.is_match(r"C:\Program Files\AnyDesk\AnyDesk.exe"));
-        assert!(ascii.is_match(r"c:\PROGRAM FILES\ÜberDesk\x.exe"));
-        assert!(!ascii.is_match(r"C:\Program Files\Any\Desk\x.exe"));
+        let is_match = |p: &Pattern, text: &str| p.is_match(text, &text.to_ascii_lowercase());
+        assert!(is_match(&ascii, r"C:\Program Files\AnyDesk\AnyDesk.exe"));
+        assert!(is_match(&ascii, r"c:\PROGRAM FILES\ÜberDesk\x.exe"));
+        assert!(!is_match(&ascii, r"C:\Program Files\Any\Desk\x.exe"));
         let unicode = Pattern::new(vec![r"\\überwachung\\".into()]).unwrap();
-        assert!(unicode.is_match(r"C:\ÜBERWACHUNG\agent.exe"));
+        assert!(is_match(&unicode, r"C:\ÜBERWACHUNG\agent.exe"));
         assert!(Pattern::new(Vec::new()).is_none());
     }
 
@@ -520,7 +516,7 @@ mod tests {
                 let plain = RegexBuilder::new(&pattern.source).build().unwrap();
                 for t in &texts {
                     let want = plain.is_match(t.as_bytes());
-                    assert_eq!(pattern.is_match(t), want, "{} on {t}", pattern.source);
+                    assert_eq!(pattern.is_match(t, &t.to_ascii_lowercase()), want, "{} on {t}", pattern.source);
                     matched += usize::from(want);
                 }
             }
@@ -557,12 +553,20 @@ mod tests {
         let tools = crate::plant::fallback_tools();
         let pulseway = ToolMatcher::new(&tools[0]);
         let screenconnect = ToolMatcher::new(&tools[1]);
-        assert!(pulseway.path(r"C:\Program Files\Pulseway\PCMonitorSrv.exe"));
-        assert!(!pulseway.path(r"C:\Program Files\Pulseways\PCMonitorSrv.exe"));
-        assert!(screenconnect.path(r"C:\Program Files (x86)\ScreenConnect Client (ab12)\x.exe"));
-        assert!(pulseway.key(r"HKEY_LOCAL_MACHINE\SOFTWARE\MMSOFT Design\PC Monitor\Agent"));
-        assert!(!pulseway.key(r"HKEY_LOCAL_MACHINE\SOFTWARE\MMSOFTDesign\PC Monitor"));
-        assert!(screenconnect.key(r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\ScreenConnect Client (x)"));
+        let path = |m: &ToolMatcher, folder_path: &str| {
+            let row = RowView { folder_path, ..RowView::default() };
+            m.path(&row, &Prepared::new(&row))
+        };
+        let key = |m: &ToolMatcher, registry_key: &str| {
+            let row = RowView { registry_key, ..RowView::default() };
+            m.key(&row, &Prepared::new(&row))
+        };
+        assert!(path(&pulseway, r"C:\Program Files\Pulseway\PCMonitorSrv.exe"));
+        assert!(!path(&pulseway, r"C:\Program Files\Pulseways\PCMonitorSrv.exe"));
+        assert!(path(&screenconnect, r"C:\Program Files (x86)\ScreenConnect Client (ab12)\x.exe"));
+        assert!(key(&pulseway, r"HKEY_LOCAL_MACHINE\SOFTWARE\MMSOFT Design\PC Monitor\Agent"));
+        assert!(!key(&pulseway, r"HKEY_LOCAL_MACHINE\SOFTWARE\MMSOFTDesign\PC Monitor"));
+        assert!(key(&screenconnect, r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\ScreenConnect Client (x)"));
         assert_eq!(defender_key(r"HKCU\Software\X", "S-1-5-21-1"), r"HKEY_CURRENT_USER\S-1-5-21-1\Software\X");
     }
 }

@@ -272,6 +272,9 @@ pub struct Plan {
     pub decoy_devices: Vec<(usize, Vec<usize>)>,
     /// Every planted row, sorted by time.
     pub rows: Vec<PlantedRow>,
+    /// For each row, the tools (by index in `matchers`) whose rule for its table matches it;
+    /// none for a decoy.
+    pub row_tools: Vec<Vec<usize>>,
     /// Start of the lookback window.
     pub window_start: i64,
 }
@@ -649,8 +652,8 @@ pub fn table_match_prepared(m: &ToolMatcher, table: Table, v: &RowView, p: &Prep
         Table::Process => m.process_prepared(v, p),
         Table::Network => m.host(&p.host),
         Table::Certificate => m.signer_lower(&p.signer),
-        Table::File => m.path(v.folder_path),
-        Table::Registry => m.key(v.registry_key),
+        Table::File => m.path(v, p),
+        Table::Registry => m.key(v, p),
         Table::Logon | Table::Info => false,
     }
 }
@@ -681,19 +684,19 @@ impl ViewKey {
 /// (a tool's process, URL, path or key) many times over, and matching one against every
 /// tool's indicators was most of the set-up at thousands of devices.
 #[derive(Default)]
-pub struct MatchMemo {
+struct MatchMemo {
     by_view: std::collections::HashMap<ViewKey, Vec<usize>>,
 }
 
 impl MatchMemo {
     /// The tools whose rule for the row's table matches the row, by index in `matchers`.
-    pub fn tools(&mut self, matchers: &[ToolMatcher], row: &PlantedRow, model: &Model) -> &[usize] {
+    fn tools(&mut self, matchers: &[ToolMatcher], row: &PlantedRow, model: &Model) -> &[usize] {
         self.by_view.entry(ViewKey::of(row)).or_insert_with(|| matching_tools(matchers, row, model))
     }
 }
 
 /// The tools whose rule for the row's table matches the row, by index in `matchers`.
-pub fn matching_tools(matchers: &[ToolMatcher], row: &PlantedRow, model: &Model) -> Vec<usize> {
+fn matching_tools(matchers: &[ToolMatcher], row: &PlantedRow, model: &Model) -> Vec<usize> {
     let v = view(row, model);
     let p = Prepared::new(&v);
     let table = row.kind.table();
@@ -781,7 +784,9 @@ pub fn plan(
     let mut memo = MatchMemo::default();
     rows.retain(|r| !r.decoy || memo.tools(&matchers, r, model).is_empty());
     rows.sort_by_key(|r| (r.ts, r.device));
-    Plan { tools, matchers, plantings, decoy_devices, rows, window_start }
+    let row_tools =
+        rows.iter().map(|r| if r.decoy { Vec::new() } else { memo.tools(&matchers, r, model).to_vec() }).collect();
+    Plan { tools, matchers, plantings, decoy_devices, rows, row_tools, window_start }
 }
 
 #[cfg(test)]

@@ -12,8 +12,7 @@ use serde::Serialize;
 
 use crate::GenOptions;
 use crate::fleet::Fleet;
-use crate::model::Model;
-use crate::plant::{self, Plan, PlantKind};
+use crate::plant::{Plan, PlantKind};
 use crate::table::Table;
 use crate::time::iso;
 
@@ -211,7 +210,6 @@ fn summarize(table: Table, acc: &Acc) -> Option<TableTruth> {
 pub fn build(
     opts: &GenOptions,
     plan: &Plan,
-    model: &Model,
     fleet: &Fleet,
     report_ids: &[i64],
     rows: &[u64; 7],
@@ -219,13 +217,12 @@ pub fn build(
 ) -> GroundTruth {
     // (device, tool) -> table -> rows
     let mut acc: BTreeMap<(usize, usize), BTreeMap<Table, Acc>> = BTreeMap::new();
-    let mut memo = plant::MatchMemo::default();
     for (i, row) in plan.rows.iter().enumerate() {
         if row.decoy {
             continue;
         }
         let table = row.kind.table();
-        for &t in memo.tools(&plan.matchers, row, model) {
+        for &t in &plan.row_tools[i] {
             let entry =
                 acc.entry((row.device, t)).or_default().entry(table).or_insert(Acc { rows: Vec::new(), before: 0 });
             if row.ts >= plan.window_start && row.ts <= opts.end {
