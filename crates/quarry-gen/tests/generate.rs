@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use arrow::array::{Array, Int64Array, StringArray, TimestampNanosecondArray};
+use arrow::array::{Array, Int64Array, RecordBatch, StringArray, TimestampNanosecondArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use quarry_gen::{Format, GenOptions, PlantSpec, Table, TableSpec};
 
@@ -26,6 +26,23 @@ fn options(out: &Path, format: Format, seed: u64) -> GenOptions {
         tools: quarry_hunt::catalog::builtin().tools().to_vec(),
         threads: 0,
     }
+}
+
+/// The record batches of `table` in the store at `dir`, day by day.
+fn store_batches(dir: &Path, table: Table) -> Vec<RecordBatch> {
+    let mut days: Vec<PathBuf> = fs::read_dir(dir.join(table.name())).unwrap().map(|e| e.unwrap().path()).collect();
+    days.sort();
+    days.iter()
+        .flat_map(|day| {
+            let file = fs::File::open(day.join("part-gen-0-0.parquet")).unwrap();
+            ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap().map(|b| b.unwrap())
+        })
+        .collect()
+}
+
+/// Column `name` of `batch`, as an array of type `T`.
+fn column<'b, T: 'static>(batch: &'b RecordBatch, name: &str) -> &'b T {
+    batch.column_by_name(name).unwrap().as_any().downcast_ref::<T>().unwrap()
 }
 
 /// Every file under `dir`, relative path -> bytes.
@@ -74,32 +91,20 @@ fn parquet_tables_have_the_catalog_schema_and_every_requested_row() {
         let spec = TableSpec::new(table).unwrap();
         let mut rows = 0;
         let mut last = i64::MIN;
-        let dir = tmp.path().join(table.name());
-        let mut days: Vec<PathBuf> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-        days.sort();
-        assert!(!days.is_empty(), "{}: no files", table.name());
-        for day in days {
-            let file = fs::File::open(day.join("part-gen-0-0.parquet")).unwrap();
-            let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
-            for batch in reader {
-                let batch = batch.unwrap();
-                assert_eq!(batch.schema().fields(), spec.schema.fields(), "{}", table.name());
-                let ts = batch
-                    .column_by_name("Timestamp")
-                    .unwrap()
-                    .as_any()
-                    .downcast_ref::<TimestampNanosecondArray>()
-                    .unwrap();
-                for i in 0..ts.len() {
-                    assert!(ts.value(i) >= last, "{}: not sorted by Timestamp", table.name());
-                    assert!(ts.value(i) < END && ts.value(i) >= END - 10 * DAY);
-                    last = ts.value(i);
-                }
-                let ids = batch.column_by_name("DeviceId").unwrap().as_any().downcast_ref::<StringArray>().unwrap();
-                assert!(ids.iter().all(|v| v.is_some_and(|v| v.len() == 40)), "{}: DeviceId", table.name());
-                assert_eq!(batch.column_by_name("ReportId").unwrap().null_count(), 0);
-                rows += batch.num_rows();
+        let batches = store_batches(tmp.path(), table);
+        assert!(!batches.is_empty(), "{}: no rows", table.name());
+        for batch in batches {
+            assert_eq!(batch.schema().fields(), spec.schema.fields(), "{}", table.name());
+            let ts = column::<TimestampNanosecondArray>(&batch, "Timestamp");
+            for i in 0..ts.len() {
+                assert!(ts.value(i) >= last, "{}: not sorted by Timestamp", table.name());
+                assert!(ts.value(i) < END && ts.value(i) >= END - 10 * DAY);
+                last = ts.value(i);
             }
+            let ids = column::<StringArray>(&batch, "DeviceId");
+            assert!(ids.iter().all(|v| v.is_some_and(|v| v.len() == 40)), "{}: DeviceId", table.name());
+            assert_eq!(batch.column_by_name("ReportId").unwrap().null_count(), 0);
+            rows += batch.num_rows();
         }
         assert_eq!(rows as u64, summary.rows[table.index()], "{}", table.name());
     }
@@ -111,22 +116,15 @@ fn report_ids_are_unique_per_device() {
     quarry_gen::generate(&options(tmp.path(), Format::Store, 5)).unwrap();
     let mut seen = std::collections::HashSet::new();
     for table in Table::ALL {
-        for day in fs::read_dir(tmp.path().join(table.name())).unwrap() {
-            let file = fs::File::open(day.unwrap().path().join("part-gen-0-0.parquet")).unwrap();
-            for batch in ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap() {
-                let batch = batch.unwrap();
-                let dev =
-                    batch.column_by_name("DeviceId").unwrap().as_any().downcast_ref::<StringArray>().unwrap().clone();
-                let rid =
-                    batch.column_by_name("ReportId").unwrap().as_any().downcast_ref::<Int64Array>().unwrap().clone();
-                for i in 0..batch.num_rows() {
-                    assert!(
-                        seen.insert((dev.value(i).to_string(), rid.value(i))),
-                        "{}: ReportId {} repeats",
-                        table.name(),
-                        rid.value(i)
-                    );
-                }
+        for batch in store_batches(tmp.path(), table) {
+            let (dev, rid) = (column::<StringArray>(&batch, "DeviceId"), column::<Int64Array>(&batch, "ReportId"));
+            for i in 0..batch.num_rows() {
+                assert!(
+                    seen.insert((dev.value(i).to_string(), rid.value(i))),
+                    "{}: ReportId {} repeats",
+                    table.name(),
+                    rid.value(i)
+                );
             }
         }
     }
@@ -145,43 +143,34 @@ fn initiating_process_instances_are_consistent_and_services_outlive_a_day() {
     // unique id -> (pid, created, command line, account, days seen)
     let mut instances: BTreeMap<String, (i64, i64, String, String, std::collections::BTreeSet<i64>)> = BTreeMap::new();
     for table in [Table::Network, Table::File] {
-        for day in fs::read_dir(tmp.path().join(table.name())).unwrap() {
-            let file = fs::File::open(day.unwrap().path().join("part-gen-0-0.parquet")).unwrap();
-            for batch in ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap() {
-                let batch = batch.unwrap();
-                let text = |name: &str| {
-                    batch.column_by_name(name).unwrap().as_any().downcast_ref::<StringArray>().unwrap().clone()
-                };
-                let (uid, line, account) = (
-                    text("InitiatingProcessUniqueId"),
-                    text("InitiatingProcessCommandLine"),
-                    text("InitiatingProcessAccountName"),
+        for batch in store_batches(tmp.path(), table) {
+            let text = |name: &str| column::<StringArray>(&batch, name);
+            let (uid, line, account) = (
+                text("InitiatingProcessUniqueId"),
+                text("InitiatingProcessCommandLine"),
+                text("InitiatingProcessAccountName"),
+            );
+            let pid = column::<Int64Array>(&batch, "InitiatingProcessId");
+            let created = column::<TimestampNanosecondArray>(&batch, "InitiatingProcessCreationTime");
+            let ts = column::<TimestampNanosecondArray>(&batch, "Timestamp");
+            for i in 0..batch.num_rows() {
+                let entry = instances.entry(uid.value(i).to_string()).or_insert_with(|| {
+                    (
+                        pid.value(i),
+                        created.value(i),
+                        line.value(i).to_string(),
+                        account.value(i).to_string(),
+                        Default::default(),
+                    )
+                });
+                assert_eq!(
+                    (entry.0, entry.1, entry.2.as_str()),
+                    (pid.value(i), created.value(i), line.value(i)),
+                    "instance {} differs between its rows",
+                    uid.value(i)
                 );
-                let pid = batch.column_by_name("InitiatingProcessId").unwrap();
-                let pid = pid.as_any().downcast_ref::<Int64Array>().unwrap();
-                let created = batch.column_by_name("InitiatingProcessCreationTime").unwrap();
-                let created = created.as_any().downcast_ref::<TimestampNanosecondArray>().unwrap();
-                let ts = batch.column_by_name("Timestamp").unwrap();
-                let ts = ts.as_any().downcast_ref::<TimestampNanosecondArray>().unwrap();
-                for i in 0..batch.num_rows() {
-                    let entry = instances.entry(uid.value(i).to_string()).or_insert_with(|| {
-                        (
-                            pid.value(i),
-                            created.value(i),
-                            line.value(i).to_string(),
-                            account.value(i).to_string(),
-                            Default::default(),
-                        )
-                    });
-                    assert_eq!(
-                        (entry.0, entry.1, entry.2.as_str()),
-                        (pid.value(i), created.value(i), line.value(i)),
-                        "instance {} differs between its rows",
-                        uid.value(i)
-                    );
-                    assert!(created.value(i) <= ts.value(i), "a process acts before it starts");
-                    entry.4.insert(ts.value(i).div_euclid(DAY));
-                }
+                assert!(created.value(i) <= ts.value(i), "a process acts before it starts");
+                entry.4.insert(ts.value(i).div_euclid(DAY));
             }
         }
     }
@@ -190,6 +179,29 @@ fn initiating_process_instances_are_consistent_and_services_outlive_a_day() {
         |services: bool| instances.values().filter(|i| service(&i.3) == services).map(|i| i.4.len()).max().unwrap_or(0);
     assert!(longest(true) >= 3, "a service instance should be seen on several days");
     assert!(longest(false) <= 2, "a user's application instance lives at most a day (two calendar days)");
+}
+
+/// DeviceFileEvents' SHA256 "is usually not populated" (its schema reference): about one
+/// file row in ten with a SHA1 has it.
+#[test]
+fn file_events_mostly_leave_sha256_empty() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut opts = options(tmp.path(), Format::Store, 13);
+    opts.events = 20_000;
+    quarry_gen::generate(&opts).unwrap();
+    let (mut with_sha1, mut with_sha256) = (0, 0);
+    for batch in store_batches(tmp.path(), Table::File) {
+        let (sha1, sha256) = (column::<StringArray>(&batch, "SHA1"), column::<StringArray>(&batch, "SHA256"));
+        for i in 0..batch.num_rows() {
+            let (has1, has256) = (!sha1.value(i).is_empty(), !sha256.value(i).is_empty());
+            assert!(has1 || !has256, "a row with a SHA256 but no SHA1");
+            with_sha1 += usize::from(has1);
+            with_sha256 += usize::from(has256);
+        }
+    }
+    assert!(with_sha1 > 1_000, "{with_sha1} file rows with a SHA1");
+    let share = with_sha256 as f64 / with_sha1 as f64;
+    assert!((0.05..0.2).contains(&share), "SHA256 on {share:.3} of the rows with a SHA1");
 }
 
 #[test]
