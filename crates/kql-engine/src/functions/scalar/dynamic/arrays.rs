@@ -18,7 +18,7 @@ use std::fmt::Write;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, LargeStringArray, StringBuilder};
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::{DataFusionError, Result};
+use datafusion::common::Result;
 use datafusion::logical_expr::ScalarUDF;
 
 use super::json::{Json, array_elements, dynamic_at, dynamic_text_at};
@@ -164,9 +164,9 @@ pub fn kql_strcat_array() -> ScalarUDF {
                 let delimiter = if delimiters.is_null(i) { "" } else { delimiters.value(i) };
                 for (k, item) in items.iter().enumerate() {
                     if k > 0 {
-                        out.write_str(delimiter).map_err(|e| DataFusionError::Execution(e.to_string()))?;
+                        out.write_str(delimiter)?;
                     }
-                    out.write_str(&item.to_kusto_string()).map_err(|e| DataFusionError::Execution(e.to_string()))?;
+                    out.write_str(&item.to_kusto_string())?;
                 }
             }
             out.append_value("");
