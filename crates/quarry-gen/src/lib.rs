@@ -283,7 +283,7 @@ impl<'a> TableWork<'a> {
             times.clear();
             times.extend((0..n).map(|_| (a + rng.below((b - a) as u64) as i64) / 100 * 100));
             // Draws are rounded down to 100 ns, so they can fall below `a` by as much.
-            time::sort_spread(&mut times, a.div_euclid(100) * 100, b, &mut sort_scratch);
+            rng::sort_spread(&mut times, a.div_euclid(100) * 100, b, &mut sort_scratch);
             let mut bi = 0usize;
             loop {
                 let next_plant = planted.get(cursor).copied().filter(|&i| plan.rows[i].ts < b);

@@ -1,4 +1,5 @@
-//! The seeded random source, and the few distributions the generator draws from.
+//! The seeded random source, the few distributions the generator draws from, and a linear-time
+//! sort for uniform draws.
 //!
 //! Every draw goes through [`Rng::bits`], a SplitMix64 stream: ranges, floats and choices are
 //! computed here rather than by a `rand` version whose algorithms may change between releases,
@@ -258,6 +259,52 @@ impl Weighted {
     }
 }
 
+/// Sorts `values`, which are spread about evenly over `lo..hi` (uniform draws): a counting
+/// pass into one bucket per value, then an insertion sort that has only each bucket's few
+/// values to order. The result is what `sort_unstable` gives (the values are plain
+/// integers), in linear time: a comparison sort of each time slice's draws cost 1% of
+/// generation. A value outside `lo..hi` goes to the last bucket (the insertion sort still
+/// puts it in place). `scratch` is working memory (the two are swapped).
+pub fn sort_spread(values: &mut Vec<i64>, lo: i64, hi: i64, scratch: &mut Vec<i64>) {
+    let n = values.len();
+    let width = hi.saturating_sub(lo) as u64;
+    if n < 32 || n as u64 >= width {
+        values.sort_unstable();
+        return;
+    }
+    // bucket(v) = floor((v - lo) * n / width), by one multiplication (it is only needed to
+    // grow with v and stay below n); `scale` < 2^64 as n < width.
+    let scale = (((n as u128) << 64) / width as u128) as u64;
+    let last = n - 1;
+    let bucket = |v: i64| ((((v.wrapping_sub(lo)) as u64 as u128 * scale as u128) >> 64) as usize).min(last);
+    // starts[b]: where bucket b's values go.
+    let mut starts = vec![0u32; n + 1];
+    for &v in values.iter() {
+        starts[bucket(v) + 1] += 1;
+    }
+    for b in 1..=n {
+        starts[b] += starts[b - 1];
+    }
+    scratch.clear();
+    scratch.resize(n, 0);
+    for &v in values.iter() {
+        let b = bucket(v);
+        scratch[starts[b] as usize] = v;
+        starts[b] += 1;
+    }
+    // Buckets are in order: only values within one bucket can be out of order.
+    for i in 1..n {
+        let v = scratch[i];
+        let mut j = i;
+        while j > 0 && scratch[j - 1] > v {
+            scratch[j] = scratch[j - 1];
+            j -= 1;
+        }
+        scratch[j] = v;
+    }
+    std::mem::swap(values, scratch);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,6 +332,37 @@ mod tests {
             assert_eq!(got, reference(&mut b, n), "{n} digits");
         }
         assert_eq!(hex_word(0x0123_abcd), u64::from_le_bytes(*b"dcba3210"));
+    }
+
+    #[test]
+    fn sort_spread_sorts_like_sort_unstable() {
+        let mut rng = Rng::new(5, 5);
+        let mut scratch = Vec::new();
+        for (n, lo, hi) in [
+            (0, 0, 10),
+            (1, 5, 6),
+            (31, 0, 1000),
+            (32, 0, 1000),
+            (1000, -500, 500),
+            (5000, 0, 7),
+            (4000, 1 << 40, (1 << 40) + crate::time::HOUR),
+        ] {
+            let mut values: Vec<i64> = (0..n).map(|_| lo + rng.below((hi - lo) as u64) as i64).collect();
+            // Not spread evenly: every value in one corner.
+            if n == 1000 {
+                values.iter_mut().for_each(|v| *v = lo + (*v - lo) / 100);
+            }
+            let mut want = values.clone();
+            want.sort_unstable();
+            sort_spread(&mut values, lo, hi, &mut scratch);
+            assert_eq!(values, want, "{n} values in {lo}..{hi}");
+        }
+        // Values outside the range are still put in place.
+        let mut values: Vec<i64> = (0..100).rev().map(|v| v * 7 - 300).collect();
+        let mut want = values.clone();
+        want.sort_unstable();
+        sort_spread(&mut values, 0, 1000, &mut scratch);
+        assert_eq!(values, want);
     }
 
     #[test]
