@@ -12,16 +12,16 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::file::properties::WriterProperties;
 use kql_engine::Engine;
+use tempfile::TempDir;
 
 const DAY: i64 = 86_400_000_000_000;
 /// 2024-05-01T00:00:00Z.
 const MAY_1: i64 = 1_714_521_600_000_000_000;
 
 /// A store-like folder: one file per day, `rows` events a day in row groups of `group`, the
-/// first event of the first day with a null time.
-fn store(name: &str, days: i64, rows: i64, group: usize) -> Vec<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("kql-engine-pruning-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+/// first event of the first day with a null time. The folder is removed when `dir` drops.
+fn store(dir: &TempDir, days: i64, rows: i64, group: usize) -> Vec<PathBuf> {
+    let dir = dir.path();
     let schema = Arc::new(Schema::new(vec![
         Field::new("Timestamp", DataType::Timestamp(TimeUnit::Nanosecond, None), true),
         Field::new("FileName", DataType::Utf8, true),
@@ -57,7 +57,8 @@ async fn count(engine: &Engine, query: &str) -> (i64, kql_engine::ScanCounts) {
 
 #[tokio::test]
 async fn time_windows_skip_files_and_row_groups() {
-    let files = store("window", 10, 40, 10);
+    let dir = TempDir::new().unwrap();
+    let files = store(&dir, 10, 40, 10);
     // now() is the end of the last day: ago(2d) falls at the start of day 9 (2024-05-09).
     let mut engine = Engine::new(MAY_1 + 10 * DAY);
     engine.register_parquet("DeviceProcessEvents", &files).await.unwrap();
