@@ -198,6 +198,8 @@ impl PqFile {
         // indices) is written uncompressed: compressing it costs more time than the bytes it
         // saves are worth (a reader must decompress them too).
         // An uncompressed page is handed over, not copied (the next page gets a new buffer).
+        // A page no larger than the sample is compressed once: the sample's bytes are the page's.
+        let mut whole_page_compressed = None;
         if chunk.snappy.is_none() {
             // Decided once per column of a table, on a sample of its first page: Snappy's
             // speed on incompressible text (hashes, GUIDs, unique numbers) is its slowest,
@@ -210,9 +212,14 @@ impl PqFile {
             let n = self.snappy.compress(sample, &mut self.packed).map_err(|e| err(&self.path, e))?;
             chunk.snappy = Some(worth_compressing(n, sample.len()));
             chunk.keep = sample.len() >= SNAPPY_SAMPLE_TO_KEEP;
+            if sample.len() == size {
+                whole_page_compressed = Some(n);
+            }
         }
         let page = if chunk.snappy == Some(false) {
             make(std::mem::take(&mut self.page))
+        } else if let Some(n) = whole_page_compressed {
+            make(self.packed[..n].to_vec())
         } else {
             let max = snap::raw::max_compress_len(size);
             if self.packed.len() < max {

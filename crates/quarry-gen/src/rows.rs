@@ -8,7 +8,7 @@ use crate::model::{Model, Proc};
 use crate::plant::{PlantKind, PlantedRow};
 use crate::rng::{Rng, Weighted, mix};
 use crate::table::{Batch, ImageCols, Ix, Shared, TableSpec};
-use crate::time::{self, DAY, HOUR, MINUTE, SECOND};
+use crate::time::{self, DAY, HOUR};
 use crate::vocab::{self, Cmd, Runs};
 
 /// What the row writers share.
@@ -21,6 +21,9 @@ pub struct Ctx<'a> {
     pub model: &'a Model,
     /// Next ReportId counter of each device (see [`Ctx::next_report`]).
     pub report: Vec<i64>,
+    /// Where each device's spans of each [`Lifetime`] start (see [`Ctx::instance`]): worked
+    /// out once per device, not per row.
+    instance_offsets: Vec<[i64; 3]>,
     /// The table the rows are for (its ReportIds are the ones congruent to it modulo 7).
     table: crate::table::Table,
     /// Background programs allowed for file and registry places, by file name.
@@ -66,6 +69,7 @@ impl<'a> Ctx<'a> {
             fleet,
             model,
             report: fleet.devices.iter().map(|d| d.first_report_id).collect(),
+            instance_offsets: fleet.devices.iter().map(|d| Lifetime::offsets(seed, d.index)).collect(),
             table,
             file_places: Weighted::new(
                 vocab::FILE_PLACES
@@ -77,8 +81,8 @@ impl<'a> Ctx<'a> {
             registry_places: (0..vocab::REGISTRY_PLACES.len()).filter(|&i| registry_ok.get(i) == Some(&true)).collect(),
             file_writers: vocab::FILE_PLACES.iter().map(|p| p.3.iter().map(|w| find(model, w)).collect()).collect(),
             file_templates: vocab::FILE_PLACES.iter().map(|p| pieces(p.0)).collect(),
-            registry_random: with("R"),
-            registry_per_user: with("sid"),
+            registry_random: with(Slot::RandomUpper),
+            registry_per_user: with(Slot::Sid),
             registry_templates,
             registry_writers: vocab::REGISTRY_PLACES
                 .iter()
@@ -119,10 +123,12 @@ impl<'a> Ctx<'a> {
     fn instance(&self, dev: usize, proc: usize, ts: i64) -> Instance {
         // One constant divisor per lifetime: a division by a variable costs tens of cycles,
         // and a row takes several instances.
-        match self.model.procs.get(proc).map_or(Lifetime::Helper, Lifetime::of) {
-            Lifetime::Helper => Instance::at::<{ 6 * HOUR }>(self.seed, dev, ts),
-            Lifetime::Session => Instance::at::<DAY>(self.seed, dev, ts),
-            Lifetime::Service => Instance::at::<{ 7 * DAY }>(self.seed, dev, ts),
+        let lifetime = self.model.procs.get(proc).map_or(Lifetime::Helper, Lifetime::of);
+        let offset = self.instance_offsets[dev][lifetime as usize];
+        match lifetime {
+            Lifetime::Helper => Instance::at::<{ Lifetime::HELPER }>(offset, ts),
+            Lifetime::Session => Instance::at::<{ Lifetime::SESSION }>(offset, ts),
+            Lifetime::Service => Instance::at::<{ Lifetime::SERVICE }>(offset, ts),
         }
     }
 
@@ -805,9 +811,9 @@ impl<'a> Ctx<'a> {
                 for piece in &self.file_templates[place_index] {
                     match *piece {
                         Piece::Text(text) => path.push_str(text),
-                        Piece::Slot("user") => path.push_str(&dev.user),
-                        Piece::Slot("r") => rng.hex(&mut path, 8),
-                        Piece::Slot("R") => {
+                        Piece::Slot(Slot::User) => path.push_str(&dev.user),
+                        Piece::Slot(Slot::Random) => rng.hex(&mut path, 8),
+                        Piece::Slot(Slot::RandomUpper) => {
                             let p = rng.pick(&vocab::PROGRAMS[..20]).file;
                             let at = path.len();
                             path.push_str(p);
@@ -815,8 +821,8 @@ impl<'a> Ctx<'a> {
                             rng.hex(&mut path, 8);
                             path[at..].make_ascii_uppercase();
                         }
-                        Piece::Slot("d") => path.push_str(*rng.pick(vocab::DOC_NAMES)),
-                        Piece::Slot(_) => {}
+                        Piece::Slot(Slot::Document) => path.push_str(*rng.pick(vocab::DOC_NAMES)),
+                        Piece::Slot(Slot::Sid | Slot::Other(_)) => {}
                     }
                 }
                 if !ext.is_empty() {
@@ -843,15 +849,16 @@ impl<'a> Ctx<'a> {
                 for piece in &self.registry_templates[place_index] {
                     match *piece {
                         Piece::Text(text) => key.push_str(text),
-                        Piece::Slot("sid") => key.push_str(&dev.user_sid),
-                        Piece::Slot("R") => {
+                        Piece::Slot(Slot::Sid) => key.push_str(&dev.user_sid),
+                        Piece::Slot(Slot::RandomUpper) => {
                             let at = key.len();
                             rng.hex(&mut key, 40);
                             key[at..].make_ascii_uppercase();
                         }
-                        Piece::Slot(other) => {
+                        // Kept as written (a `{CLSID}` in a key).
+                        Piece::Slot(slot) => {
                             key.push('{');
-                            key.push_str(other);
+                            key.push_str(slot.name());
                             key.push('}');
                         }
                     }
@@ -900,11 +907,54 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// A part of a vocabulary template: text, or the name of a `{placeholder}`.
+/// A part of a vocabulary template: text, or a `{placeholder}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Piece {
     Text(&'static str),
-    Slot(&'static str),
+    Slot(Slot),
+}
+
+/// A template's placeholder, named once when the template is split (rows then match an enum,
+/// not a string). What a random part looks like depends on the table: see [`Ctx::background`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    /// `{user}`: the device's user name.
+    User,
+    /// `{sid}`: the device's user SID.
+    Sid,
+    /// `{r}`: a short random lower-case part.
+    Random,
+    /// `{R}`: a random upper-case part.
+    RandomUpper,
+    /// `{d}`: a document name.
+    Document,
+    /// Any other name: kept as written, braces included (registry keys hold `{CLSID}`s).
+    Other(&'static str),
+}
+
+impl Slot {
+    fn named(name: &'static str) -> Slot {
+        match name {
+            "user" => Slot::User,
+            "sid" => Slot::Sid,
+            "r" => Slot::Random,
+            "R" => Slot::RandomUpper,
+            "d" => Slot::Document,
+            other => Slot::Other(other),
+        }
+    }
+
+    /// The name the template gave it.
+    fn name(self) -> &'static str {
+        match self {
+            Slot::User => "user",
+            Slot::Sid => "sid",
+            Slot::Random => "r",
+            Slot::RandomUpper => "R",
+            Slot::Document => "d",
+            Slot::Other(name) => name,
+        }
+    }
 }
 
 /// A template split at its placeholders once (rows fill it in without searching it).
@@ -916,7 +966,7 @@ fn pieces(template: &'static str) -> Vec<Piece> {
             out.push(Piece::Text(&rest[..i]));
         }
         let end = rest[i..].find('}').map(|e| i + e).unwrap_or(rest.len() - 1);
-        out.push(Piece::Slot(&rest[i + 1..end]));
+        out.push(Piece::Slot(Slot::named(&rest[i + 1..end])));
         rest = &rest[end + 1..];
     }
     if !rest.is_empty() {
@@ -961,10 +1011,10 @@ struct Instance {
 }
 
 impl Instance {
-    /// The span of `LIFE` nanoseconds that `ts` falls in on device `dev`.
+    /// The span of `LIFE` nanoseconds that `ts` falls in, on a device whose spans start
+    /// `offset` before the epoch's.
     #[inline]
-    fn at<const LIFE: i64>(seed: u64, dev: usize, ts: i64) -> Instance {
-        let offset = (mix(seed ^ 0x0FF5E7 ^ dev as u64) % LIFE as u64) as i64;
+    fn at<const LIFE: i64>(offset: i64, ts: i64) -> Instance {
         let n = (ts + offset).div_euclid(LIFE);
         Instance { n, begun: n * LIFE - offset }
     }
@@ -987,6 +1037,16 @@ enum Lifetime {
 }
 
 impl Lifetime {
+    const HELPER: i64 = 6 * HOUR;
+    const SESSION: i64 = DAY;
+    const SERVICE: i64 = 7 * DAY;
+
+    /// Where device `dev`'s spans start, by lifetime (indexed by `Lifetime as usize`).
+    fn offsets(seed: u64, dev: usize) -> [i64; 3] {
+        let k = mix(seed ^ 0x0FF5E7 ^ dev as u64);
+        [Self::HELPER, Self::SESSION, Self::SERVICE].map(|life| (k % life as u64) as i64)
+    }
+
     fn of(p: &Proc) -> Lifetime {
         match (p.cmd, p.runs) {
             (Cmd::CmdExe | Cmd::PowerShell | Cmd::Rundll32 | Cmd::DllHost, _) => Lifetime::Helper,
@@ -1196,7 +1256,6 @@ pub fn command_line(out: &mut String, rng: &mut Rng, p: &Proc, path: &str, dev: 
             out.push('}');
         }
     }
-    let _ = (MINUTE, SECOND);
 }
 
 #[cfg(test)]
@@ -1205,10 +1264,16 @@ mod tests {
 
     #[test]
     fn templates_split_at_their_placeholders() {
-        use Piece::{Slot, Text};
-        assert_eq!(pieces(r"C:\Users\{user}\Temp\{r}"), [Text(r"C:\Users\"), Slot("user"), Text(r"\Temp\"), Slot("r")]);
-        assert_eq!(pieces("{a}{b}x"), [Slot("a"), Slot("b"), Text("x")]);
+        use Piece::Text;
+        assert_eq!(
+            pieces(r"C:\Users\{user}\Temp\{r}"),
+            [Text(r"C:\Users\"), Piece::Slot(Slot::User), Text(r"\Temp\"), Piece::Slot(Slot::Random)]
+        );
+        assert_eq!(pieces("{a}{R}x"), [Piece::Slot(Slot::Other("a")), Piece::Slot(Slot::RandomUpper), Text("x")]);
         assert_eq!(pieces("plain"), [Text("plain")]);
+        for name in ["user", "sid", "r", "R", "d", "GUID"] {
+            assert_eq!(Slot::named(name).name(), name);
+        }
         assert_eq!(pieces(""), []);
     }
 }
