@@ -1276,4 +1276,27 @@ mod tests {
         }
         assert_eq!(pieces(""), []);
     }
+
+    /// A placeholder a table does not fill would vanish from a file path, or stay as written
+    /// in a registry key: a typo in the vocabulary must not pass unnoticed.
+    #[test]
+    fn templates_use_only_the_placeholders_their_table_fills() {
+        for (template, ..) in vocab::FILE_PLACES {
+            for piece in pieces(template) {
+                assert!(!matches!(piece, Piece::Slot(Slot::Sid | Slot::Other(_))), "{template}: {piece:?}");
+            }
+        }
+        for (template, ..) in vocab::REGISTRY_PLACES {
+            for piece in pieces(template) {
+                // Braces that are not a placeholder: a `{CLSID}`, kept as written.
+                let clsid = |name: &str| name.len() == 36 && name.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+                let ok = match piece {
+                    Piece::Text(_) | Piece::Slot(Slot::Sid | Slot::RandomUpper) => true,
+                    Piece::Slot(Slot::Other(name)) => clsid(name),
+                    Piece::Slot(_) => false,
+                };
+                assert!(ok, "{template}: {piece:?}");
+            }
+        }
+    }
 }
