@@ -359,8 +359,7 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
                 signer: &cert.signer,
                 ..matching::RowView::default()
             };
-            let prepared = matching::Prepared::new(&view);
-            !plan.matchers.iter().any(|m| m.any(&view, &prepared))
+            matching::none_match(&plan.matchers, &view, matching::ToolMatcher::any)
         })
         .collect();
     let pools = fleet::pools(&allowed);
@@ -418,8 +417,7 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
             p.2.iter().all(|ext| {
                 let path = if ext.is_empty() { sample(p.0) } else { format!("{}.{ext}", sample(p.0)) };
                 let view = matching::RowView { folder_path: &path, ..matching::RowView::default() };
-                let prepared = matching::Prepared::new(&view);
-                !plan.matchers.iter().any(|m| m.path(&view, &prepared))
+                matching::none_match(&plan.matchers, &view, matching::ToolMatcher::path)
             })
         })
         .collect();
@@ -428,8 +426,7 @@ pub fn generate(opts: &GenOptions) -> Result<Summary, GenError> {
         .map(|p| {
             let key = sample(p.0);
             let view = matching::RowView { registry_key: &key, ..matching::RowView::default() };
-            let prepared = matching::Prepared::new(&view);
-            !plan.matchers.iter().any(|m| m.key(&view, &prepared))
+            matching::none_match(&plan.matchers, &view, matching::ToolMatcher::key)
         })
         .collect();
 

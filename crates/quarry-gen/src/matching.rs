@@ -275,6 +275,10 @@ impl Pattern {
 /// `None` when there is none. Understands the syntax the rule generator writes (escaped
 /// punctuation, `[...]` classes, `(...)` groups, `*`, `+`, `?`, `{n}`, `^`, `$`, `.`); any other
 /// escape ends the run, so the result is never more than the pattern requires.
+///
+/// Written here because regex-syntax's literal extractor gives a pattern's prefixes or
+/// suffixes only, and these patterns start with a class (`^[a-z]:`) or a wildcard: the
+/// literal that every match holds is inside.
 fn required_literal(pattern: &str) -> Option<String> {
     let chars: Vec<char> = pattern.chars().collect();
     let (mut best, mut run) = (String::new(), String::new());
@@ -351,6 +355,17 @@ fn required_literal(pattern: &str) -> Option<String> {
     }
     end_run(&mut run, &mut best);
     (!best.is_empty()).then_some(best)
+}
+
+/// Whether no tool of `matchers` matches `row` by `rule` (the row's texts prepared once for
+/// all of them).
+pub fn none_match(
+    matchers: &[ToolMatcher],
+    row: &RowView,
+    rule: impl Fn(&ToolMatcher, &RowView, &Prepared) -> bool,
+) -> bool {
+    let prepared = Prepared::new(row);
+    !matchers.iter().any(|m| rule(m, row, &prepared))
 }
 
 impl ToolMatcher {

@@ -189,6 +189,16 @@ impl PqFile {
         Ok(())
     }
 
+    /// Snappy-compresses the first `len` bytes of `self.page` into `self.packed`; returns the
+    /// compressed length.
+    fn compress_page_start(&mut self, len: usize) -> Result<usize, GenError> {
+        let max = snap::raw::max_compress_len(len);
+        if self.packed.len() < max {
+            self.packed.resize(max, 0);
+        }
+        self.snappy.compress(&self.page[..len], &mut self.packed).map_err(|e| err(&self.path, e))
+    }
+
     /// Compresses the page encoded in `self.page` and writes it through the `parquet` crate's
     /// page writer (it writes the header); `make` wraps the compressed bytes in a [`Page`].
     fn put(&mut self, make: impl FnOnce(Vec<u8>) -> Page, chunk: &mut Chunk, rows: usize) -> Result<(), GenError> {
@@ -204,28 +214,19 @@ impl PqFile {
             // Decided once per column of a table, on a sample of its first page: Snappy's
             // speed on incompressible text (hashes, GUIDs, unique numbers) is its slowest,
             // so a test on a whole page of them cost more than the pages it kept small.
-            let sample = &self.page[..size.min(SNAPPY_SAMPLE)];
-            let max = snap::raw::max_compress_len(sample.len());
-            if self.packed.len() < max {
-                self.packed.resize(max, 0);
-            }
-            let n = self.snappy.compress(sample, &mut self.packed).map_err(|e| err(&self.path, e))?;
-            chunk.snappy = Some(worth_compressing(n, sample.len()));
-            chunk.keep = sample.len() >= SNAPPY_SAMPLE_TO_KEEP;
-            if sample.len() == size {
-                whole_page_compressed = Some(n);
-            }
+            let sample = size.min(SNAPPY_SAMPLE);
+            let n = self.compress_page_start(sample)?;
+            chunk.snappy = Some(worth_compressing(n, sample));
+            chunk.keep = sample >= SNAPPY_SAMPLE_TO_KEEP;
+            whole_page_compressed = (sample == size).then_some(n);
         }
         let page = if chunk.snappy == Some(false) {
             make(std::mem::take(&mut self.page))
-        } else if let Some(n) = whole_page_compressed {
-            make(self.packed[..n].to_vec())
         } else {
-            let max = snap::raw::max_compress_len(size);
-            if self.packed.len() < max {
-                self.packed.resize(max, 0);
-            }
-            let n = self.snappy.compress(&self.page, &mut self.packed).map_err(|e| err(&self.path, e))?;
+            let n = match whole_page_compressed {
+                Some(n) => n,
+                None => self.compress_page_start(size)?,
+            };
             make(self.packed[..n].to_vec())
         };
         let is_dictionary = matches!(page, Page::DictionaryPage { .. });

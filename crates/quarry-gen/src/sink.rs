@@ -74,12 +74,13 @@ fn timestamps(batch: &RecordBatch) -> Option<&TimestampNanosecondArray> {
 /// [`crate::pq`]).
 pub struct ParquetSink {
     out: PathBuf,
-    /// The file being written: its table, day and path. (A sink is given one table's rows,
+    /// The file being written: its day and path. (A sink is given one table's rows,
     /// a day at a time; a batch of the next day closes it.)
-    open: Option<(Table, i64, PathBuf, PqFile)>,
-    /// The sink's table (set by its first batch), and which of its columns are compressed,
-    /// kept from file to file.
-    codecs: (Option<Table>, Codecs),
+    open: Option<(i64, PathBuf, PqFile)>,
+    /// The sink's table, set by its first batch.
+    table: Option<Table>,
+    /// Which of the table's columns are compressed, kept from file to file.
+    codecs: Codecs,
     written: Vec<PathBuf>,
     parts: Vec<quarry_data::store::PartEntry>,
 }
@@ -90,14 +91,15 @@ impl ParquetSink {
         ParquetSink {
             out: out.to_path_buf(),
             open: None,
-            codecs: (None, Codecs::default()),
+            table: None,
+            codecs: Codecs::default(),
             written: Vec::new(),
             parts: Vec::new(),
         }
     }
 
     fn close(&mut self) -> Result<(), GenError> {
-        if let Some((table, day, path, file)) = self.open.take() {
+        if let (Some((day, path, file)), Some(table)) = (self.open.take(), self.table) {
             let rows = file.close()?;
             let relative = path.strip_prefix(&self.out).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             self.parts.push(quarry_data::store::PartEntry {
@@ -120,7 +122,7 @@ impl Sink for ParquetSink {
             return Ok(());
         }
         // Files are named by table and day: rows of a second table would overwrite them.
-        match self.codecs.0 {
+        match self.table {
             Some(t) if t != table => {
                 return Err(GenError::Internal(format!(
                     "a Parquet sink for {} was given rows of {}",
@@ -129,9 +131,9 @@ impl Sink for ParquetSink {
                 )));
             }
             Some(_) => {}
-            None => self.codecs.0 = Some(table),
+            None => self.table = Some(table),
         }
-        if self.open.as_ref().is_some_and(|(_, d, ..)| *d != day) {
+        if self.open.as_ref().is_some_and(|(d, ..)| *d != day) {
             self.close()?;
         }
         if self.open.is_none() {
@@ -144,11 +146,11 @@ impl Sink for ParquetSink {
                 fs::create_dir_all(parent).map_err(io(parent))?;
             }
             let file = PqFile::create(&path, batch.schema())?;
-            self.open = Some((table, day, path, file));
+            self.open = Some((day, path, file));
         }
         batch.pad();
         if let Some((.., file)) = &mut self.open {
-            file.write(batch, &mut self.codecs.1)?;
+            file.write(batch, &mut self.codecs)?;
         }
         batch.clear();
         Ok(())
